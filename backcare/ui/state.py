@@ -1,0 +1,43 @@
+"""Session keys shared between pages.
+
+A widget's key disappears once the widget is no longer drawn, so results one page makes
+and other pages use (screening results, the current routine) are copied to these plain
+keys on submit. ``st.session_state`` is per browser tab: one visitor never sees another's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+# Screening results by name: "triage", "start_back", "oswestry", "peg".
+SCREENING_RESULTS = ("triage", "start_back", "oswestry", "peg")
+_PREFIX = "bc_result_"
+ROUTINE_KEY = "bc_routine"
+PROFILE_KEY = "bc_profile"
+
+
+def _check(name: str) -> str:
+    if name not in SCREENING_RESULTS:
+        raise ValueError(f"unknown screening result {name!r}; expected one of {SCREENING_RESULTS}")
+    return _PREFIX + name
+
+
+def screening_result(name: str) -> Any | None:
+    """The latest result of one screening step in this session, or None."""
+    return st.session_state.get(_check(name))
+
+
+def save_screening_result(name: str, result: Any) -> None:
+    st.session_state[_check(name)] = result
+
+
+def current_routine() -> Any | None:
+    return st.session_state.get(ROUTINE_KEY)
+
+
+def save_routine(routine: Any, profile: Any | None = None) -> None:
+    st.session_state[ROUTINE_KEY] = routine
+    if profile is not None:
+        st.session_state[PROFILE_KEY] = profile

@@ -31,9 +31,12 @@ if answers is not None:
     else:
         save_screening_result("triage", result)
 triaged = screening_result("triage")
-if triaged is not None:
-    with top if triaged.urgent_or_worse else st.container():
+if triaged is not None and triaged.urgent_or_worse:
+    with top:
         w.show_triage(triaged, rules)
+    w.triage_reminder(triaged)
+elif triaged is not None:
+    w.show_triage(triaged, rules)
 
 st.header("2. Questionnaires")
 sb_tab, odi_tab, peg_tab = st.tabs(["STarT Back", "Oswestry", "PEG"])
@@ -68,7 +71,7 @@ with odi_tab:
 
 with peg_tab:
     pg = screening.load_peg()
-    st.markdown(f"**{pg.name}** ({pg.version}). {pg.meaning}")
+    st.markdown(f"**{pg.name}** ({pg.version}).")
     peg_answers = w.peg_form(pg)
     if peg_answers is not None:
         missing = [n for n, a in enumerate(peg_answers, start=1) if a is None]

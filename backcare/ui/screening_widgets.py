@@ -137,6 +137,18 @@ def show_triage(result: TriageResult, rules: RedFlagRules) -> None:
     st.caption(f"Source for this advice: {result.source}. {rules.caveat}")
 
 
+def triage_reminder(result: TriageResult) -> None:
+    """A short repeat next to the form button, where the person is looking after submit."""
+    text = (
+        f"**{result.label}: {result.action}.** Your full result, with every reason, is at "
+        "the top of this page."
+    )
+    if result.level == "emergency":
+        st.error(text, icon=LEVEL_ICONS[result.level])
+    else:
+        st.warning(text, icon=LEVEL_ICONS[result.level])
+
+
 # --------------------------------------------------------------------------------------
 # STarT Back
 # --------------------------------------------------------------------------------------

@@ -169,11 +169,8 @@ class StartBackResult:
     meaning: str
     rule: str
     source: str
+    score: float  # the total as a float, for the diary (date, instrument, score)
     instrument: str = "start_back"
-
-    @property
-    def score(self) -> float:
-        return float(self.total)
 
     @property
     def leg_pain(self) -> bool:
@@ -219,6 +216,7 @@ def start_back(answers: Sequence[int]) -> StartBackResult:
         meaning=group.meaning,
         rule=group.rule,
         source=group.source,
+        score=float(total),
     )
 
 
@@ -310,11 +308,8 @@ class OswestryResult:
     meaning: str
     rule: str
     source: str
+    score: float  # the percent, for the diary (date, instrument, score)
     instrument: str = "oswestry"
-
-    @property
-    def score(self) -> float:
-        return self.percent
 
     @property
     def skipped(self) -> tuple[int, ...]:
@@ -381,6 +376,7 @@ def oswestry(answers: Sequence[int | None]) -> OswestryResult:
         meaning=band.meaning,
         rule=tool.rule,
         source=f"{tool.source}; bands: {band.source}",
+        score=percent,
     )
 
 
@@ -447,11 +443,8 @@ class PegResult:
     mean: float  # 0..10
     rule: str
     source: str
+    score: float  # the mean, for the diary (date, instrument, score)
     instrument: str = "peg"
-
-    @property
-    def score(self) -> float:
-        return self.mean
 
 
 def peg_result(pain: int, enjoyment: int, activity: int) -> PegResult:
@@ -465,12 +458,14 @@ def peg_result(pain: int, enjoyment: int, activity: int) -> PegResult:
                 f"to 10, got {value!r}"
             )
     clean = (int(pain), int(enjoyment), int(activity))
+    mean = sum(clean) / 3
     return PegResult(
         answers=clean,
         item_points=clean,
-        mean=sum(clean) / 3,
+        mean=mean,
         rule=tool.rule,
         source=tool.source,
+        score=mean,
     )
 
 

@@ -181,7 +181,7 @@ def show_start_back(result: StartBackResult, tool: StartBackTool) -> None:
     st.markdown(f"**Rule:** {result.rule} *Source: {result.source}*")
     rows = [
         {
-            "Item": f"{item.number}. {item.domain}",
+            "Item": f"Item {item.number}: {item.domain}",
             "Your answer": item.options[answer],
             "Points": points,
             "Distress part": "yes" if item.psychosocial else "",
@@ -232,7 +232,7 @@ def show_oswestry(result: OswestryResult, tool: OswestryTool) -> None:
     )
     rows = [
         {
-            "Section": f"{section.number}. {section.title}",
+            "Section": f"Section {section.number}: {section.title}",
             "Your answer": (tool.skip_label if answer is None else section.statements[answer]),
             "Points": "left out" if answer is None else str(answer),
         }

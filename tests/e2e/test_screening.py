@@ -71,3 +71,46 @@ def test_no_warning_signs_and_a_peg_score(page: Page, app_url):
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.set_viewport_size({"width": 1280, "height": 1400})
     screenshot(page, "Screening_peg")
+
+
+def test_start_back_and_oswestry_show_their_working(page: Page, app_url):
+    from backcare.screening import load_oswestry, load_start_back
+
+    open_screening(page, app_url)
+    tool = load_start_back()
+    answers = ["Agree", "Disagree", "Disagree", "Disagree", "Agree", "Agree", "Agree", "Agree"]
+    for item, answer in zip(tool.items[:8], answers, strict=True):
+        group = page.get_by_role("radiogroup", name=f"{item.number}. {item.text}")
+        group.get_by_text(answer, exact=True).click()
+    page.get_by_role("radiogroup", name="9. ").get_by_text("Very much", exact=True).click()
+    page.get_by_role("button", name="Score STarT Back").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Your result: High risk")).to_be_visible()
+    expect(page.get_by_text("made this tool for doctors").last).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 2600})
+    expect(page.get_by_text("Item 1: Referred leg pain")).to_be_visible()
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text(
+        "6"
+    )  # items 1, 5-8 agree + "very much"
+    screenshot(page, "Screening_start_back")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("tab", name="Oswestry").click()
+    odi = load_oswestry()
+    for section in odi.sections[:8]:
+        group = page.get_by_role("radiogroup", name=f"Section {section.number}: {section.title}")
+        group.get_by_text(section.statements[1], exact=True).click()
+    page.get_by_role("button", name="Score Oswestry").click()
+    wait_for_app(page)
+    # Sections 9 and 10 left out: no score, and the reason in words.
+    expect(page.get_by_text("2 sections were left out")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    for section in odi.sections[8:]:
+        group = page.get_by_role("radiogroup", name=f"Section {section.number}: {section.title}")
+        group.get_by_text(section.statements[1], exact=True).click()
+    page.get_by_role("button", name="Score Oswestry").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Your result: 20% · Minimal effect")).to_be_visible()
+    expect(page.get_by_text("you scored 10 out of a possible 50")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 2600})
+    screenshot(page, "Screening_oswestry")

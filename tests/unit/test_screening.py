@@ -6,6 +6,7 @@ Case tables are data; hypothesis checks the safety properties of the triage rule
 from __future__ import annotations
 
 import dataclasses
+import re
 from itertools import combinations
 
 import pytest
@@ -604,3 +605,31 @@ def test_every_flag_id_in_rules_is_known():
     for rule in RULES.rules:
         for group in rule.groups:
             assert set(group.of) <= known, rule.id
+
+
+# ---- The data file is checked on load ------------------------------------------------
+
+# (text to replace in red_flags.toml, replacement, words the error must contain)
+BROKEN_FILES = [
+    ('of = ["minor_trauma"]', 'of = ["minor_truma"]', "unknown ids ['minor_truma']"),
+    ('level = "urgent"\nadvice = "A high', 'level = "soon"\nadvice = "A high', "unknown level"),
+    (
+        'source = "NHS: Back pain (999 or A&E)"\n',
+        'source = ""\n',
+        "field 'source' must be non-empty",
+    ),
+    ('op = ">="', 'op = "=>"', "unknown field or op"),
+    ("at_least = 2 }]", "at_least = 9 }]", "at_least must be between"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), BROKEN_FILES)
+def test_broken_red_flag_file_raises_a_clear_error(tmp_path, old, new, message):
+    from backcare.screening import RED_FLAGS_FILE
+
+    text = RED_FLAGS_FILE.read_text(encoding="utf-8")
+    assert old in text
+    broken = tmp_path / "red_flags.toml"
+    broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_red_flags(broken)

@@ -118,6 +118,20 @@ def _reasons(result: TriageResult) -> None:
         )
 
 
+def told(result: TriageResult) -> str:
+    """The age, duration and improvement the result was worked out from, in words."""
+    age = "age not given" if result.age is None else f"age {result.age}"
+    weeks = (
+        "how long not given"
+        if result.duration_weeks is None
+        else f"pain for about {result.duration_weeks:g} week"
+        + ("" if result.duration_weeks == 1 else "s")
+    )
+    better = {True: "getting better", False: "not getting better", None: "not sure if better"}
+    ticked = len(result.flags)
+    return f"{ticked} warning sign(s) ticked; {age}; {weeks}; {better[result.improving]}."
+
+
 def show_triage(result: TriageResult, rules: RedFlagRules) -> None:
     """The triage result with every reason; loud for emergency and urgent."""
     heading = f"{result.label}: {result.action}"
@@ -134,6 +148,7 @@ def show_triage(result: TriageResult, rules: RedFlagRules) -> None:
     else:
         st.success(body, icon=icon)
     _reasons(result)
+    st.caption(f"What you told us: {told(result)}")
     st.caption(f"Source for this advice: {result.source}. {rules.caveat}")
 
 

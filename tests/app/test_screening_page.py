@@ -82,6 +82,8 @@ def test_a_cauda_equina_tick_shows_the_emergency_first(page):
     result = saved(page, "triage")
     assert result.level == "emergency"
     assert result.flags == frozenset({"bladder_dysfunction"})
+    told = " ".join(c.value for c in top.caption)
+    assert "1 warning sign(s) ticked; age 40; pain for about 1 week;" in told
 
 
 # (ticked flags, age, weeks, improving answer, level, alert kind, at the top?)

@@ -587,10 +587,8 @@ def test_weak_pairs_are_never_emergency():
         assert triage(set(pair), age=75).level != "emergency", pair
 
 
-@given(ages, st.integers(0, 5), st.booleans())
-def test_no_flags_short_improving_is_self_care_under_50(age, duration, _):
-    if age is not None and not 20 <= age <= 50:
-        return
+@given(st.one_of(st.none(), st.integers(20, 50)), st.integers(0, 5))
+def test_no_flags_short_improving_is_self_care_aged_20_to_50(age, duration):
     assert triage(set(), age=age, duration_weeks=duration, improving=True).level == "self_care"
 
 

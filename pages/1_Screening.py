@@ -1,12 +1,86 @@
-"""Screening page (coming soon)."""
+"""Screening: red-flag check first, then STarT Back, Oswestry and PEG, scored openly."""
 
 import streamlit as st
 
+from backcare import screening
+from backcare.notices import load_notices
 from backcare.ui import frame
+from backcare.ui import screening_widgets as w
+from backcare.ui.state import save_screening_result, screening_result
 
 frame("Screening", ":material/fact_check:")
 st.title("Screening")
-st.info(
-    "Coming soon: the red-flag check and the STarT Back, Oswestry and PEG questionnaires.",
-    icon=":material/construction:",
-)
+# Filled at the end: an emergency or urgent result stands above everything else.
+top = st.container()
+st.info(f"**This is not a diagnosis.** {load_notices().not_a_diagnosis}", icon=":material/info:")
+
+rules = screening.load_red_flags()
+st.header("1. Warning signs")
+st.markdown(rules.caveat)
+answers = w.red_flag_form(rules)
+if answers is not None:
+    try:
+        result = screening.triage(
+            answers.flags,
+            age=answers.age,
+            duration_weeks=answers.duration_weeks,
+            improving=answers.improving,
+        )
+    except ValueError as err:
+        st.error(str(err))
+    else:
+        save_screening_result("triage", result)
+triaged = screening_result("triage")
+if triaged is not None and triaged.urgent_or_worse:
+    with top:
+        w.show_triage(triaged, rules)
+    w.triage_reminder(triaged)
+elif triaged is not None:
+    w.show_triage(triaged, rules)
+
+st.header("2. Questionnaires")
+sb_tab, odi_tab, peg_tab = st.tabs(["STarT Back", "Oswestry", "PEG"])
+
+with sb_tab:
+    sb = screening.load_start_back()
+    st.markdown(f"**{sb.name}** ({sb.version}). {sb.clinician_note}")
+    sb_answers = w.start_back_form(sb)
+    if sb_answers is not None:
+        missing = [n for n, a in enumerate(sb_answers, start=1) if a is None]
+        if missing:
+            st.error(w.missing_message(missing))
+        else:
+            try:
+                save_screening_result("start_back", screening.start_back(sb_answers))
+            except ValueError as err:
+                st.error(str(err))
+    if (sb_result := screening_result("start_back")) is not None:
+        w.show_start_back(sb_result, sb)
+
+with odi_tab:
+    odi = screening.load_oswestry()
+    st.markdown(f"**{odi.name}** ({odi.version}).")
+    odi_answers = w.oswestry_form(odi)
+    if odi_answers is not None:
+        try:
+            save_screening_result("oswestry", screening.oswestry(odi_answers))
+        except ValueError as err:
+            st.error(str(err))
+    if (odi_result := screening_result("oswestry")) is not None:
+        w.show_oswestry(odi_result, odi)
+
+with peg_tab:
+    pg = screening.load_peg()
+    st.markdown(f"**{pg.name}** ({pg.version}).")
+    peg_answers = w.peg_form(pg)
+    if peg_answers is not None:
+        missing = [n for n, a in enumerate(peg_answers, start=1) if a is None]
+        if missing:
+            st.error(w.missing_message(missing))
+        else:
+            try:
+                save_screening_result("peg", screening.peg_result(*peg_answers))
+            except ValueError as err:
+                st.error(str(err))
+    if (peg_res := screening_result("peg")) is not None:
+        w.show_peg(peg_res, pg)

@@ -1,0 +1,290 @@
+"""Streamlit forms and result views for the Screening page.
+
+Forms return plain answers (or None when not submitted); the page calls
+``backcare.screening`` to score them. Every text comes from the data files, through the
+loaded tools, so the page holds no clinical wording of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from backcare.screening import (
+    OswestryResult,
+    OswestryTool,
+    PegResult,
+    PegTool,
+    RedFlagRules,
+    StartBackResult,
+    StartBackTool,
+    TriageResult,
+)
+
+# Answers to "is it getting better?" -> the library's improving (None = not sure).
+IMPROVING_OPTIONS: dict[str, bool | None] = {
+    "Yes, it is getting better": True,
+    "No, it is the same or getting worse": False,
+    "I am not sure": None,
+}
+LEVEL_ICONS = {
+    "emergency": ":material/emergency:",
+    "urgent": ":material/priority_high:",
+    "gp": ":material/stethoscope:",
+    "self_care": ":material/self_improvement:",
+}
+
+
+@dataclass(frozen=True)
+class TriageAnswers:
+    flags: frozenset[str]
+    age: int | None
+    duration_weeks: int | None
+    improving: bool | None
+
+
+def missing_message(numbers: list[int]) -> str:
+    listed = ", ".join(str(n) for n in numbers)
+    return f"Please answer every question before we score it. Not answered yet: {listed}."
+
+
+# --------------------------------------------------------------------------------------
+# Red-flag check
+# --------------------------------------------------------------------------------------
+
+
+def red_flag_form(rules: RedFlagRules) -> TriageAnswers | None:
+    """The warning-sign questions as one form; returns the answers on submit."""
+    with st.form("red_flag_form"):
+        st.markdown(
+            "Tick the box for each question where your answer is **yes**. Leave the others empty."
+        )
+        ticked: set[str] = set()
+        for section in rules.sections:
+            st.markdown(f"**{section}**")
+            for flag in rules.flags:
+                if flag.section == section and st.checkbox(flag.question, key=f"rf_{flag.id}"):
+                    ticked.add(flag.id)
+        st.markdown("**About you and your pain**")
+        age = st.number_input(
+            "Your age in years",
+            min_value=0,
+            max_value=120,
+            value=None,
+            step=1,
+            key="rf_age",
+        )
+        weeks = st.number_input(
+            "About how many weeks have you had this back pain? (0 if it started this week)",
+            min_value=0,
+            max_value=520,
+            value=None,
+            step=1,
+            key="rf_weeks",
+        )
+        improving = st.radio(
+            "Is the pain getting better?",
+            list(IMPROVING_OPTIONS),
+            index=None,
+            key="rf_improving",
+        )
+        submitted = st.form_submit_button("Check my answers", type="primary")
+    if not submitted:
+        return None
+    return TriageAnswers(
+        flags=frozenset(ticked),
+        age=None if age is None else int(age),
+        duration_weeks=None if weeks is None else int(weeks),
+        improving=IMPROVING_OPTIONS.get(improving) if improving else None,
+    )
+
+
+def _reasons(result: TriageResult) -> None:
+    if not result.reasons:
+        st.markdown("You did not tick any warning sign, and no rule about age or time applies.")
+        return
+    st.markdown("**Why we suggest this:**")
+    for reason in result.reasons:
+        if reason.kind == "flag":
+            what = f"You said yes to: “{reason.question}”"
+        else:
+            what = f"Rule: {reason.question}"
+        st.markdown(
+            f"- **May point to: {reason.condition}.** {reason.advice}  \n"
+            f"  {what}  \n"
+            f"  *Source: {reason.source}*"
+        )
+
+
+def told(result: TriageResult) -> str:
+    """The age, duration and improvement the result was worked out from, in words."""
+    age = "age not given" if result.age is None else f"age {result.age}"
+    weeks = (
+        "how long not given"
+        if result.duration_weeks is None
+        else f"pain for about {result.duration_weeks:g} week"
+        + ("" if result.duration_weeks == 1 else "s")
+    )
+    better = {True: "getting better", False: "not getting better", None: "not sure if better"}
+    ticked = len(result.flags)
+    return f"{ticked} warning sign(s) ticked; {age}; {weeks}; {better[result.improving]}."
+
+
+def show_triage(result: TriageResult, rules: RedFlagRules) -> None:
+    """The triage result with every reason; loud for emergency and urgent."""
+    heading = f"{result.label}: {result.action}"
+    body = f"### {heading}\n\n{result.advice}"
+    if result.hold_exercise:
+        body += f"\n\n**{rules.hold_exercise_text}**"
+    icon = LEVEL_ICONS[result.level]
+    if result.level == "emergency":
+        st.error(body, icon=icon)
+    elif result.level == "urgent":
+        st.warning(body, icon=icon)
+    elif result.level == "gp":
+        st.info(body, icon=icon)
+    else:
+        st.success(body, icon=icon)
+    _reasons(result)
+    st.caption(f"What you told us: {told(result)}")
+    st.caption(f"Source for this advice: {result.source}. {rules.caveat}")
+
+
+def triage_reminder(result: TriageResult) -> None:
+    """A short repeat next to the form button, where the person is looking after submit."""
+    text = (
+        f"**{result.label}: {result.action}.** Your full result, with every reason, is at "
+        "the top of this page."
+    )
+    if result.level == "emergency":
+        st.error(text, icon=LEVEL_ICONS[result.level])
+    else:
+        st.warning(text, icon=LEVEL_ICONS[result.level])
+
+
+# --------------------------------------------------------------------------------------
+# STarT Back
+# --------------------------------------------------------------------------------------
+
+
+def start_back_form(tool: StartBackTool) -> list[int | None] | None:
+    with st.form("start_back_form"):
+        st.markdown(f"**{tool.period}**")
+        answers: list[int | None] = []
+        for item in tool.items:
+            choice = st.radio(
+                f"{item.number}. {item.text}",
+                item.options,
+                index=None,
+                horizontal=True,
+                key=f"sb_{item.number}",
+            )
+            answers.append(None if choice is None else item.options.index(choice))
+        st.caption(f"{tool.copyright}. {tool.funding}")
+        submitted = st.form_submit_button("Score STarT Back", type="primary")
+    return answers if submitted else None
+
+
+def show_start_back(result: StartBackResult, tool: StartBackTool) -> None:
+    st.subheader(f"Your result: {result.risk_label}")
+    c1, c2 = st.columns(2)
+    c1.metric("Total score (0-9)", result.total)
+    c2.metric("Distress part, items 5-9 (0-5)", result.psychosocial)
+    st.markdown(result.meaning)
+    st.markdown(f"**Rule:** {result.rule} *Source: {result.source}*")
+    rows = [
+        {
+            "Item": f"Item {item.number}: {item.domain}",
+            "Your answer": item.options[answer],
+            "Points": points,
+            "Distress part": "yes" if item.psychosocial else "",
+        }
+        for item, answer, points in zip(tool.items, result.answers, result.item_points, strict=True)
+    ]
+    st.markdown("**How it was worked out** (each answer and the points it gave):")
+    st.table(pd.DataFrame(rows).set_index("Item"))
+    st.caption(f"Scoring: {tool.rule}")
+    st.info(f"{tool.clinician_note} (Source: {tool.clinician_note_source})", icon=":material/info:")
+
+
+# --------------------------------------------------------------------------------------
+# Oswestry
+# --------------------------------------------------------------------------------------
+
+
+def oswestry_form(tool: OswestryTool) -> list[int | None] | None:
+    """Returns 10 answers 0..5, None for a section left out; None if not submitted."""
+    with st.form("oswestry_form"):
+        st.markdown(tool.instructions)
+        answers: list[int | None] = []
+        for section in tool.sections:
+            options = [*section.statements, tool.skip_label]
+            choice = st.radio(
+                f"Section {section.number}: {section.title}",
+                options,
+                index=None,
+                key=f"odi_{section.number}",
+            )
+            if choice is None or choice == tool.skip_label:
+                answers.append(None)
+            else:
+                answers.append(section.statements.index(choice))
+        st.caption(f"{tool.copyright} {tool.licence}")
+        submitted = st.form_submit_button("Score Oswestry", type="primary")
+    return answers if submitted else None
+
+
+def show_oswestry(result: OswestryResult, tool: OswestryTool) -> None:
+    st.subheader(f"Your result: {result.percent:.0f}% · {result.band_label}")
+    st.metric("Oswestry score (0-100%, lower is better)", f"{result.percent:.1f}%")
+    st.markdown(result.meaning)
+    st.markdown(
+        f"**How it was worked out:** you scored {result.total} out of a possible "
+        f"{result.possible} ({result.answered} sections answered, 5 points each). "
+        f"{result.total} divided by {result.possible}, times 100 = {result.percent:.1f}%."
+    )
+    rows = [
+        {
+            "Section": f"Section {section.number}: {section.title}",
+            "Your answer": (tool.skip_label if answer is None else section.statements[answer]),
+            "Points": "left out" if answer is None else str(answer),
+        }
+        for section, answer in zip(tool.sections, result.answers, strict=True)
+    ]
+    st.table(pd.DataFrame(rows).set_index("Section"))
+    st.caption(f"Rule: {result.rule} Source: {result.source}.")
+
+
+# --------------------------------------------------------------------------------------
+# PEG
+# --------------------------------------------------------------------------------------
+
+
+def peg_form(tool: PegTool) -> list[int | None] | None:
+    with st.form("peg_form"):
+        answers: list[int | None] = []
+        for item in tool.items:
+            answers.append(
+                st.radio(
+                    f"{item.letter}. {item.text} (0 = {item.low}, 10 = {item.high})",
+                    list(range(11)),
+                    index=None,
+                    horizontal=True,
+                    key=f"peg_{item.id}",
+                )
+            )
+        submitted = st.form_submit_button("Score PEG", type="primary")
+    return answers if submitted else None
+
+
+def show_peg(result: PegResult, tool: PegTool) -> None:
+    st.subheader(f"Your PEG score: {result.mean:.1f} out of 10")
+    st.metric("PEG score (0-10, lower is better)", f"{result.mean:.1f}")
+    p, e, g = result.item_points
+    st.markdown(
+        f"**How it was worked out:** ({p} + {e} + {g}) divided by 3 = {result.mean:.1f}. "
+        f"*{tool.rule} Source: {result.source}.*"
+    )
+    st.markdown(f"{tool.meaning} *(Source: {tool.meaning_source})*")

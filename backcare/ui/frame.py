@@ -46,6 +46,6 @@ def frame(
         st.markdown(f"**Emergency signs.** {notices.emergency}")
         st.page_link(
             PAGES["screening"],
-            label="Check your symptoms for warning signs",
+            label="Check for warning signs",
             icon=":material/emergency:",
         )

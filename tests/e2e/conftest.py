@@ -76,6 +76,9 @@ def wait_for_app(page: Page, timeout: float = 30_000) -> None:
     app = page.locator("[data-testid='stApp']")
     expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=timeout)
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
+    # Placeholders drawn while elements load, and elements left from the previous run.
+    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=timeout)
+    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=timeout)
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -21,7 +21,7 @@ def test_page_opens_in_browser(page: Page, app_url, _file, title, path):
 def test_sidebar_link_leads_to_screening(page: Page, app_url):
     page.goto(app_url)
     wait_for_app(page)
-    page.get_by_role("link", name="Check your symptoms for warning signs").click()
+    page.get_by_role("link", name="Check for warning signs").click()
     wait_for_app(page)
     expect(page).to_have_title("Screening · BackCare")
 

@@ -479,6 +479,7 @@ class ProgressionPlan:
     see_someone: tuple[str, ...]
     see_someone_source: str
     source: str
+    paced: bool  # slower growth: high STarT Back risk or high pain (pacing rules)
 
 
 def dose_in_week(item: RoutineItem, week: int, *, paced: bool = False) -> RoutineItem:
@@ -529,6 +530,7 @@ def progression_plan(routine: Routine) -> ProgressionPlan:
         see_someone=rules.see_someone,
         see_someone_source=rules.see_someone_source,
         source=rules.progression_source,
+        paced=paced,
     )
 
 

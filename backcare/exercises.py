@@ -37,6 +37,30 @@ CONDITIONS = (
     "hip_replacement",
 )
 
+# Plain-word labels for forms and handouts.
+LEVEL_LABELS = {
+    "beginner": "New to exercise, or not active lately",
+    "intermediate": "Fairly active",
+    "advanced": "Very active, used to strength training",
+}
+EQUIPMENT_LABELS = {
+    "mat": "Exercise mat",
+    "chair": "Sturdy chair",
+    "strap": "Strap, belt or towel",
+    "bench": "Adjustable bench",
+    "machine": "Gym machines (cable, rowing, bike)",
+}
+CONDITION_LABELS = {
+    "pregnancy": "Pregnant",
+    "osteoporosis": "Osteoporosis or a spine fracture from thin bones",
+    "sciatica": "Sciatica (pain running down a leg)",
+    "flexion_sensitive": "Bending forward makes my back worse",
+    "extension_sensitive": "Leaning backwards makes my back worse",
+    "recent_spine_surgery": "Recent spine surgery",
+    "knee_problems": "Knee problems",
+    "hip_replacement": "Hip replacement",
+}
+
 
 @dataclass(frozen=True)
 class Dose:

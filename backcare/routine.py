@@ -428,7 +428,7 @@ def swap(routine: Routine, index: int, catalogue: Catalogue | None = None) -> Ro
     Alternatives come from the same phase, are allowed for the same profile, are not already
     in the routine, and keep the total within 10% of the target. Repeated swaps cycle.
     """
-    if routine.refused is not None or routine.profile is None:
+    if not isinstance(routine, Routine) or routine.refused is not None or routine.profile is None:
         raise ValueError("Build a routine from your answers first; then you can swap items.")
     if not isinstance(index, int) or not 0 <= index < len(routine.items):
         raise ValueError(f"There is no item {index!r} to swap.")

@@ -94,8 +94,10 @@ def profile_form(
 def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> None:
     """Each phase with its exercises: drawing, dose, steps, stop-if cues, swap button."""
     st.subheader(f"Your routine: about {routine.total_minutes:g} minutes")
+    pain_rule = progression_plan(routine).pain_rule
     for note in routine.notes:
-        st.info(note, icon=":material/info:")
+        if note != pain_rule:  # the pain rule is shown with the plan, with its source
+            st.info(note, icon=":material/info:")
     number = 0
     index = {id(item): n for n, item in enumerate(routine.items)}
     for phase, items in routine.by_phase():

@@ -578,7 +578,7 @@ def decode_share(text: str, catalogue: Catalogue | None = None) -> Routine:
             raise ValueError(f"{bad} ({ex.name} appears twice)")
         if ex.kind == "aerobic":
             low, high = ex.flexible_minutes or (ex.minutes, ex.minutes)
-            ok = sets == 1 and reps == 0 and hold == 0 and low <= minutes <= max(high, 40)
+            ok = sets == 1 and reps == 0 and hold == 0 and low <= minutes <= high
         else:
             dose = replace(ex.dose, sets=sets, reps=reps, hold_seconds=hold)
             ok = (

@@ -298,6 +298,7 @@ HOSTILE = [
     ("too short for its dose", _link("bridge.3.20.3.2")),
     ("walk with reps", _link("brisk_walk.1.5.0.40")),
     ("walk too long", _link("brisk_walk.1.0.0.900")),
+    ("warm-up walk too long", _link("easy_walk_warm_up.1.0.0.160")),
     ("duplicate", _link("bridge.1.5.3.4", "bridge.1.5.3.4")),
     ("out of order", _link("knee_to_chest.1.3.5.4", "neck_chin_tuck.1.5.5.4")),
     ("extra field", _link("bridge.1.5.3.4.7")),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import tomllib
 import xml.etree.ElementTree as ET  # our own reviewed files, not user input
+from pathlib import Path
 
 import pytest
 
@@ -163,3 +165,14 @@ DOSE_WORDS = [
 @pytest.mark.parametrize(("dose", "minutes", "words"), DOSE_WORDS)
 def test_doses_read_as_plain_words(dose, minutes, words):
     assert dose.describe(minutes) == words
+
+
+def test_illustrations_match_their_generator():
+    """data/illustrations is exactly what tools/make_illustrations.py draws, one per id."""
+    path = Path(__file__).resolve().parents[2] / "tools" / "make_illustrations.py"
+    spec = importlib.util.spec_from_file_location("make_illustrations", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert set(tool.POSES) == {e.id for e in CATALOGUE}
+    for ex in CATALOGUE:
+        assert ex.illustration.read_text(encoding="utf-8") == tool.render(tool.POSES[ex.id]), ex.id

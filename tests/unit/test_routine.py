@@ -84,6 +84,10 @@ def test_level_pain_risk_and_yoga_rules(profile):
             assert ex.kind != "yoga"
     if profile.start_back_risk == "high":
         assert RULES.pacing_note in routine.notes
+    if profile.experience == "beginner":
+        assert RULES.beginner_note in routine.notes
+    if profile.pain_now >= 7:
+        assert RULES.high_pain_note in routine.notes
     if profile.include_yoga:
         assert any("Hatha" in n and "Iyengar" in n and "Viniyoga" in n for n in routine.notes)
 

@@ -1,0 +1,606 @@
+"""Profile -> routine, swaps, the weekly progression plan and the share link.
+
+The rules (phase time shares, the high-pain session, progression steps, notes) live in
+``data/routine_rules.toml`` with their sources; this module applies them.
+
+Safety rules (each proven by tests/unit/test_routine.py):
+- triage "emergency" or "urgent": no routine, ``.refused`` says why;
+- never an exercise whose contraindication tags meet the profile's conditions, nor one
+  needing equipment the person lacks ("none" and the floor are always there);
+- warm-up first, main set, cool-down last; total within 10% of ``.target_minutes``, which is
+  the asked-for minutes, or a shorter session when pain now is 7/10 or more;
+- beginners get beginner-level exercises only; pain 7+ gentle mobility only; high STarT Back
+  risk adds the pacing advice and never a strenuous ("hard") set; yoga only when asked.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+from backcare.exercises import (
+    CONDITIONS,
+    EQUIPMENT,
+    LEVELS,
+    PHASES,
+    Catalogue,
+    Dose,
+    Exercise,
+    load_catalogue,
+)
+from backcare.paths import DATA_DIR
+
+RULES_FILE = DATA_DIR / "routine_rules.toml"
+SETTINGS = ("home", "gym")
+TRIAGE_LEVELS = ("emergency", "urgent", "gp", "self_care")
+RISKS = ("low", "medium", "high")
+MIN_MINUTES, MAX_MINUTES = 10, 90
+TOLERANCE = 0.10  # total within 10% of the target
+GENTLE_KINDS = ("mobility", "stretch", "yoga")  # "gentle mobility" when pain is high
+
+
+# ------------------------------------------------------------------------------ rules
+@dataclass(frozen=True)
+class Rules:
+    refusal_levels: tuple[str, ...]
+    refusal: dict[str, str]
+    warm_up_share: float
+    cool_down_share: float
+    max_sets: int
+    max_sets_gentle: int
+    phase_limits: dict[str, int]
+    beginner_note: str
+    high_pain_threshold: int
+    high_pain_fraction: float
+    high_pain_cap: float
+    high_pain_floor: float
+    high_pain_note: str
+    weeks: int
+    reps_per_week: int
+    reps_per_week_paced: int
+    max_reps: int
+    hold_per_week: int
+    max_hold: int
+    walk_per_week: float
+    max_walk: float
+    how_it_grows: str
+    keep_going: str
+    progression_source: str
+    focus: tuple[str, ...]
+    pain_rule: str
+    pain_rule_source: str
+    see_someone: tuple[str, ...]
+    see_someone_source: str
+    pacing_note: str
+    yoga_note: str
+    triage_gp_note: str
+    walking_note: str
+    condition_notes: dict[str, str]
+    shared_note: str
+
+
+def _text(value: str) -> str:
+    return " ".join(value.split())
+
+
+@cache
+def load_rules(path: Path = RULES_FILE) -> Rules:
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)
+    try:
+        prog = raw["progression"]
+        rules = Rules(
+            refusal_levels=tuple(raw["refusal"]["levels"]),
+            refusal={k: _text(raw["refusal"][k]) for k in raw["refusal"]["levels"]},
+            warm_up_share=float(raw["phases"]["warm_up"]),
+            cool_down_share=float(raw["phases"]["cool_down"]),
+            max_sets=int(raw["sets"]["max_sets"]),
+            max_sets_gentle=int(raw["sets"]["max_sets_gentle"]),
+            phase_limits={p: int(raw["limits"][p]) for p in PHASES},
+            beginner_note=_text(raw["beginner"]["note"]),
+            high_pain_threshold=int(raw["high_pain"]["threshold"]),
+            high_pain_fraction=float(raw["high_pain"]["fraction"]),
+            high_pain_cap=float(raw["high_pain"]["cap_minutes"]),
+            high_pain_floor=float(raw["high_pain"]["floor_minutes"]),
+            high_pain_note=_text(raw["high_pain"]["note"]),
+            weeks=int(prog["weeks"]),
+            reps_per_week=int(prog["reps_added_per_week"]),
+            reps_per_week_paced=int(prog["reps_added_per_week_paced"]),
+            max_reps=int(prog["max_reps"]),
+            hold_per_week=int(prog["hold_added_per_week"]),
+            max_hold=int(prog["max_hold_seconds"]),
+            walk_per_week=float(prog["walk_minutes_added_per_week"]),
+            max_walk=float(prog["max_walk_minutes"]),
+            how_it_grows=_text(prog["how_it_grows"]),
+            keep_going=_text(prog["keep_going"]),
+            progression_source=prog["source"],
+            focus=tuple(prog["focus"]),
+            pain_rule=_text(raw["pain_rule"]["text"]),
+            pain_rule_source=raw["pain_rule"]["source"],
+            see_someone=tuple(raw["see_someone"]["items"]),
+            see_someone_source=raw["see_someone"]["source"],
+            pacing_note=_text(raw["pacing"]["note"]),
+            yoga_note=_text(raw["yoga"]["note"]),
+            triage_gp_note=_text(raw["triage_gp"]["note"]),
+            walking_note=_text(raw["walking"]["note"]),
+            condition_notes={k: _text(raw["conditions"][k]) for k in CONDITIONS},
+            shared_note=_text(raw["shared"]["note"]),
+        )
+    except KeyError as err:
+        raise ValueError(f"{path.name}: missing field {err.args[0]!r}") from None
+    if len(rules.focus) != rules.weeks or rules.weeks < 6:
+        raise ValueError(f"{path.name}: the plan needs at least 6 weeks and one focus per week")
+    return rules
+
+
+# ---------------------------------------------------------------------------- profile
+@dataclass(frozen=True)
+class Profile:
+    """What the builder needs to know. Bad values raise ValueError naming the field."""
+
+    experience: str = "beginner"
+    minutes: int = 20
+    days_per_week: int = 3
+    setting: str = "home"
+    equipment: frozenset[str] = field(default_factory=lambda: frozenset({"none"}))
+    pain_now: int = 3
+    conditions: frozenset[str] = field(default_factory=frozenset)
+    include_yoga: bool = False
+    triage_level: str | None = None
+    start_back_risk: str | None = None
+
+    def __post_init__(self) -> None:
+        _one_of("experience", self.experience, LEVELS)
+        _int_in("minutes", self.minutes, MIN_MINUTES, MAX_MINUTES)
+        _int_in("days_per_week", self.days_per_week, 1, 7)
+        _one_of("setting", self.setting, SETTINGS)
+        object.__setattr__(self, "equipment", _set_of("equipment", self.equipment, EQUIPMENT))
+        _int_in("pain_now", self.pain_now, 0, 10)
+        object.__setattr__(self, "conditions", _set_of("conditions", self.conditions, CONDITIONS))
+        if not isinstance(self.include_yoga, bool):
+            raise ValueError("include_yoga must be True or False")
+        if self.triage_level is not None:
+            _one_of("triage_level", self.triage_level, TRIAGE_LEVELS)
+        if self.start_back_risk is not None:
+            _one_of("start_back_risk", self.start_back_risk, RISKS)
+
+    @property
+    def available(self) -> frozenset[str]:
+        return self.equipment | {"none"}
+
+
+def _one_of(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)} (got {value!r})")
+
+
+def _int_in(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high} (got {value!r})")
+
+
+def _set_of(name: str, value: object, allowed: tuple[str, ...]) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, set | frozenset | list | tuple):
+        raise ValueError(f"{name} must be a set of names from {', '.join(allowed)}")
+    unknown = sorted(str(v) for v in set(value) - set(allowed))
+    if unknown:
+        raise ValueError(f"{name}: unknown {unknown}; choose from {', '.join(allowed)}")
+    return frozenset(value)
+
+
+# ---------------------------------------------------------------------------- routine
+@dataclass(frozen=True)
+class RoutineItem:
+    exercise: Exercise
+    dose: Dose
+    minutes: float
+
+    @property
+    def phase(self) -> str:
+        return self.exercise.phase
+
+    @property
+    def sets(self) -> int:
+        return self.dose.sets
+
+    @property
+    def reps(self) -> int:
+        return self.dose.reps
+
+    @property
+    def hold_seconds(self) -> int:
+        return self.dose.hold_seconds
+
+    @property
+    def seconds_per_rep(self) -> int:
+        return self.dose.seconds_per_rep
+
+    def describe(self) -> str:
+        return self.dose.describe(self.minutes)
+
+
+@dataclass(frozen=True)
+class Routine:
+    items: tuple[RoutineItem, ...]
+    target_minutes: float
+    notes: tuple[str, ...] = ()
+    refused: str | None = None
+    # The profile it was built for; None for a routine opened from a shared link.
+    # Never written into the share link, the calendar or the handout.
+    profile: Profile | None = field(default=None, repr=False)
+
+    @property
+    def total_minutes(self) -> float:
+        return round(sum(i.minutes for i in self.items), 2)
+
+    def by_phase(self) -> list[tuple[str, tuple[RoutineItem, ...]]]:
+        return [
+            (phase, tuple(i for i in self.items if i.phase == phase))
+            for phase in PHASES
+            if any(i.phase == phase for i in self.items)
+        ]
+
+
+_RANK = {level: n for n, level in enumerate(LEVELS)}
+
+
+def target_minutes(profile: Profile, rules: Rules | None = None) -> float:
+    """The session length: as asked, or shorter when pain now is high (rules: high_pain)."""
+    rules = rules or load_rules()
+    if profile.pain_now >= rules.high_pain_threshold:
+        short = round(profile.minutes * rules.high_pain_fraction)
+        return float(max(rules.high_pain_floor, min(rules.high_pain_cap, short)))
+    return float(profile.minutes)
+
+
+def allowed(ex: Exercise, profile: Profile, rules: Rules | None = None) -> bool:
+    """Whether this exercise may appear in this person's routine at all."""
+    rules = rules or load_rules()
+    if ex.contraindications & profile.conditions:
+        return False
+    if ex.needs(profile.available):
+        return False
+    if ex.kind == "yoga" and not profile.include_yoga:
+        return False
+    if _RANK[ex.level] > _RANK[profile.experience]:
+        return False
+    if profile.experience == "beginner" and ex.effort == "hard":
+        return False
+    if profile.pain_now >= rules.high_pain_threshold and (
+        ex.kind not in GENTLE_KINDS or ex.effort != "gentle"
+    ):
+        return False
+    return not (profile.start_back_risk == "high" and ex.effort == "hard")
+
+
+def _preference(profile: Profile, catalogue: Catalogue):
+    index = {ex.id: n for n, ex in enumerate(catalogue)}
+    gym_kit = {"bench", "machine"}
+
+    def key(ex: Exercise):
+        return (
+            0 if (profile.include_yoga and ex.kind == "yoga") else 1,
+            0 if (profile.setting == "gym" and ex.equipment & gym_kit) else 1,
+            abs(_RANK[ex.level] - _RANK[profile.experience]),
+            index[ex.id],
+        )
+
+    return key
+
+
+def _half(value: float) -> float:
+    return round(value * 2) / 2
+
+
+def _max_sets(ex: Exercise, rules: Rules) -> int:
+    gentle = ex.effort == "gentle" and ex.kind in GENTLE_KINDS
+    return max(ex.dose.sets, rules.max_sets_gentle if gentle else rules.max_sets)
+
+
+def _item(ex: Exercise, sets: int | None = None, minutes: float | None = None) -> RoutineItem:
+    if ex.kind == "aerobic":
+        return RoutineItem(ex, ex.dose, float(minutes if minutes is not None else ex.minutes))
+    sets = sets or ex.dose.sets
+    return RoutineItem(ex, replace(ex.dose, sets=sets), round(ex.minutes_per_set * sets, 2))
+
+
+def build_routine(profile: Profile, catalogue: Catalogue | None = None) -> Routine:
+    """A routine for this profile, or a refusal. Same profile, same routine."""
+    if not isinstance(profile, Profile):
+        raise ValueError("build_routine needs a Profile")
+    catalogue = catalogue or load_catalogue()
+    rules = load_rules()
+    if profile.triage_level in rules.refusal_levels:
+        return Routine((), 0.0, (), rules.refusal[profile.triage_level], profile)
+
+    target = target_minutes(profile, rules)
+    pool = sorted(
+        (ex for ex in catalogue if allowed(ex, profile, rules)), key=_preference(profile, catalogue)
+    )
+    warm = _half(target * rules.warm_up_share)
+    cool = _half(target * rules.cool_down_share)
+    budgets = {"warm_up": warm, "main": target - warm - cool, "cool_down": cool}
+
+    chosen: dict[str, list[RoutineItem]] = {p: [] for p in PHASES}
+    carry = 0.0
+    for phase in PHASES:
+        budget = budgets[phase] + carry
+        used = 0.0
+        for ex in pool:
+            if (
+                ex.phase == phase
+                and ex.kind != "aerobic"
+                and len(chosen[phase]) < rules.phase_limits[phase]
+                and not _same_family(ex, chosen[phase])
+                and used + ex.minutes <= budget + 1e-9
+            ):
+                chosen[phase].append(_item(ex))
+                used += ex.minutes
+        for ex in pool:  # one aerobic block fills what is left, within its range
+            if ex.phase == phase and ex.kind == "aerobic" and ex.flexible_minutes:
+                low, high = ex.flexible_minutes
+                room = _half(budget - used - 0.25)
+                if room >= low:
+                    minutes = min(high, room)
+                    chosen[phase].append(_item(ex, minutes=minutes))
+                    used += minutes
+                break
+        carry = budget - used
+
+    items = [i for p in PHASES for i in chosen[p]]
+    items = _fill(items, target, rules)
+    total = sum(i.minutes for i in items)
+    notes = _notes(profile, items, rules)
+    if abs(total - target) > TOLERANCE * target:
+        # The safe exercises cannot fill the time: a shorter session, said plainly.
+        notes.append(
+            f"Only {total:g} minutes of exercises suit everything you told us, so the session "
+            "is shorter than you asked. That is fine: a short session you can do is better "
+            "than a long one that hurts."
+        )
+        target = float(total)
+    return Routine(tuple(items), target, tuple(notes), None, profile)
+
+
+def _same_family(ex: Exercise, items: list[RoutineItem]) -> bool:
+    """True when an easier or harder version of ``ex`` (same kind) is already chosen."""
+    for it in items:
+        other = it.exercise
+        if other.kind != ex.kind:
+            continue
+        if ex.id in (other.easier, other.harder) or other.id in (ex.easier, ex.harder):
+            return True
+    return False
+
+
+def _fill(items: list[RoutineItem], target: float, rules: Rules) -> list[RoutineItem]:
+    """Use leftover time: stretch aerobic blocks, then add sets, main set first."""
+    items = list(items)
+
+    def left() -> float:
+        return target - sum(i.minutes for i in items)
+
+    for n, it in enumerate(items):
+        ex = it.exercise
+        if ex.kind == "aerobic" and ex.flexible_minutes and left() >= 0.5:
+            more = min(ex.flexible_minutes[1] - it.minutes, _half(left() - 0.25))
+            if more > 0:
+                items[n] = _item(ex, minutes=it.minutes + more)
+    order = sorted(range(len(items)), key=lambda n: (PHASES.index(items[n].phase) != 1, n))
+    grew = True
+    while grew and left() > TOLERANCE * target / 2:
+        grew = False
+        for n in order:
+            it = items[n]
+            ex = it.exercise
+            if ex.kind == "aerobic" or it.sets >= _max_sets(ex, rules):
+                continue
+            if ex.minutes_per_set <= left() + 1e-9:
+                items[n] = _item(ex, sets=it.sets + 1)
+                grew = True
+    return items
+
+
+def _notes(profile: Profile, items: list[RoutineItem], rules: Rules) -> list[str]:
+    notes = [rules.pain_rule]
+    if profile.experience == "beginner":
+        notes.append(rules.beginner_note)
+    if profile.pain_now >= rules.high_pain_threshold:
+        notes.append(rules.high_pain_note)
+    if profile.start_back_risk == "high":
+        notes.append(rules.pacing_note)
+    if profile.triage_level == "gp":
+        notes.append(rules.triage_gp_note)
+    if profile.include_yoga:
+        notes.append(rules.yoga_note)
+    if any(i.exercise.kind == "aerobic" for i in items):
+        notes.append(rules.walking_note)
+    notes.extend(rules.condition_notes[c] for c in CONDITIONS if c in profile.conditions)
+    return notes
+
+
+def swap(routine: Routine, index: int, catalogue: Catalogue | None = None) -> Routine:
+    """Replace item ``index`` with the next alternative under the same rules.
+
+    Alternatives come from the same phase, are allowed for the same profile, are not already
+    in the routine, and keep the total within 10% of the target. Repeated swaps cycle.
+    """
+    if not isinstance(routine, Routine) or routine.refused is not None or routine.profile is None:
+        raise ValueError("Build a routine from your answers first; then you can swap items.")
+    if not isinstance(index, int) or not 0 <= index < len(routine.items):
+        raise ValueError(f"There is no item {index!r} to swap.")
+    catalogue = catalogue or load_catalogue()
+    rules = load_rules()
+    old = routine.items[index]
+    in_use = {i.exercise.id for i in routine.items}
+    ids = [ex.id for ex in catalogue]
+    start = ids.index(old.exercise.id)
+    rest = sum(i.minutes for n, i in enumerate(routine.items) if n != index)
+    for step in range(1, len(ids)):
+        ex = catalogue.get(ids[(start + step) % len(ids)])
+        if ex.id in in_use or ex.phase != old.phase or not allowed(ex, routine.profile, rules):
+            continue
+        if (ex.kind == "aerobic") != (old.exercise.kind == "aerobic"):
+            continue
+        if ex.kind == "aerobic":
+            low, high = ex.flexible_minutes or (ex.minutes, ex.minutes)
+            new = _item(ex, minutes=min(high, max(low, old.minutes)))
+        else:
+            sets = round(old.minutes / ex.minutes_per_set)
+            new = _item(ex, sets=min(_max_sets(ex, rules), max(1, sets)))
+        if abs(rest + new.minutes - routine.target_minutes) <= TOLERANCE * routine.target_minutes:
+            items = list(routine.items)
+            items[index] = new
+            return replace(routine, items=tuple(items))
+    raise ValueError(
+        f"No other exercise fits in place of {old.exercise.name!r} for your answers. "
+        "You can keep it, or change your answers above."
+    )
+
+
+# ------------------------------------------------------------------------- progression
+@dataclass(frozen=True)
+class PlanWeek:
+    week: int
+    focus: str
+    doses: tuple[tuple[str, str], ...]  # (exercise name, dose in words)
+
+
+@dataclass(frozen=True)
+class ProgressionPlan:
+    weeks: tuple[PlanWeek, ...]
+    how_it_grows: str
+    keep_going: str
+    pain_rule: str
+    pain_rule_source: str
+    see_someone: tuple[str, ...]
+    see_someone_source: str
+    source: str
+    paced: bool  # slower growth: high STarT Back risk or high pain (pacing rules)
+
+
+def dose_in_week(item: RoutineItem, week: int, *, paced: bool = False) -> RoutineItem:
+    """The item's dose in week ``week`` (1 = the starting dose), growing by the rules."""
+    if week < 1:
+        raise ValueError("week must be 1 or more")
+    rules = load_rules()
+    steps = week - 1
+    ex, dose = item.exercise, item.dose
+    if ex.kind == "aerobic":
+        top = max(item.minutes, rules.max_walk)
+        return replace(item, minutes=min(top, item.minutes + rules.walk_per_week * steps))
+    if dose.reps == 1 and dose.hold_seconds:
+        top = max(dose.hold_seconds, rules.max_hold)
+        hold = min(top, dose.hold_seconds + rules.hold_per_week * steps)
+        new = replace(dose, hold_seconds=hold)
+    else:
+        per_week = rules.reps_per_week_paced if paced else rules.reps_per_week
+        top = max(dose.reps, rules.max_reps)
+        new = replace(dose, reps=min(top, dose.reps + per_week * steps))
+    grown = (new.work_seconds() - dose.work_seconds()) / 60
+    return RoutineItem(ex, new, _half(item.minutes + grown + 0.24))
+
+
+def progression_plan(routine: Routine) -> ProgressionPlan:
+    """A week-by-week plan (at least 6 weeks) for the routine's items."""
+    rules = load_rules()
+    profile = routine.profile
+    paced = profile is not None and (
+        profile.start_back_risk == "high" or profile.pain_now >= rules.high_pain_threshold
+    )
+    weeks = tuple(
+        PlanWeek(
+            week=w,
+            focus=rules.focus[w - 1],
+            doses=tuple(
+                (i.exercise.name, dose_in_week(i, w, paced=paced).describe()) for i in routine.items
+            ),
+        )
+        for w in range(1, rules.weeks + 1)
+    )
+    return ProgressionPlan(
+        weeks=weeks,
+        how_it_grows=rules.how_it_grows,
+        keep_going=rules.keep_going,
+        pain_rule=rules.pain_rule,
+        pain_rule_source=rules.pain_rule_source,
+        see_someone=rules.see_someone,
+        see_someone_source=rules.see_someone_source,
+        source=rules.progression_source,
+        paced=paced,
+    )
+
+
+# ----------------------------------------------------------------------- share link
+SHARE_PARAM = "routine"
+_SHARE_VERSION = "1"
+_ITEM = re.compile(r"^([a-z0-9_]{1,40})\.(\d{1,2})\.(\d{1,2})\.(\d{1,3})\.(\d{1,3})$")
+MAX_SHARED_ITEMS = 40
+
+
+def encode_share(routine: Routine) -> str:
+    """Exercise ids and doses only: ``1~id.sets.reps.hold.quarter-minutes~...``.
+
+    Nothing about the person (conditions, pain, scores) goes into it.
+    """
+    if routine.refused is not None or not routine.items:
+        raise ValueError("There is no routine to share.")
+    parts = [
+        f"{i.exercise.id}.{i.sets}.{i.reps}.{i.hold_seconds}.{round(i.minutes * 4)}"
+        for i in routine.items
+    ]
+    return "~".join([_SHARE_VERSION, *parts])
+
+
+def decode_share(text: str, catalogue: Catalogue | None = None) -> Routine:
+    """The routine a share link carries; anything unexpected raises ValueError."""
+    catalogue = catalogue or load_catalogue()
+    bad = "This routine link is damaged or out of date. Please build a new routine."
+    if not isinstance(text, str) or len(text) > 2000:
+        raise ValueError(bad)
+    version, *parts = text.split("~")
+    if version != _SHARE_VERSION or not parts or len(parts) > MAX_SHARED_ITEMS:
+        raise ValueError(bad)
+    items: list[RoutineItem] = []
+    for part in parts:
+        match = _ITEM.match(part)
+        if not match:
+            raise ValueError(f"{bad} (item {part[:40]!r} is not in the right form)")
+        ident, sets, reps, hold, quarters = match.groups()
+        if ident not in catalogue:
+            raise ValueError(f"{bad} (unknown exercise {ident!r})")
+        ex = catalogue.get(ident)
+        sets, reps, hold, minutes = int(sets), int(reps), int(hold), int(quarters) / 4
+        if any(i.exercise.id == ident for i in items):
+            raise ValueError(f"{bad} ({ex.name} appears twice)")
+        if ex.kind == "aerobic":
+            low, high = ex.flexible_minutes or (ex.minutes, ex.minutes)
+            ok = sets == 1 and reps == 0 and hold == 0 and low <= minutes <= high
+        else:
+            dose = replace(ex.dose, sets=sets, reps=reps, hold_seconds=hold)
+            ok = (
+                1 <= sets <= 6
+                and 1 <= reps <= 30
+                and hold <= 60
+                and 0.5 <= minutes <= 30
+                and dose.work_seconds() <= minutes * 60
+            )
+        if not ok:
+            raise ValueError(f"{bad} (the dose for {ex.name} is not possible)")
+        dose = (
+            ex.dose
+            if ex.kind == "aerobic"
+            else replace(ex.dose, sets=sets, reps=reps, hold_seconds=hold)
+        )
+        items.append(RoutineItem(ex, dose, minutes))
+    phases = [PHASES.index(i.phase) for i in items]
+    if phases != sorted(phases):
+        raise ValueError(f"{bad} (the exercises are out of order)")
+    total = sum(i.minutes for i in items)
+    if total > MAX_MINUTES * (1 + TOLERANCE):
+        raise ValueError(f"{bad} (the session is longer than {MAX_MINUTES} minutes)")
+    rules = load_rules()
+    return Routine(tuple(items), float(round(total, 2)), (rules.shared_note, rules.pain_rule))

@@ -1,0 +1,194 @@
+"""Streamlit pieces of the routine builder page: the profile form and the routine view.
+
+Everything clinical shown here comes from backcare (data files with sources); this module
+only lays it out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from backcare.exercises import (
+    CONDITION_LABELS,
+    CONDITIONS,
+    EQUIPMENT_LABELS,
+    LEVEL_LABELS,
+    LEVELS,
+    PHASE_LABELS,
+)
+from backcare.reports import routine_ics, routine_pdf, short_dose
+from backcare.routine import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    SHARE_PARAM,
+    Profile,
+    Routine,
+    dose_in_week,
+    progression_plan,
+)
+
+FORM_KEY = "routine_form"
+KIT = tuple(EQUIPMENT_LABELS)  # everything but "none", which is always there
+
+
+def profile_form(
+    saved: Profile | None, triage_level: str | None, start_back_risk: str | None
+) -> Profile | None:
+    """The profile form. Returns a Profile on a valid submit, else None (errors shown)."""
+    d = saved or Profile()
+    with st.form(FORM_KEY):
+        experience = st.radio(
+            "How active are you?",
+            LEVELS,
+            index=LEVELS.index(d.experience),
+            format_func=LEVEL_LABELS.__getitem__,
+        )
+        minutes = st.slider("Minutes per session", MIN_MINUTES, MAX_MINUTES, d.minutes, step=5)
+        days = st.slider("Sessions per week", 1, 7, d.days_per_week)
+        setting = st.radio(
+            "Where will you exercise?",
+            ("home", "gym"),
+            index=("home", "gym").index(d.setting),
+            format_func={"home": "At home", "gym": "At a gym"}.__getitem__,
+            horizontal=True,
+        )
+        equipment = st.multiselect(
+            "Equipment you have (the floor is always fine)",
+            KIT,
+            default=[k for k in KIT if k in d.equipment],
+            format_func=EQUIPMENT_LABELS.__getitem__,
+        )
+        pain = st.slider("Your back pain right now (0 = none, 10 = worst)", 0, 10, d.pain_now)
+        conditions = st.multiselect(
+            "Anything that applies to you",
+            CONDITIONS,
+            default=sorted(d.conditions),
+            format_func=CONDITION_LABELS.__getitem__,
+        )
+        yoga = st.checkbox("Include gentle yoga poses", value=d.include_yoga)
+        submitted = st.form_submit_button("Build my routine", type="primary")
+    if not submitted:
+        return None
+    try:
+        return Profile(
+            experience=experience,
+            minutes=int(minutes),
+            days_per_week=int(days),
+            setting=setting,
+            equipment=frozenset(equipment),
+            pain_now=int(pain),
+            conditions=frozenset(conditions),
+            include_yoga=bool(yoga),
+            triage_level=triage_level,
+            start_back_risk=start_back_risk,
+        )
+    except ValueError as err:
+        st.error(f"Please check your answers: {err}", icon=":material/error:")
+        return None
+
+
+def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> None:
+    """Each phase with its exercises: drawing, dose, steps, stop-if cues, swap button."""
+    st.subheader(f"Your routine: about {routine.total_minutes:g} minutes")
+    pain_rule = progression_plan(routine).pain_rule
+    for note in routine.notes:
+        if note != pain_rule:  # the pain rule is shown with the plan, with its source
+            st.info(note, icon=":material/info:")
+    number = 0
+    index = {id(item): n for n, item in enumerate(routine.items)}
+    for phase, items in routine.by_phase():
+        st.markdown(f"### {PHASE_LABELS[phase]}")
+        for item in items:
+            number += 1
+            ex = item.exercise
+            with st.container(border=True):
+                left, right = st.columns([2, 3])
+                left.image(
+                    str(ex.illustration),
+                    alt=f"Line drawing: {ex.name}, {ex.position}",
+                    caption=ex.position.capitalize(),
+                    width="stretch",
+                )
+                right.markdown(f"**{number}. {ex.name}**")
+                right.markdown(f"Dose: {item.describe()} (about {item.minutes:g} min)")
+                right.markdown("\n".join(f"{n}. {s}" for n, s in enumerate(ex.steps, 1)))
+                right.markdown("**Stop if:** " + "; ".join(ex.stop_if) + ".")
+                for caution in ex.cautions:
+                    right.caption(f"Caution: {caution}")
+                right.caption(f"Source: {ex.source}")
+                n = index[id(item)]
+                right.button(
+                    "Swap for another exercise",
+                    key=f"swap_{n}",
+                    on_click=on_swap,
+                    args=(n,),
+                    disabled=on_swap is None,
+                    help=None if on_swap else "Build your own routine above to swap exercises.",
+                    icon=":material/swap_horiz:",
+                )
+
+
+def show_plan(routine: Routine) -> None:
+    """The weekly plan as a table with a text summary, the pain rule and when to get help."""
+    plan = progression_plan(routine)
+    st.subheader(f"Your {len(plan.weeks)}-week plan")
+    st.write(plan.how_it_grows)
+    table = pd.DataFrame(
+        {
+            f"Week {w.week}": [
+                short_dose(dose_in_week(i, w.week, paced=plan.paced)) for i in routine.items
+            ]
+            for w in plan.weeks
+        },
+        index=[i.exercise.name for i in routine.items],
+    )
+    table.index.name = "Exercise"
+    st.dataframe(table, width="stretch")
+    st.caption(
+        "How to read it: 2x5 = 2 sets of 5 repetitions; /side = each side; (3 s) = hold each "
+        "one for 3 seconds; 2x20 s = hold 20 seconds, twice; min = minutes."
+    )
+    with st.expander("What to focus on each week"):
+        st.markdown("\n".join(f"- Week {w.week}: {w.focus}" for w in plan.weeks))
+    st.info(f"**How much pain is OK.** {plan.pain_rule}", icon=":material/monitor_heart:")
+    st.caption(f"Source: {plan.pain_rule_source}")
+    st.success(plan.keep_going, icon=":material/event_repeat:")
+    st.markdown("**When to see a physiotherapist, trainer or GP**")
+    st.markdown("\n".join(f"- {line}" for line in plan.see_someone))
+    st.caption(f"Sources: {plan.source}; {plan.see_someone_source}")
+
+
+def show_downloads(routine: Routine, days_per_week: int) -> None:
+    """The handout and the calendar, made only when the button is pressed."""
+    st.subheader("Take it with you")
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the handout (PDF)",
+        data=lambda: routine_pdf(routine),
+        file_name="backcare-routine.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+    )
+    start = right.date_input("First session day", value=dt.date.today(), format="DD/MM/YYYY")
+    days = right.number_input("Sessions per week", 1, 7, days_per_week, key="ics_days")
+    right.download_button(
+        "Add to my calendar (.ics)",
+        data=lambda: routine_ics(routine, start=start, days_per_week=int(days)),
+        file_name="backcare-routine.ics",
+        mime="text/calendar",
+        icon=":material/calendar_month:",
+    )
+
+
+def show_share_link(code: str) -> None:
+    base = (st.context.url or "").split("?")[0]
+    st.subheader("Open this routine again")
+    st.write(
+        "This link holds only the exercise names and doses, nothing about you. Bookmark it, "
+        "or send it to yourself."
+    )
+    st.code(f"{base}?{SHARE_PARAM}={code}", language=None)

@@ -1,0 +1,159 @@
+"""The handout PDF and the calendar file, read back the way a user's software would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from backcare.exercises import CONDITIONS, EQUIPMENT
+from backcare.notices import load_notices
+from backcare.reports import latin1, routine_ics, routine_pdf, session_dates, short_dose
+from backcare.routine import Profile, build_routine, decode_share, progression_plan
+
+PROFILES = [
+    ("home beginner 20 min", Profile(minutes=20)),
+    (
+        "gym advanced 60 min yoga",
+        Profile("advanced", 60, 4, "gym", frozenset(EQUIPMENT), 2, include_yoga=True),
+    ),
+    ("every condition, pain 8", Profile(minutes=30, pain_now=8, conditions=frozenset(CONDITIONS))),
+]
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+@pytest.mark.parametrize(("_case", "profile"), PROFILES, ids=[c[0] for c in PROFILES])
+def test_pdf_opens_and_names_every_exercise(_case, profile):
+    routine = build_routine(profile)
+    pdf = routine_pdf(routine)
+    assert pdf.startswith(b"%PDF")
+    text = _text(pdf)
+    for item in routine.items:
+        assert latin1(item.exercise.name) in text, item.exercise.name
+    assert "Not a diagnosis" in text
+    assert "Stop and get help now" in text
+    assert "999" in text  # the emergency notice itself
+    assert "8-week plan" in text and "Week 8" in text
+    assert "When to see a physiotherapist" in text
+
+
+def test_pdf_draws_each_exercise_illustration(monkeypatch):
+    """fpdf2 turns SVG into vector paths (no image objects), so watch the image calls."""
+    drawn: list[str] = []
+    original = FPDF.image
+
+    def spy(self, name, *args, **kwargs):
+        drawn.append(Path(name).name)
+        return original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(FPDF, "image", spy)
+    routine = build_routine(Profile(minutes=20))
+    pdf = routine_pdf(routine)
+    assert drawn == [f"{i.exercise.id}.svg" for i in routine.items]
+    # The drawings' ink colour (#1f2937) is in the page content as vector strokes.
+    reader = PdfReader(io.BytesIO(pdf))
+    content = b"".join(page.get_contents().get_data() for page in reader.pages)
+    assert content.count(b"0.1216 0.1608 0.2157 RG") >= len(routine.items)
+
+
+def test_pdf_carries_the_red_flag_notice_and_pain_rule_text():
+    routine = build_routine(Profile(minutes=15))
+    text = _text(routine_pdf(routine))
+    first_words = " ".join(load_notices().emergency.split()[:6])
+    assert first_words in text
+    assert "settles" in text and "24 hours" in text
+
+
+def test_pdf_of_a_shared_routine_works():
+    shared = decode_share("1~neck_chin_tuck.1.5.5.4~bridge.2.6.3.8~knee_to_chest.1.3.5.4")
+    assert "Knee to chest" in _text(routine_pdf(shared))
+
+
+def test_refused_routine_cannot_be_exported():
+    refused = build_routine(Profile(triage_level="emergency"))
+    with pytest.raises(ValueError, match="no routine"):
+        routine_pdf(refused)
+    with pytest.raises(ValueError, match="no routine"):
+        routine_ics(refused, start=dt.date(2026, 1, 5), days_per_week=3)
+
+
+@pytest.mark.parametrize("days", range(1, 8))
+def test_calendar_has_one_event_per_session_day(days):
+    routine = build_routine(Profile(minutes=20, days_per_week=days))
+    weeks = len(progression_plan(routine).weeks)
+    cal = Calendar.from_ical(routine_ics(routine, start=dt.date(2026, 1, 5), days_per_week=days))
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == days * weeks
+    starts = sorted(e.decoded("dtstart") for e in events)
+    assert starts[0] == dt.date(2026, 1, 5)
+    assert len(set(starts)) == len(starts)
+    for week in range(weeks):  # `days` sessions in every 7-day block
+        block = [s for s in starts if (s - starts[0]).days // 7 == week]
+        assert len(block) == days
+
+
+def test_calendar_events_hold_no_health_conditions():
+    profile = Profile(
+        minutes=20,
+        pain_now=5,
+        conditions=frozenset({"pregnancy", "sciatica"}),
+        start_back_risk="high",
+        triage_level="gp",
+    )
+    ics = routine_ics(build_routine(profile), start=dt.date(2026, 1, 5), days_per_week=2)
+    text = ics.decode().lower()
+    for word in ["pregnan", "sciatica", "start back", "risk", "triage", "gp ", "midwife"]:
+        assert word not in text
+
+
+def test_calendar_doses_grow_over_the_weeks():
+    routine = build_routine(Profile(minutes=20))
+    cal = Calendar.from_ical(routine_ics(routine, start=dt.date(2026, 1, 5), days_per_week=1))
+    descriptions = [str(e["description"]) for e in cal.walk("VEVENT")]
+    assert "Bridge: 5 reps" in descriptions[0]
+    assert "Bridge: 7 reps" in descriptions[1]
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "message"),
+    [
+        (dt.datetime(2026, 1, 5, 9), 3, "start must be a date"),
+        ("2026-01-05", 3, "start must be a date"),
+        (dt.date(2026, 1, 5), 0, "days_per_week"),
+        (dt.date(2026, 1, 5), 8, "days_per_week"),
+        (dt.date(2026, 1, 5), True, "days_per_week"),
+    ],
+)
+def test_calendar_rejects_bad_input(start, days, message):
+    with pytest.raises(ValueError, match=message):
+        session_dates(start, days, 8)
+
+
+LATIN1_CASES = [
+    ("pain \u2264 5/10 \u2013 fine", "pain <= 5/10 - fine"),
+    ("\u201cquoted\u201d it\u2019s", '"quoted" it\'s'),
+    ("caf\u00e9", "caf\u00e9"),
+    ("emoji \U0001f600", "emoji ?"),
+]
+
+
+@pytest.mark.parametrize(("raw", "safe"), LATIN1_CASES)
+def test_text_is_made_latin1_safe(raw, safe):
+    assert latin1(raw) == safe
+
+
+def test_short_doses_for_the_table():
+    routine = build_routine(Profile(minutes=20))
+    shorts = {i.exercise.id: short_dose(i) for i in routine.items}
+    assert shorts["bridge"] == "1x5 (3 s)"
+    assert shorts["knee_rolls"] == "1x5 /side (2 s)"
+    assert shorts["piriformis_stretch"] == "2x20 s /side"

@@ -427,3 +427,35 @@ def suggestions(
             for topic_id in rule.suggest:
                 chosen.setdefault(topic_id, Suggestion(topic_id=topic_id, why=rule.why))
     return tuple(chosen.values())
+
+
+def suggestion_inputs(
+    start_back: Any = None, triage: Any = None, oswestry: Any = None
+) -> dict[str, Any]:
+    """Plain values for ``suggestions()`` from screening result objects (any may be None).
+
+    Reads ``start_back.risk``, ``.psychosocial`` and ``.answers`` (item 1 = 1 means the
+    pain spreads down a leg), ``triage.level`` and ``oswestry.band`` (a band id, or an
+    object with ``.id``). Anything missing or unexpected becomes None, so a result saved
+    by an older version of the screening page never breaks the Learn page.
+    """
+    risk = getattr(start_back, "risk", None)
+    psychosocial = getattr(start_back, "psychosocial", None)
+    answers = getattr(start_back, "answers", None)
+    level = getattr(triage, "level", None)
+    band = getattr(oswestry, "band", None)
+    band = getattr(band, "id", band)
+    leg_pain = None
+    if isinstance(answers, tuple | list) and answers and answers[0] in (0, 1):
+        leg_pain = answers[0] == 1
+    return {
+        "start_back_risk": risk if risk in START_BACK_RISKS else None,
+        "psychosocial": psychosocial
+        if isinstance(psychosocial, int)
+        and not isinstance(psychosocial, bool)
+        and 0 <= psychosocial <= 5
+        else None,
+        "leg_pain": leg_pain,
+        "triage_level": level if level in TRIAGE_LEVELS else None,
+        "oswestry_band": band if isinstance(band, str) else None,
+    }

@@ -6,6 +6,7 @@ import re
 import textwrap
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import textstat
@@ -414,3 +415,41 @@ def test_malformed_rules_file_raises_naming_it(tmp_path, text, message):
     rules.write_text(textwrap.dedent(text), encoding="utf-8")
     with pytest.raises(ValueError, match=rf"rules\.toml.*{message}"):
         content.load_rules(rules, directory)
+
+
+# --------------------------------------------------------------------------- result objects
+
+_SB = SimpleNamespace  # a stand-in for the screening page's frozen result dataclasses
+INPUT_CASES = [
+    ("nothing", (None, None, None), {}),
+    (
+        "start back with leg pain",
+        (_SB(risk="high", psychosocial=4, answers=(1, 0, 0, 0, 1, 1, 1, 1, 0)), None, None),
+        {"start_back_risk": "high", "psychosocial": 4, "leg_pain": True},
+    ),
+    (
+        "start back without leg pain",
+        (_SB(risk="low", psychosocial=0, answers=(0,) * 9), None, None),
+        {"start_back_risk": "low", "psychosocial": 0, "leg_pain": False},
+    ),
+    ("triage", (None, _SB(level="gp", flags=frozenset()), None), {"triage_level": "gp"}),
+    ("band as id", (None, None, _SB(percent=30.0, band="moderate")), {"oswestry_band": "moderate"}),
+    (
+        "band as object",
+        (None, None, _SB(percent=70.0, band=_SB(id="very_severe"))),
+        {"oswestry_band": "very_severe"},
+    ),
+    ("odd values", (_SB(risk="?", psychosocial=9, answers="x"), "junk", 3), {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("_case", "results", "expected"), INPUT_CASES, ids=[c[0] for c in INPUT_CASES]
+)
+def test_suggestion_inputs_read_result_objects(_case, results, expected):
+    blank = dict.fromkeys(
+        ["start_back_risk", "psychosocial", "leg_pain", "triage_level", "oswestry_band"]
+    )
+    values = content.suggestion_inputs(*results)
+    assert values == {**blank, **expected}
+    suggestions(**values)  # always acceptable input

@@ -94,9 +94,9 @@ def load_figure_data(
     )
 
 
-def _title(data: FigureData, how_to_read: str) -> alt.TitleParams:
-    """Chart title with a subtitle saying how to read it and where the numbers are from."""
-    return alt.TitleParams(text=data.title, subtitle=[how_to_read, f"Source: {data.credit}"])
+def _title(data: FigureData, *how_to_read: str) -> alt.TitleParams:
+    """Chart title with subtitle lines saying how to read it and where the numbers are from."""
+    return alt.TitleParams(text=data.title, subtitle=[*how_to_read, f"Source: {data.credit}"])
 
 
 def _num(value: float) -> str:
@@ -143,7 +143,7 @@ def back_pain_burden(data: FigureData) -> Figure:
     chart = (bars + errors + labels).properties(
         title=_title(data, "Black lines: 95% uncertainty interval."),
         description=alt_text,
-        height=140,
+        height=210,
     )
     return Figure(data.id, chart, summary, alt_text, data.source, data.urls, data.note)
 
@@ -188,7 +188,7 @@ def scan_findings(data: FigureData) -> Figure:
     chart = (line + points + labels).properties(
         title=_title(data, "Circle: age 20. Square: age 80."),
         description=alt_text,
-        height=200,
+        height=300,
     )
     return Figure(data.id, chart, summary, alt_text, data.source, data.urls, data.note)
 
@@ -249,11 +249,12 @@ def exercise_effects(data: FigureData) -> Figure:
     chart = (errors + points + labels + marks).properties(
         title=_title(
             data,
-            "Dot: average gain. Black line: 95% confidence interval. "
+            "Points on a 0-100 scale. Dot: average gain.",
+            "Black line: 95% confidence interval.",
             "Open diamond: smallest change judged important.",
         ),
         description=alt_text,
-        height=170,
+        height=260,
     )
     return Figure(data.id, chart, summary, alt_text, data.source, data.urls, data.note)
 
@@ -285,7 +286,7 @@ def walking_recurrence(data: FigureData) -> Figure:
     chart = (bars + labels).properties(
         title=_title(data, "Longer bars mean more time free of an activity-limiting flare."),
         description=alt_text,
-        height=110,
+        height=190,
     )
     return Figure(data.id, chart, summary, alt_text, data.source, data.urls, data.note)
 

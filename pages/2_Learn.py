@@ -77,5 +77,5 @@ with nav, st.container(key="learn_nav"):
 
 topic = content.topic(st.session_state[TOPIC_KEY])
 st.query_params["topic"] = topic.id
-with main:
+with main, st.container(key="learn_topic"):
     topic_view(topic, titles, open_topic)

@@ -55,9 +55,10 @@ def figure_view(figure_id: str) -> None:
         st.error(f"This figure could not be drawn: {err}")
         return
     with st.container(border=True):
-        st.altair_chart(fig.chart, width="stretch")
+        st.altair_chart(fig.chart, width="stretch", alt=fig.alt_text)
         st.markdown(f"**What the chart shows.** {fig.summary}")
-        links = ", ".join(f"[link {i}](<{u}>)" for i, u in enumerate(fig.urls, start=1))
+        names = ["open"] if len(fig.urls) == 1 else [f"paper {i}" for i in range(1, 9)]
+        links = ", ".join(f"[{name}](<{url}>)" for name, url in zip(names, fig.urls, strict=False))
         st.caption(f"Source: {fig.source} ({links}). {fig.note}")
 
 
@@ -79,12 +80,12 @@ def topic_view(topic: Topic, titles: dict[str, str], open_topic: Callable[[str],
     st.markdown(source_list(topic))
     with st.container(key="learn_related"):
         st.subheader("Related topics", anchor="related")
-        columns = st.columns(len(topic.related))
-        for column, related_id in zip(columns, topic.related, strict=True):
-            column.button(
-                titles[related_id],
-                key=f"learn_related_{related_id}",
-                on_click=open_topic,
-                args=(related_id,),
-                width="stretch",
-            )
+        with st.container(horizontal=True):
+            for related_id in topic.related:
+                st.button(
+                    titles[related_id],
+                    key=f"learn_related_{related_id}",
+                    on_click=open_topic,
+                    args=(related_id,),
+                    icon=":material/arrow_forward:",
+                )

@@ -39,7 +39,8 @@ if TOPIC_KEY not in st.session_state:
         st.query_params.get("topic") if st.query_params.get("topic") in titles else topics[0].id
     )
 
-with st.container(key="learn_suggest", border=True):
+nav, main = st.columns([1, 2], gap="large")
+with nav, st.container(key="learn_suggest", border=True):
     st.subheader("Suggested for you", anchor="suggested")
     if suggested:
         st.caption("Based on your answers on the Screening page in this session.")
@@ -56,7 +57,6 @@ with st.container(key="learn_suggest", border=True):
         st.caption("Answer the questions on the Screening page to see topics picked for you.")
         st.page_link(PAGES["screening"], label="Go to Screening", icon=":material/fact_check:")
 
-nav, main = st.columns([1, 2], gap="large")
 with nav, st.container(key="learn_nav"):
     query = st.text_input("Search topics", placeholder="For example: scans, yoga, sleep")
     matches = content.search(query)

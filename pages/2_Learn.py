@@ -1,12 +1,81 @@
-"""Learn page (coming soon)."""
+"""Learn: short, cited topics on back pain, its causes and why movement helps."""
 
 import streamlit as st
 
-from backcare.ui import frame
+from backcare import content
+from backcare.ui import PAGES, frame
+from backcare.ui.learn_widgets import print_styles, topic_view
+from backcare.ui.state import screening_result
 
-frame("Learn", ":material/menu_book:")
+frame("Learn", ":material/menu_book:", layout="wide")
+print_styles()
+TOPIC_KEY = "bc_learn_topic"  # the open topic's id (not sensitive; mirrored in the URL)
+
 st.title("Learn")
-st.info(
-    "Coming soon: cited topics on back pain, its causes and why exercise helps.",
-    icon=":material/construction:",
+st.caption(
+    "Plain-language topics on back pain and exercise. Every fact is numbered and "
+    "linked to its source at the end of the topic."
 )
+
+try:
+    topics = content.topics()
+    inputs = content.suggestion_inputs(
+        screening_result("start_back"), screening_result("triage"), screening_result("oswestry")
+    )
+    suggested = content.suggestions(**inputs)
+except ValueError as err:
+    st.error(f"The Learn topics could not be loaded: {err}")
+    st.stop()
+titles = {t.id: t.title for t in topics}
+
+
+def open_topic(topic_id: str) -> None:
+    st.session_state[TOPIC_KEY] = topic_id
+
+
+# The open topic: this session's choice, else a topic id in the URL, else the first.
+if TOPIC_KEY not in st.session_state:
+    st.session_state[TOPIC_KEY] = (
+        st.query_params.get("topic") if st.query_params.get("topic") in titles else topics[0].id
+    )
+
+nav, main = st.columns([1, 2], gap="large")
+with nav, st.container(key="learn_suggest", border=True):
+    st.subheader("Suggested for you", anchor="suggested")
+    if suggested:
+        st.caption("Based on your answers on the Screening page in this session.")
+        for item in suggested:
+            st.button(
+                titles[item.topic_id],
+                key=f"learn_suggest_{item.topic_id}",
+                on_click=open_topic,
+                args=(item.topic_id,),
+                icon=":material/arrow_forward:",
+            )
+            st.caption(item.why)
+    else:
+        st.caption("Answer the questions on the Screening page to see topics picked for you.")
+        st.page_link(PAGES["screening"], label="Go to Screening", icon=":material/fact_check:")
+
+with nav, st.container(key="learn_nav"):
+    query = st.text_input("Search topics", placeholder="For example: scans, yoga, sleep")
+    matches = content.search(query)
+    if not matches:
+        st.info("No topic matches your search. Try a shorter or different word.")
+    else:
+        ids = [t.id for t in matches]
+        current = st.session_state[TOPIC_KEY]
+        choice = st.radio(
+            f"Topics ({len(ids)} of {len(topics)})",
+            ids,
+            index=ids.index(current) if current in ids else None,
+            format_func=titles.__getitem__,
+            captions=[t.summary for t in matches],
+        )
+        if choice is not None and choice != current:
+            open_topic(choice)
+
+topic = content.topic(st.session_state[TOPIC_KEY])
+st.query_params["topic"] = topic.id
+with main, st.container(key="learn_topic"):
+    topic_view(topic, titles, open_topic)

@@ -1,0 +1,194 @@
+"""Learn page flows in AppTest: choose topics, search, suggestions from screening results."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from backcare import content
+from backcare.content import topic, topics
+from tests.helpers import APP
+
+LEARN = "pages/2_Learn.py"
+
+
+def _open(query_topic: str | None = None, **results) -> AppTest:
+    """Home, then the Learn page, with optional screening results already in the session."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.run()
+    for name, result in results.items():
+        at.session_state[f"bc_result_{name}"] = result
+    if query_topic is not None:
+        at.query_params["topic"] = query_topic
+    at.switch_page(LEARN).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _heading(at: AppTest) -> str:
+    return at.header[0].value
+
+
+def _main_markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.main.markdown)
+
+
+def _suggested(at: AppTest) -> list[str]:
+    keys = [b.key or "" for b in at.button]
+    return [k.removeprefix("learn_suggest_") for k in keys if k.startswith("learn_suggest_")]
+
+
+def test_opens_on_the_first_topic_with_its_summary_body_and_numbered_sources():
+    at = _open()
+    first = topics()[0]
+    assert _heading(at) == first.title
+    text = _main_markdown(at)
+    assert first.summary in text
+    assert first.body in text
+    for n, source in enumerate(first.sources, start=1):
+        assert f"{n}. [{source.citation}](<{source.url}>)" in text
+    assert "not a diagnosis" in " ".join(c.value for c in at.caption)
+
+
+def test_topic_list_shows_every_title_with_its_summary():
+    at = _open()
+    radio = at.radio[0]
+    assert radio.label == f"Topics ({len(topics())} of {len(topics())})"
+    assert radio.options == [t.title for t in topics()]
+    assert list(radio.proto.captions) == [t.summary for t in topics()]
+
+
+def test_choosing_a_topic_opens_it_keeps_it_and_puts_its_id_in_the_url():
+    at = _open()
+    at.radio[0].set_value("myths").run()
+    assert _heading(at) == topic("myths").title
+    assert at.query_params["topic"] == "myths"
+    at.run()  # a rerun (e.g. any other widget) keeps the choice
+    assert _heading(at) == topic("myths").title
+
+
+@pytest.mark.parametrize("topic_id", [t.id for t in topics() if t.figure])
+def test_topic_with_a_figure_draws_it_with_alt_text_and_summary(topic_id):
+    at = _open(query_topic=topic_id)
+    assert _heading(at) == topic(topic_id).title
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["description"]
+    assert "What the chart shows." in _main_markdown(at)
+
+
+def test_topic_without_figure_draws_no_chart():
+    at = _open(query_topic="causes")
+    assert len(at.get("vega_lite_chart")) == 0
+
+
+def test_unknown_topic_in_the_url_falls_back_to_the_first_topic():
+    at = _open(query_topic="<script>")
+    assert _heading(at) == topics()[0].title
+
+
+def test_related_topic_buttons_open_the_related_topic():
+    at = _open(query_topic="myths")
+    first_related = topic("myths").related[0]
+    at.button(key=f"learn_related_{first_related}").click().run()
+    assert _heading(at) == topic(first_related).title
+
+
+def test_doctor_topic_links_to_the_screening_page():
+    at = _open(query_topic="when_to_see_a_doctor")
+    links = [(p.proto.label, p.proto.page) for p in at.main.get("page_link")]
+    assert ("Check your symptoms for warning signs on the Screening page", "Screening") in links
+
+
+@pytest.mark.parametrize(
+    ("query", "first_title"),
+    [("scans", "Common myths about back pain"), ("YOGA", "Yoga for back pain")],
+)
+def test_search_lists_the_best_match_first(query, first_title):
+    at = _open()
+    at.text_input[0].input(query).run()
+    assert at.text_input[0].label == "Search topics"
+    assert at.radio[0].options[0] == first_title
+    assert len(at.radio[0].options) < len(topics())
+
+
+def test_search_with_no_match_says_so_and_keeps_the_open_topic():
+    at = _open(query_topic="yoga")
+    at.text_input[0].input("zebra").run()
+    assert "No topic matches" in at.info[0].value
+    assert len(at.radio) == 0
+    assert _heading(at) == topic("yoga").title
+
+
+def test_choosing_from_search_results_opens_that_topic():
+    at = _open()
+    at.text_input[0].input("walking").run()
+    options = at.radio[0].options
+    at.radio[0].set_value(content.search("walking")[-1].id).run()
+    assert _heading(at) == options[-1]
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+def test_without_screening_results_it_points_to_the_screening_page():
+    at = _open()
+    assert _suggested(at) == []
+    links = [p.proto.label for p in at.main.get("page_link")]
+    assert "Go to Screening" in links
+
+
+START_BACK = [
+    # (risk, psychosocial, item 1 leg pain, expected suggestions in order)
+    ("high", 5, 1, ["when_to_see_a_doctor", "myths", "flare_ups", "getting_guidance"]),
+    ("high", 4, 0, ["myths", "flare_ups", "getting_guidance"]),
+    ("medium", 2, 0, ["which_exercises", "getting_guidance"]),
+    ("low", 0, 1, ["when_to_see_a_doctor", "why_exercise_helps", "which_exercises"]),
+]
+
+
+@pytest.mark.parametrize(("risk", "psychosocial", "leg", "expected"), START_BACK)
+def test_suggestions_follow_the_start_back_result(risk, psychosocial, leg, expected):
+    result = SimpleNamespace(
+        risk=risk, psychosocial=psychosocial, answers=(leg, 0, 0, 0, 1, 1, 1, 1, 0)
+    )
+    at = _open(start_back=result)
+    assert _suggested(at) == expected
+    labels = [b.label for b in at.button if (b.key or "").startswith("learn_suggest_")]
+    assert labels == [topic(t).title for t in expected]
+
+
+def test_clicking_a_suggestion_opens_it():
+    result = SimpleNamespace(risk="high", psychosocial=5, answers=(0,) * 9)
+    at = _open(start_back=result)
+    at.button(key="learn_suggest_flare_ups").click().run()
+    assert _heading(at) == topic("flare_ups").title
+
+
+def test_triage_and_oswestry_results_also_drive_suggestions():
+    at = _open(
+        triage=SimpleNamespace(level="urgent", flags=frozenset({"fever"})),
+        oswestry=SimpleNamespace(percent=52.0, band=SimpleNamespace(id="severe")),
+    )
+    assert _suggested(at) == ["when_to_see_a_doctor", "getting_guidance", "flare_ups"]
+
+
+def test_an_odd_result_object_is_ignored_not_a_crash():
+    at = _open(start_back=SimpleNamespace(risk="???"), triage="not a result")
+    assert _suggested(at) == []
+
+
+def test_a_broken_content_file_shows_an_error_not_a_traceback(monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise ValueError("myths.md: missing field 'title'")
+
+    monkeypatch.setattr(content, "topics", broken)
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.run()
+    at.switch_page(LEARN).run()
+    assert not at.exception
+    assert "myths.md: missing field 'title'" in at.error[0].value

@@ -17,12 +17,13 @@ Choices made here (documented once, used everywhere):
   highest entry. Weeks and months average their *days* (each day counts once, however
   many entries it has) and keep the lowest and highest entry of the period.
 - Points rule: a chart never carries more than ``MAX_POINTS`` (1,500) rows. The shown
-  span picks the granularity: days if it has at most 1,500 days, else weeks if at most
-  1,500 weeks, else months.
+  span picks the granularity: days if it touches at most 1,500 days, else weeks (Monday
+  to Sunday) if at most 1,500 weeks, else months (years only past 125 years, a safety net).
 - Smoothing: on days, a 7-day rolling mean of the daily means (the days with entries in
   the 7 calendar days ending that day); on weeks, a 4-week rolling mean of the weekly
-  means; on months, a 3-month rolling mean of the monthly means. Computed on the whole
-  diary before cutting to the shown range, so the first shown points are smoothed too.
+  means; on months, a 3-month rolling mean of the monthly means (years: 3 years).
+  Computed on the whole diary before cutting to the shown range, so the first shown
+  points are smoothed too.
 - An exercise day is a day with an entry that says "did my exercises" or gives exercise
   minutes above 0. A flare day is a day with an entry marked "flare".
 - Before/after: mean of the daily means of each period, compared with
@@ -61,7 +62,7 @@ ROUTINE_EVENT = "Routine started"
 MIN_DAYS_EACH = 7
 """Next-day pairs needed in each group before "what goes with better days" is shown."""
 
-Granularity = Literal["day", "week", "month"]
+Granularity = Literal["day", "week", "month", "year"]
 
 ENTRY_COLUMNS = ("timestamp", "pain", "flare", "exercised", "exercise_minutes")
 EVENT_COLUMNS = ("date", "label")
@@ -80,8 +81,9 @@ _SMOOTHING = {
     "day": "7-day average (mean of the days with entries in the last 7 days)",
     "week": "4-week average (mean of the last 4 weekly averages)",
     "month": "3-month average (mean of the last 3 monthly averages)",
+    "year": "3-year average (mean of the last 3 yearly averages)",
 }
-_PERIOD_WORD = {"day": "day", "week": "week", "month": "month"}
+_PERIOD_WORD = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -150,15 +152,26 @@ def daily(entries: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def choose_granularity(span_days: int) -> Granularity:
-    """Days if the span has at most 1,500 days, else weeks if at most 1,500 weeks, else months."""
-    if span_days < 0:
-        raise ValueError(f"span must be 0 days or more, got {span_days}")
-    if span_days <= MAX_POINTS:
-        return "day"
-    if span_days / 7 <= MAX_POINTS:
-        return "week"
-    return "month"
+def period_count(start: pd.Timestamp, end: pd.Timestamp, granularity: Granularity) -> int:
+    """How many days, weeks (Monday to Sunday), months or years the span touches."""
+    if end < start:
+        raise ValueError(f"the span ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})")
+    if granularity == "day":
+        return (end.normalize() - start.normalize()).days + 1
+    if granularity == "week":
+        return (_period_start(end, "week") - _period_start(start, "week")).days // 7 + 1
+    if granularity == "month":
+        return (end.year - start.year) * 12 + end.month - start.month + 1
+    return end.year - start.year + 1
+
+
+def choose_granularity(start: pd.Timestamp, end: pd.Timestamp) -> Granularity:
+    """The finest of day, week, month (year as a last resort) with at most 1,500 points."""
+    for granularity in ("day", "week", "month"):
+        if period_count(start, end, granularity) <= MAX_POINTS:
+            return granularity
+    # Only for spans over 125 years (pandas dates cover 1677-2262, under 1,500 years).
+    return "year"
 
 
 def _periods(days: pd.DataFrame, granularity: Granularity) -> pd.DataFrame:
@@ -170,9 +183,10 @@ def _periods(days: pd.DataFrame, granularity: Granularity) -> pd.DataFrame:
         out["days"] = 1
         return out
     if granularity == "week":
-        key = days["day"] - pd.to_timedelta(days["day"].dt.weekday, unit="D")
+        key = days["day"] - pd.to_timedelta(days["day"].dt.day_of_week, unit="D")
     else:
-        key = days["day"].dt.to_period("M").dt.to_timestamp()
+        freq = "M" if granularity == "month" else "Y"
+        key = days["day"].dt.to_period(freq).dt.to_timestamp()
     grouped = days.assign(period=key).groupby("period", sort=True)
     out = grouped.agg(
         mean=("mean", "mean"),
@@ -194,7 +208,7 @@ def _rolling(periods: pd.DataFrame, granularity: Granularity) -> pd.Series:
     if granularity == "day":
         rolled = periods.set_index("period")["mean"].rolling("7D", min_periods=1).mean()
         return pd.Series(rolled.to_numpy(), index=periods.index)
-    window = 4 if granularity == "week" else 3
+    window = 4 if granularity == "week" else 3  # 4 weeks; 3 months or 3 years
     return periods["mean"].rolling(window, min_periods=1).mean()
 
 
@@ -232,7 +246,7 @@ def pain_over_time(entries: pd.DataFrame, range_label: str = "All") -> PainSerie
     end = days["day"].iloc[-1]
     span = RANGES[range_label]
     start = days["day"].iloc[0] if span is None else end - pd.Timedelta(days=span - 1)
-    granularity = choose_granularity(int((end - start).days) + 1)
+    granularity = choose_granularity(start, end)
     # Smooth over the whole diary first, then cut, so the first shown point is smoothed too.
     periods = _periods(days, granularity)
     periods["rolling"] = _rolling(periods, granularity)
@@ -254,6 +268,8 @@ def _period_start(day: pd.Timestamp, granularity: Granularity) -> pd.Timestamp:
         return day - pd.Timedelta(days=day.weekday())
     if granularity == "month":
         return day.replace(day=1)
+    if granularity == "year":
+        return day.replace(month=1, day=1)
     return day
 
 

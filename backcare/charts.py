@@ -34,9 +34,14 @@ EXERCISE_SHAPE = "square"
 PAIN_SCALE = alt.Scale(domain=[0, 10], nice=False, zero=True)
 HEIGHT = 300
 
-_PERIOD_TEXT = {"day": "day", "week": "week", "month": "month"}
-_SMOOTH_LABEL = {"day": "7-day average", "week": "4-week average", "month": "3-month average"}
-_X_FORMAT = {"day": "%-d %b", "week": "%-d %b %Y", "month": "%b %Y"}
+_PERIOD_TEXT = {"day": "day", "week": "week", "month": "month", "year": "year"}
+_SMOOTH_LABEL = {
+    "day": "7-day average",
+    "week": "4-week average",
+    "month": "3-month average",
+    "year": "3-year average",
+}
+_X_FORMAT = {"day": "%-d %b", "week": "%-d %b %Y", "month": "%b %Y", "year": "%Y"}
 
 
 def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerChart:

@@ -32,7 +32,10 @@ TARGET_COLOUR = "#1b7837"
 FLARE_SHAPE = "triangle-up"
 EXERCISE_SHAPE = "square"
 PAIN_SCALE = alt.Scale(domain=[0, 10], nice=False, zero=True)
-HEIGHT = 300
+# Streamlit fits the chart to its width: a height is the whole chart, title and legend in.
+HEIGHT = 460
+# Streamlit's theme leaves no room above the title: give it some.
+PADDING = {"top": 12, "left": 5, "right": 5, "bottom": 5}
 
 _PERIOD_TEXT = {"day": "day", "week": "week", "month": "month", "year": "year"}
 _SMOOTH_LABEL = {
@@ -76,10 +79,14 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
     if g == "day":
         # Days: one bar from the day's lowest to highest entry (no joining across gaps).
         range_mark = base.mark_rule(
-            color=RANGE_COLOUR, strokeWidth=range_width, opacity=0.8, strokeCap="round"
+            color=RANGE_COLOUR,
+            strokeWidth=range_width,
+            opacity=0.8,
+            strokeCap="round",
+            aria=False,  # the hover points below describe each day, range included
         ).encode(x=x, y=y_range, y2="high:Q")
     else:
-        range_mark = base.mark_area(color=RANGE_COLOUR, opacity=0.35).encode(
+        range_mark = base.mark_area(color=RANGE_COLOUR, opacity=0.35, aria=False).encode(
             x=x, y=y_range, y2="high:Q"
         )
     lines = (
@@ -177,6 +184,7 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
             title=alt.TitleParams("Pain over time", subtitle=subtitle, anchor="start"),
             description=f"Chart of pain over time, {series.range_label.lower()}. " + series.summary,
             height=HEIGHT,
+            padding=PADDING,
         )
     )
 
@@ -205,7 +213,7 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
     data = pd.DataFrame(rows)
     order = [r["period"] for r in rows]
     base = alt.Chart(data).encode(
-        x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=400)),
     )
     bars = base.mark_bar(color=BAR_COLOUR, size=60).encode(
         y=alt.Y("pain:Q", scale=PAIN_SCALE, title="Average pain (0-10)"),
@@ -236,9 +244,10 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
             )
         )
     return alt.layer(*layers).properties(
-        title=alt.TitleParams("Before and after", anchor="start"),
+        title=alt.TitleParams("Average pain, before and after", anchor="start"),
         description="Bar chart comparing average pain in two periods. " + comparison.summary,
-        height=HEIGHT,
+        height=340,
+        padding=PADDING,
     )
 
 
@@ -280,7 +289,8 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
     return alt.layer(*layers).properties(
         title=alt.TitleParams(f"{trend.name} over time", anchor="start"),
         description=f"Line chart of {trend.name} scores over time. " + trend.summary,
-        height=220,
+        height=300,
+        padding=PADDING,
     )
 
 
@@ -298,14 +308,14 @@ def better_days_chart(result: BetterDays) -> alt.LayerChart:
     data["text"] = [f"{p:.1f} ({d} days)" for p, d in zip(data["pain"], data["days"], strict=True)]
     order = list(data["group"])
     base = alt.Chart(data).encode(
-        y=alt.Y("group:N", sort=order, title=None),
+        y=alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
     )
     bars = base.mark_bar(color=BAR_COLOUR, size=28).encode(
         x=alt.X(
             "pain:Q",
             scale=PAIN_SCALE,
             title="Average pain the next day (0-10)",
-            axis=alt.Axis(values=list(range(0, 11, 2))),
+            axis=alt.Axis(values=list(range(0, 11, 2)), format="d"),
         ),
         tooltip=[
             alt.Tooltip("group:N", title="Group"),
@@ -317,8 +327,9 @@ def better_days_chart(result: BetterDays) -> alt.LayerChart:
         x=alt.X("pain:Q", scale=PAIN_SCALE), text="text:N"
     )
     return alt.layer(bars, labels).properties(
-        title=alt.TitleParams("What goes with better days", anchor="start"),
+        title=alt.TitleParams("Pain the day after exercise and other days", anchor="start"),
         description="Bar chart of pain on the day after exercise days and after other days. "
         + result.summary,
-        height=120,
+        height=220,
+        padding=PADDING,
     )

@@ -121,7 +121,7 @@ def test_before_after_chart_writes_the_numbers(demo):
     entries, events, _ = demo
     comparison = a.compare_periods(entries, events)
     spec = c.before_after_chart(comparison).to_dict()
-    assert spec["title"]["text"] == "Before and after"
+    assert spec["title"]["text"] == "Average pain, before and after"
     assert "meaningful" in spec["description"]
     assert _marks(spec) == ["bar", "text", "rule", "text"]
     text = json.dumps(spec["datasets"])
@@ -159,7 +159,7 @@ def test_better_days_chart_shows_counts_as_text(demo):
     entries, _, _ = demo
     better = a.better_days(entries)
     spec = c.better_days_chart(better).to_dict()
-    assert spec["title"]["text"] == "What goes with better days"
+    assert spec["title"]["text"] == "Pain the day after exercise and other days"
     assert "not what causes what" in spec["description"]
     text = json.dumps(spec["datasets"])
     assert f"({better.after_exercise_days} days)" in text

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -31,13 +32,34 @@ NOT_ENOUGH_TITLE = "Not enough days yet"
 
 @dataclass(frozen=True)
 class Prepared:
-    """Everything the section draws, small: at most ``analytics.MAX_POINTS`` chart rows."""
+    """Everything the section draws, small: at most ``analytics.MAX_POINTS`` chart rows.
+
+    The charts are kept as finished Vega-Lite specs: building and validating six Altair
+    charts costs about 0.2 s, too much to repeat on every rerun of the diary page.
+    """
 
     series: analytics.PainSeries
     comparison: analytics.Comparison
     trends: list[analytics.ScreeningTrend]
     better: analytics.BetterDays
-    events: pd.DataFrame
+    pain_spec: dict | None
+    comparison_spec: dict | None
+    trend_specs: list[dict]
+    better_spec: dict | None
+
+
+def vega_spec(chart: alt.TopLevelMixin) -> dict:
+    """A validated Vega-Lite spec of an Altair chart, its datasets as DataFrames.
+
+    ``st.vega_lite_chart`` sends each dataset as Arrow, as ``st.altair_chart`` would. The
+    default theme's view size is dropped: Streamlit sizes the chart to its container.
+    """
+    spec = chart.to_dict()
+    spec.pop("config", None)
+    spec["datasets"] = {
+        name: pd.DataFrame.from_records(rows) for name, rows in spec.get("datasets", {}).items()
+    }
+    return spec
 
 
 def frame_digest(*frames: pd.DataFrame) -> str:
@@ -58,13 +80,24 @@ def _prepare(
     _events: pd.DataFrame,
     _screenings: pd.DataFrame,
 ) -> Prepared:
-    """Aggregate for the charts. Keyed by ``digest`` (all three frames) and the range."""
+    """Aggregate and build the charts. Keyed by ``digest`` (all three frames) and the range."""
+    series = analytics.pain_over_time(_entries, range_label)
+    comparison = analytics.compare_periods(_entries, _events)
+    trends = analytics.screening_trends(_screenings)
+    better = analytics.better_days(_entries)
     return Prepared(
-        series=analytics.pain_over_time(_entries, range_label),
-        comparison=analytics.compare_periods(_entries, _events),
-        trends=analytics.screening_trends(_screenings),
-        better=analytics.better_days(_entries),
-        events=_events[["date", "label"]].copy(),
+        series=series,
+        comparison=comparison,
+        trends=trends,
+        better=better,
+        pain_spec=None
+        if series.frame.empty
+        else vega_spec(charts.pain_over_time_chart(series, _events)),
+        comparison_spec=None
+        if comparison.change is None
+        else vega_spec(charts.before_after_chart(comparison)),
+        trend_specs=[vega_spec(charts.screening_chart(t)) for t in trends],
+        better_spec=vega_spec(charts.better_days_chart(better)) if better.enough else None,
     )
 
 
@@ -79,8 +112,8 @@ def prepare(
     return _prepare(digest, range_label, entries, events, screenings)
 
 
-def _chart(chart) -> None:
-    st.altair_chart(chart, width="stretch")
+def _chart(spec: dict) -> None:
+    st.vega_lite_chart(spec, width="stretch")
 
 
 def render_diary_charts(
@@ -102,31 +135,31 @@ def render_diary_charts(
         st.error(f"The charts could not be drawn: {err}")
         return
 
-    if prepared.series.frame.empty:
+    if prepared.pain_spec is None:
         st.info("No diary entries yet. Add your first entry and your chart appears here.")
     else:
-        _chart(charts.pain_over_time_chart(prepared.series, prepared.events))
+        _chart(prepared.pain_spec)
         st.caption(prepared.series.summary)
 
     st.subheader("Before and after")
     comparison = prepared.comparison
-    if comparison.change is None:
+    if prepared.comparison_spec is None:
         st.info(comparison.summary)
     else:
-        _chart(charts.before_after_chart(comparison))
+        _chart(prepared.comparison_spec)
         st.caption(comparison.summary)
 
     st.subheader("Screening scores over time")
     if not prepared.trends:
         st.info("No screening results saved yet. Scores appear here after a screening.")
-    for trend in prepared.trends:
-        _chart(charts.screening_chart(trend))
+    for trend, spec in zip(prepared.trends, prepared.trend_specs, strict=True):
+        _chart(spec)
         st.caption(trend.summary)
 
     st.subheader("What goes with better days")
     better = prepared.better
-    if not better.enough:
+    if prepared.better_spec is None:
         st.info(f"**{NOT_ENOUGH_TITLE}.** {better.summary.removeprefix(NOT_ENOUGH_TITLE + '. ')}")
     else:
-        _chart(charts.better_days_chart(better))
+        _chart(prepared.better_spec)
         st.caption(better.summary)

@@ -136,3 +136,24 @@ def test_edited_entry_shows_up_after_rerun():
     at.run()
     assert _captions(at) != before
     assert "Average pain 0.0 out of 10" in _captions(at)
+
+
+def test_aggregation_runs_once_per_diary_content(monkeypatch):
+    """Reruns with the same diary reuse the cached charts; a changed diary recomputes."""
+    calls = []
+    original = analytics.pain_over_time
+
+    def counting(entries, range_label="All"):
+        calls.append(len(entries))
+        return original(entries, range_label)
+
+    monkeypatch.setattr(analytics, "pain_over_time", counting)
+    entries = synthetic_entries(30)
+    _, events, screenings = demo_frames(30)
+    at = _run(entries, events, screenings)
+    at.run()
+    at.run()
+    assert calls == [90]
+    at.session_state["entries"] = synthetic_entries(31)
+    at.run()
+    assert calls == [90, 93]

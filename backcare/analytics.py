@@ -385,13 +385,25 @@ def compare_periods(
             started - pd.Timedelta(days=days),
             started - pd.Timedelta(days=1),
         )
-        after_start = max(last - span, started)
         how = f"the {weeks} before your routine started ({fmt_date(started)})"
+        if last < started:
+            return Comparison(
+                before,
+                None,
+                anchor,
+                None,
+                f"Your routine started on {fmt_date(started)}. Add diary entries from that day "
+                "on to compare with before.",
+            )
+        after_start = max(last - span, started)
     else:
         before = _period(daily_rows, f"First {weeks}", first, first + span)
         after_start = last - span
         how = f"your first {weeks}"
-    after = _period(daily_rows, f"Last {weeks}", after_start, last)
+    after_label = f"Last {weeks}"
+    if started is not None and after_start == started and last - started < span:
+        after_label = "Since routine started"  # fewer than `days` days so far
+    after = _period(daily_rows, after_label, after_start, last)
     lead = (
         f"Comparing {how} with your last {weeks}."
         if started is not None

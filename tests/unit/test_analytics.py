@@ -228,6 +228,21 @@ def test_short_diary_has_no_comparison_yet():
     assert "overlap" in result.summary and "28 days" in result.summary
 
 
+def test_routine_started_after_the_last_entry():
+    entries = entries_frame([(f"2026-02-{d:02d} 09:00", 4) for d in range(1, 28)])
+    result = a.compare_periods(entries, events_frame([("2026-03-10", "Routine started")]))
+    assert result.change is None and result.after is None
+    assert "Add diary entries from that day on" in result.summary
+
+
+def test_routine_started_recently_compares_the_days_since():
+    entries = entries_frame([(f"2026-02-{d:02d} 09:00", 6 if d < 20 else 3) for d in range(1, 25)])
+    result = a.compare_periods(entries, events_frame([("2026-02-20", "Routine started")]))
+    assert result.after.label == "Since routine started"
+    assert result.after.days == 5
+    assert result.change.direction == "better"
+
+
 def test_no_entries_before_the_routine():
     entries = entries_frame([(f"2026-02-{d:02d} 09:00", 4) for d in range(1, 28)])
     result = a.compare_periods(entries, events_frame([("2026-01-25", "Routine started")]))

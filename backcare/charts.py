@@ -203,7 +203,7 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
         raise ValueError("there is nothing to compare yet: the diary has no entries")
     rows = [
         {
-            "period": p.label,
+            "which": p.label,
             "pain": p.mean if p.mean is not None else 0.0,
             "text": "no entries" if p.mean is None else f"{p.mean:.1f}",
             "when": f"{fmt_date(p.start)} to {fmt_date(p.end)}, {p.days} days with entries",
@@ -211,14 +211,14 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
         for p in (comparison.before, comparison.after)
     ]
     data = pd.DataFrame(rows)
-    order = [r["period"] for r in rows]
+    order = [r["which"] for r in rows]
     base = alt.Chart(data).encode(
-        x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=400)),
+        x=alt.X("which:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=400)),
     )
     bars = base.mark_bar(color=BAR_COLOUR, size=60).encode(
         y=alt.Y("pain:Q", scale=PAIN_SCALE, title="Average pain (0-10)"),
         tooltip=[
-            alt.Tooltip("period:N", title="Period"),
+            alt.Tooltip("which:N", title="Period"),
             alt.Tooltip("when:N", title="Dates"),
             alt.Tooltip("pain:Q", title="Average", format=".1f"),
         ],

@@ -28,6 +28,7 @@ from backcare import analytics, charts
 RANGE_KEY = "bc_diary_chart_range"
 RANGE_LABEL = "Time range to show"
 NOT_ENOUGH_TITLE = "Not enough days yet"
+DATE_COLUMNS = {"period", "date"}  # the date columns of the frames backcare.charts draws
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,14 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict:
     """
     spec = chart.to_dict()
     spec.pop("config", None)
-    spec["datasets"] = {
-        name: pd.DataFrame.from_records(rows) for name, rows in spec.get("datasets", {}).items()
-    }
+    datasets = {}
+    for name, rows in spec.get("datasets", {}).items():
+        frame = pd.DataFrame.from_records(rows)
+        for column in DATE_COLUMNS.intersection(frame.columns):
+            # to_dict() wrote dates as ISO text; send them as Arrow timestamps again.
+            frame[column] = pd.to_datetime(frame[column], format="ISO8601")
+        datasets[name] = frame
+    spec["datasets"] = datasets
     return spec
 
 

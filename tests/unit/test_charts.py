@@ -129,6 +129,16 @@ def test_before_after_chart_writes_the_numbers(demo):
     assert f"Meaningful improvement: {comparison.target:.1f} or lower" in text
 
 
+def test_before_after_encodes_fields_its_data_has(demo):
+    entries, events, _ = demo
+    spec = c.before_after_chart(a.compare_periods(entries, events)).to_dict()
+    for layer in spec["layer"]:
+        rows = spec["datasets"][layer["data"]["name"]]
+        for channel in layer["encoding"].values():
+            if isinstance(channel, dict) and "field" in channel:
+                assert channel["field"] in rows[0], channel["field"]
+
+
 def test_before_after_refuses_an_empty_comparison():
     empty = a.compare_periods(synthetic_entries(1).iloc[:0], events_frame([]))
     with pytest.raises(ValueError, match="nothing to compare"):

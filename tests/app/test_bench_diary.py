@@ -24,5 +24,5 @@ def test_quick_bench_reports_every_row():
     assert any(r.startswith("| 2 weeks | 56 |") for r in rows)
     assert any(r.startswith("| 300 entries | 300 |") for r in rows)
     assert "CSV import" in report  # measured, or skipped with a note before the merge
-    payload = [int(r.split("|")[7].strip().replace(",", "")) for r in rows[2:4]]
+    payload = [int(r.split("|")[8].strip().replace(",", "")) for r in rows[2:4]]
     assert all(p > 0 for p in payload)

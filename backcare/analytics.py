@@ -114,6 +114,17 @@ def _plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
+def _movement(difference: float, percent: float | None, spec: str) -> str:
+    """'down 2.3 points (36% lower)', 'up 1 point (20% higher)' or 'no change'."""
+    if difference == 0:
+        return "no change"
+    size = format(abs(difference), spec)
+    word = "point" if size in {"1", "1.0"} else "points"
+    way, more = ("down", "lower") if difference < 0 else ("up", "higher")
+    share = "" if percent is None else f" ({abs(percent):.0f}% {more})"
+    return f"{way} {size} {word}{share}"
+
+
 def daily(entries: pd.DataFrame) -> pd.DataFrame:
     """One row per calendar day with entries.
 
@@ -430,11 +441,10 @@ def compare_periods(
         "worse": "This is a meaningful rise in pain",
         "no_meaningful_change": "This is smaller than a meaningful change",
     }[change.direction]
-    percent = "" if change.percent is None else f", {abs(change.percent):.0f}%"
     summary = (
         f"{lead} Average pain {_fmt(before.mean)} ({_plural(before.days, 'day')} with entries) "
-        f"then {_fmt(after.mean)} ({_plural(after.days, 'day')}): a change of "
-        f"{change.difference:+.1f} points{percent}. {verdict} "
+        f"then {_fmt(after.mean)} ({_plural(after.days, 'day')}): "
+        f"{_movement(change.difference, change.percent, '.1f')}. {verdict} "
         f"(a meaningful change is {change.rule}; {change.source})."
     )
     return Comparison(before, after, anchor, change, summary)
@@ -511,7 +521,8 @@ def _trend(instrument: str, name: str, frame: pd.DataFrame) -> ScreeningTrend:
     summary = (
         f"{name}: {count}. First {first:g} on {fmt_date(first_date)}, latest {latest:g} on "
         f"{fmt_date(latest_date)} (out of {scale_max:g}; lower is better): "
-        f"{change.difference:+g} points, {verdict}. The dashed line at {target:.1f} marks "
+        f"{_movement(change.difference, change.percent, 'g')}, {verdict}. "
+        f"The dashed line at {target:.1f} marks "
         f"a meaningful improvement on the first score ({change.rule}; {change.source})."
     )
     return ScreeningTrend(instrument, name, frame, scale_max, target, change, summary)

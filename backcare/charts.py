@@ -167,8 +167,8 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
         )
         layers.append(
             ev.mark_text(
-                align="left", baseline="top", dx=4, dy=2, fontSize=11, color=EVENT_COLOUR
-            ).encode(x=alt.X("date:T"), y=alt.value(2), text="label:N")
+                align="left", baseline="top", dx=4, fontSize=11, color=EVENT_COLOUR
+            ).encode(x=alt.X("date:T"), y=alt.Y("row:Q", scale=None), text="label:N")
         )
     spread = "Bars" if g == "day" else "Shading"
     subtitle = (
@@ -191,9 +191,11 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
 
 def _events_in_range(events: pd.DataFrame, series: PainSeries) -> pd.DataFrame:
     if events.empty or series.start is None or series.end is None:
-        return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "label": []})
+        return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "label": [], "row": []})
     inside = events[(events["date"] >= series.start) & (events["date"] <= series.end)]
-    return inside[["date", "label"]].reset_index(drop=True)
+    inside = inside[["date", "label"]].sort_values("date", kind="stable").reset_index(drop=True)
+    # Labels step down in three rows (pixels from the top) so close events stay readable.
+    return inside.assign(row=[2 + 14 * (i % 3) for i in range(len(inside))])
 
 
 def before_after_chart(comparison: Comparison) -> alt.LayerChart:

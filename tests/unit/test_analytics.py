@@ -177,17 +177,18 @@ def _two_blocks(before: int, after: int, gap_days: int = 30) -> pd.DataFrame:
 
 
 COMPARE_CASES = [
-    # (pain before, pain after, direction) -- MIC 2 points or 30% (Ostelo 2008)
-    (6, 4, "better"),  # 2 points
-    (3, 2, "better"),  # 33%
-    (6, 5, "no_meaningful_change"),  # 1 point, 17%
-    (4, 6, "worse"),
-    (5, 5, "no_meaningful_change"),
+    # (pain before, pain after, direction, wording) -- MIC 2 points or 30% (Ostelo 2008)
+    (6, 4, "better", "down 2.0 points (33% lower). This is a meaningful improvement"),
+    (3, 2, "better", "down 1.0 point (33% lower). This is a meaningful improvement"),
+    (6, 5, "no_meaningful_change", "down 1.0 point (17% lower). This is smaller than"),
+    (4, 6, "worse", "up 2.0 points (50% higher). This is a meaningful rise in pain"),
+    (5, 5, "no_meaningful_change", "no change. This is smaller than"),
+    (0, 2, "worse", "up 2.0 points. This is a meaningful rise"),  # no % from 0
 ]
 
 
-@pytest.mark.parametrize(("before", "after", "direction"), COMPARE_CASES)
-def test_first_and_last_two_weeks_without_a_routine(before, after, direction):
+@pytest.mark.parametrize(("before", "after", "direction", "wording"), COMPARE_CASES)
+def test_first_and_last_two_weeks_without_a_routine(before, after, direction, wording):
     result = a.compare_periods(_two_blocks(before, after), events_frame([]))
     assert result.anchor == "first_last"
     assert result.change.direction == direction
@@ -195,6 +196,7 @@ def test_first_and_last_two_weeks_without_a_routine(before, after, direction):
     assert (result.before.days, result.after.days) == (14, 14)
     assert "No routine start is recorded" in result.summary
     assert f"{before:.1f}" in result.summary and f"{after:.1f}" in result.summary
+    assert wording in result.summary
 
 
 def test_routine_start_anchors_the_before_period():

@@ -89,8 +89,12 @@ _PERIOD_WORD = {"day": "day", "week": "week", "month": "month", "year": "year"}
 # --------------------------------------------------------------------------- helpers
 
 
+_DATE_COLUMN = {"entries": "timestamp", "events": "date", "screenings": "date"}
+
+
 def check_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
-    """Raise ValueError naming the missing columns of one input frame."""
+    """Raise ValueError naming what is wrong with one input frame: missing columns, a date
+    column that is not a plain (time-zone free) datetime, pain outside 0-10."""
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
@@ -99,6 +103,27 @@ def check_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> N
             f"{name} is missing the column(s) {', '.join(missing)}; "
             f"expected at least {', '.join(columns)}"
         )
+    date_column = _DATE_COLUMN.get(name)
+    if date_column is not None and not (
+        pd.api.types.is_datetime64_dtype(frame[date_column])
+        and getattr(frame[date_column].dt, "tz", None) is None
+    ):
+        raise ValueError(
+            f"{name}.{date_column} must hold dates without a time zone (datetime64), "
+            f"got {frame[date_column].dtype}"
+        )
+    if name == "entries" and len(frame):
+        pain = frame["pain"]
+        if not pd.api.types.is_numeric_dtype(pain) or pd.api.types.is_bool_dtype(pain):
+            # The value itself is not repeated: it could be any text.
+            raise ValueError(f"entries.pain must be a number from 0 to 10, got {pain.dtype}")
+        bad = ~pain.between(0, 10)
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise ValueError(
+                f"entries.pain must be a number from 0 to 10; row {row + 1} has "
+                f"{float(pain.iloc[row]):g}"
+            )
 
 
 def fmt_date(value: pd.Timestamp) -> str:

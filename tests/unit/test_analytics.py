@@ -37,10 +37,30 @@ def test_daily_mean_with_the_days_range_and_flags():
     assert list(days["exercise"]) == [False, True, True]
 
 
-def test_missing_column_is_a_clear_value_error():
-    entries = entries_frame([("2026-03-01", 2)]).drop(columns=["flare"])
-    with pytest.raises(ValueError, match=r"entries is missing the column.*flare"):
+BAD_ENTRIES = [
+    # (change to a good frame, message)
+    (lambda f: f.drop(columns=["flare"]), r"entries is missing the column\(s\) flare"),
+    (lambda f: f.assign(timestamp=f["timestamp"].astype(str)), "must hold dates"),
+    (lambda f: f.assign(timestamp=f["timestamp"].dt.tz_localize("UTC")), "without a time zone"),
+    (lambda f: f.assign(pain=[3, 11]), "row 2 has 11"),
+    (lambda f: f.assign(pain=[-1, 3]), "row 1 has -1"),
+    (lambda f: f.assign(pain=["3", "4"]), "must be a number from 0 to 10"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_ENTRIES)
+def test_bad_entries_frame_is_a_clear_value_error(change, message):
+    entries = change(entries_frame([("2026-03-01 09:00", 2), ("2026-03-02 09:00", 3)]))
+    with pytest.raises(ValueError, match=message):
         a.daily(entries)
+
+
+def test_bad_events_and_screenings_frames_are_value_errors():
+    events = events_frame([("2026-03-01", "Routine started")])
+    with pytest.raises(ValueError, match=r"events\.date must hold dates"):
+        a.routine_start(events.assign(date=events["date"].astype(str)))
+    with pytest.raises(ValueError, match="screenings is missing the column"):
+        a.screening_trends(screenings_frame([]).drop(columns=["score"]))
 
 
 # --------------------------------------------------------------------------- granularity

@@ -326,7 +326,9 @@ def _pain_summary(
         f"on {_plural(len(days), 'day')}.",
         f"Average pain {_fmt(days['mean'].mean())} out of 10.",
         f"Best day {fmt_date(best['day'])} (average {_fmt(best['mean'])}), "
-        f"hardest day {fmt_date(worst['day'])} (average {_fmt(worst['mean'])}).",
+        f"hardest day {fmt_date(worst['day'])} (average {_fmt(worst['mean'])})."
+        if len(days) > 1
+        else "",
         f"{_plural(int(days['flare'].sum()), 'flare day')} and "
         f"{_plural(int(days['exercise'].sum()), 'exercise day')}.",
     ]
@@ -338,7 +340,7 @@ def _pain_summary(
     if len(shown) >= 2:
         first, last = shown["rolling"].iloc[0], shown["rolling"].iloc[-1]
         parts.append(f"The smoothed line went from {_fmt(first)} to {_fmt(last)}.")
-    return " ".join(parts)
+    return " ".join(part for part in parts if part)
 
 
 def improvement_target(measure: str, before: float) -> float:

@@ -141,7 +141,12 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
             ),
         )
     )
-    hover = base.mark_point(opacity=0, size=120).encode(
+    # Invisible on long charts (a hover target for the tooltip); on short ones a dot on the
+    # average, so a single day still shows its average.
+    few = n <= 60
+    hover = base.mark_point(
+        opacity=1 if few else 0, size=40 if few else 120, filled=few, color=MEAN_COLOUR
+    ).encode(
         x=x,
         y=alt.Y("mean:Q", scale=PAIN_SCALE),
         tooltip=[

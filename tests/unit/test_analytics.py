@@ -174,6 +174,15 @@ def test_empty_diary():
     assert series.summary == "No diary entries yet."
 
 
+def test_one_day_summary_has_no_best_and_hardest_day():
+    entries = entries_frame([("2026-03-01 08:00", 7, True), ("2026-03-01 09:00", 3)])
+    summary = a.pain_over_time(entries, "All").summary
+    assert summary == (
+        "From 1 Mar 2026 to 1 Mar 2026 you wrote 2 entries on 1 day. Average pain 5.0 out "
+        "of 10. 1 flare day and 0 exercise days."
+    )
+
+
 def test_pain_summary_has_the_plain_numbers():
     entries = entries_frame(
         [("2026-03-01 08:00", 2), ("2026-03-01 20:00", 6, True), ("2026-03-02 09:00", 1)]

@@ -71,7 +71,9 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
     x = alt.X(
         "period:T",
         title=None if g == "day" else f"{g.capitalize()} starting",
-        axis=alt.Axis(format=_X_FORMAT[g], labelOverlap=True, grid=False),
+        axis=alt.Axis(
+            format=_X_FORMAT[g], labelOverlap=True, grid=False, **_day_ticks(data["period"])
+        ),
     )
     n = len(data)
     range_width = 6 if n <= 20 else 3 if n <= 120 else 1
@@ -194,6 +196,14 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
     )
 
 
+def _day_ticks(dates: pd.Series) -> dict:
+    """On a month or less, one tick per day: Vega's default would put two ticks in a day,
+    both labelled with the same date."""
+    if len(dates) and dates.max() - dates.min() <= pd.Timedelta(days=31):
+        return {"tickCount": {"interval": "day", "step": 1}}
+    return {}
+
+
 def _events_in_range(events: pd.DataFrame, series: PainSeries) -> pd.DataFrame:
     if events.empty or series.start is None or series.end is None:
         return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "label": [], "row": []})
@@ -264,7 +274,11 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
     data = trend.frame.assign(text=trend.frame["score"].map(lambda s: f"{s:g}"))
     scale = alt.Scale(domain=[0, trend.scale_max], nice=False)
     base = alt.Chart(data).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%-d %b %Y", labelOverlap=True))
+        x=alt.X(
+            "date:T",
+            title=None,
+            axis=alt.Axis(format="%-d %b %Y", labelOverlap=True, **_day_ticks(data["date"])),
+        )
     )
     line = base.mark_line(color=MEAN_COLOUR, point=alt.OverlayMarkDef(size=60)).encode(
         y=alt.Y("score:Q", scale=scale, title=f"Score (0-{trend.scale_max:g}, lower is better)"),

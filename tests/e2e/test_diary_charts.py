@@ -55,6 +55,7 @@ def test_range_choice_redraws_the_chart(page: Page, charts_url):
 
 
 def test_short_diary_says_not_enough_days(page: Page, charts_url):
+    page.set_viewport_size({"width": 1000, "height": 1600})
     page.goto(f"{charts_url}/?diary=short")
     wait_for_app(page)
     expect(page.get_by_text("Not enough days yet")).to_be_visible()

@@ -93,6 +93,14 @@ def test_close_event_labels_step_down_so_they_do_not_overlap(demo):
     assert rows == [2, 16, 30]
 
 
+@pytest.mark.parametrize(("days", "daily_ticks"), [(5, True), (31, True), (60, False)])
+def test_short_charts_tick_once_a_day(days, daily_ticks):
+    series = a.pain_over_time(synthetic_entries(days), "All")
+    spec = c.pain_over_time_chart(series, events_frame([])).to_dict()
+    axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    assert (axis.get("tickCount") == {"interval": "day", "step": 1}) is daily_ticks
+
+
 def test_events_outside_the_range_are_left_out(demo):
     entries, events, _ = demo
     spec = c.pain_over_time_chart(a.pain_over_time(entries, "2 weeks"), events).to_dict()

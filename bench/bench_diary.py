@@ -1,0 +1,225 @@
+"""Benchmark the diary charts: rerun time, chart payload, CSV import time.
+
+Run from the project root:
+
+    python bench/bench_diary.py            # full sizes, prints a Markdown table
+    python bench/bench_diary.py --quick    # tiny sizes, a smoke run (used by the tests)
+
+Diaries (synthetic, 4 entries a day): 1 year, 10 years, and 100,000 entries.
+
+(a) Rerun: median wall time of ``AppTest.run()`` on a page that calls
+    ``render_diary_charts`` with the diary, after a warm-up run, against an empty page in
+    the same process. The first (uncached) run is reported too.
+(b) Payload: the bytes of Arrow data Streamlit sends for all the charts on one run (the
+    ``datasets`` of every vega_lite_chart element), and the largest chart's row count.
+(c) Import: ``backcare.diary.read_entries`` on a 100,000-row CSV (the simple
+    ``date,pain`` form, past dates, about 2.2 MB) against plain ``pandas.read_csv`` of the
+    same bytes. Skipped, with a note, when ``backcare.diary``
+    has no ``read_entries`` yet (it comes from the diary branch).
+No timing here is asserted anywhere: numbers go to bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from backcare.ui.diary_charts import frame_digest  # noqa: E402
+from tests.unit.diary_data import demo_frames, synthetic_entries  # noqa: E402
+
+PER_DAY = 4
+
+
+def _diary_page() -> None:
+    import streamlit as st
+
+    from backcare.ui.diary_charts import render_diary_charts
+
+    render_diary_charts(
+        st.session_state["entries"], st.session_state["events"], st.session_state["screenings"]
+    )
+
+
+def _empty_page() -> None:
+    import streamlit as st  # noqa: F401
+
+
+@dataclass
+class RerunResult:
+    name: str
+    entries: int
+    first_ms: float
+    rerun_ms: float
+    empty_ms: float
+    payload_bytes: int
+    max_rows: int
+    digest_ms: float
+
+
+def _app(page, frames=None) -> AppTest:
+    at = AppTest.from_function(page, default_timeout=120)
+    if frames is not None:
+        entries, events, screenings = frames
+        at.session_state["entries"] = entries
+        at.session_state["events"] = events
+        at.session_state["screenings"] = screenings
+    return at
+
+
+def _timed_run(at: AppTest) -> float:
+    start = time.perf_counter()
+    at.run()
+    elapsed = (time.perf_counter() - start) * 1000
+    if at.exception:
+        raise RuntimeError(f"the page raised: {[e.value for e in at.exception]}")
+    return elapsed
+
+
+def _median_reruns(at: AppTest, reruns: int) -> float:
+    _timed_run(at)  # warm-up (fills the cache for the diary page)
+    return statistics.median(_timed_run(at) for _ in range(reruns))
+
+
+def _payload(at: AppTest) -> tuple[int, int]:
+    import pyarrow as pa
+
+    total, max_rows = 0, 0
+    for chart in at.get("vega_lite_chart"):
+        for ds in chart.proto.datasets:
+            total += len(ds.data.data)
+            rows = pa.ipc.open_stream(io.BytesIO(ds.data.data)).read_all().num_rows
+            max_rows = max(max_rows, rows)
+    return total, max_rows
+
+
+def bench_rerun(name: str, entries: pd.DataFrame, reruns: int) -> RerunResult:
+    _, events, screenings = demo_frames(30)
+    st.cache_data.clear()
+    empty_ms = _median_reruns(_app(_empty_page), reruns)
+    at = _app(_diary_page, (entries, events, screenings))
+    first_ms = _timed_run(at)  # uncached: aggregation runs
+    rerun_ms = statistics.median(_timed_run(at) for _ in range(reruns))
+    payload, max_rows = _payload(at)
+    # The cache key: a hash of the whole diary, paid on every rerun (grows with the diary).
+    digest_ms = statistics.median(
+        _time(lambda: frame_digest(entries, events, screenings)) for _ in range(reruns)
+    )
+    return RerunResult(
+        name, len(entries), first_ms, rerun_ms, empty_ms, payload, max_rows, digest_ms
+    )
+
+
+def import_csv(rows: int) -> bytes:
+    """A ``date,pain`` CSV (the simple import form) of ``rows`` entries, all in the past.
+
+    10 entries a day ending yesterday: 100,000 rows span about 27 years and weigh about
+    2.2 MB, under the diary's 5 MB import limit; no two rows are the same.
+    """
+    per_day = 10
+    end = pd.Timestamp.now().normalize() - pd.Timedelta(days=1)
+    start = end - pd.Timedelta(days=-(-rows // per_day))
+    entries = synthetic_entries(
+        n_entries=rows, per_day=per_day, start=start + pd.Timedelta(hours=8)
+    )
+    frame = pd.DataFrame(
+        {"date": entries["timestamp"].dt.strftime("%Y-%m-%d %H:%M"), "pain": entries["pain"]}
+    )
+    return frame.to_csv(index=False).encode()
+
+
+def bench_import(rows: int, repeats: int) -> tuple[float, float, int] | str:
+    """Median ms of read_entries and of pandas.read_csv on the same bytes, or a note."""
+    try:
+        from backcare.diary import read_entries
+    except ImportError:
+        return (
+            "skipped, backcare.diary.read_entries is not importable on this branch "
+            "(run again after merging the diary branch)."
+        )
+    data = import_csv(rows)
+    try:
+        read_entries(data, format="csv")
+    except ValueError as err:  # backcare.diary.ImportError is a ValueError
+        return f"read_entries refused the file: {str(err)[:300]}"
+    ours = statistics.median(
+        _time(lambda: read_entries(data, format="csv")) for _ in range(repeats)
+    )
+    plain = statistics.median(_time(lambda: pd.read_csv(io.BytesIO(data))) for _ in range(repeats))
+    return ours, plain, len(data)
+
+
+def _time(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def main(argv: list[str] | None = None) -> str:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one rerun")
+    parser.add_argument("--reruns", type=int, default=7, help="timed reruns per page")
+    args = parser.parse_args(argv)
+    if args.quick:
+        sizes = {"2 weeks": {"days": 14}, "300 entries": {"n_entries": 300}}
+        reruns, import_rows = 1, 300
+    else:
+        sizes = {
+            "1 year": {"days": 365},
+            "10 years": {"days": 3_650},
+            "100,000 entries": {"n_entries": 100_000},
+        }
+        reruns, import_rows = args.reruns, 100_000
+
+    lines = [
+        "| Diary | Entries | First run (ms) | Rerun, median (ms) | Empty page rerun (ms) "
+        "| Rerun minus empty (ms) | of which cache key hash (ms) | Chart payload (Arrow bytes) "
+        "| Largest chart (rows) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, size in sizes.items():
+        entries = synthetic_entries(**size, per_day=PER_DAY)
+        r = bench_rerun(name, entries, reruns)
+        lines.append(
+            f"| {r.name} | {r.entries:,} | {r.first_ms:.0f} | {r.rerun_ms:.0f} | "
+            f"{r.empty_ms:.0f} | {r.rerun_ms - r.empty_ms:.0f} | {r.digest_ms:.1f} | "
+            f"{r.payload_bytes:,} | "
+            f"{r.max_rows:,} |"
+        )
+    lines.append("")
+    imported = bench_import(import_rows, 3)
+    if isinstance(imported, str):
+        lines.append(f"CSV import ({import_rows:,} rows): {imported}")
+    else:
+        ours, plain, size = imported
+        lines += [
+            f"| CSV import ({import_rows:,} rows, {size:,} bytes, date,pain) | median (ms) |",
+            "|---|---:|",
+            f"| backcare.diary.read_entries | {ours:.0f} |",
+            f"| pandas.read_csv | {plain:.0f} |",
+        ]
+    lines.append("")
+    lines.append(
+        f"Python {sys.version.split()[0]}, streamlit {st.__version__}, pandas {pd.__version__}, "
+        f"{os.cpu_count()} CPUs; reruns per page: {reruns}."
+    )
+    report = "\n".join(lines)
+    print(report)
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -11,6 +11,7 @@ Streamlit side (which store a visitor gets) is ``backcare/ui/store.py``.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import threading
@@ -20,11 +21,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
+import pandas as pd
 import platformdirs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from backcare.diary import Entry, Event, Screening, new_id
+from backcare.diary import FRAME_COLUMNS, Entry, Event, Screening, entries_frame, new_id
 
 Mode = Literal["sql", "session"]
 ENV_STORAGE = "BACKCARE_STORAGE"
@@ -75,6 +77,39 @@ def configured_mode(env: Mapping[str, str] | None = None) -> Mode | None:
     return value  # type: ignore[return-value]
 
 
+def is_loopback_host(host: str | None) -> bool:
+    """Is an HTTP Host header (``localhost:8501``, ``[::1]:8501``) this machine?"""
+    if not isinstance(host, str) or not host.strip():
+        return False
+    name = host.strip().lower()
+    if name.startswith("["):  # [::1]:8501
+        name = name[1:].split("]", 1)[0]
+    elif name.count(":") == 1:  # localhost:8501; a bare IPv6 address has several colons
+        name = name.split(":", 1)[0]
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def choose_mode(forced: Mode | None, host: str | None, remote_ip: object) -> Mode:
+    """The privacy rule: which store a visitor gets.
+
+    A forced mode (BACKCARE_STORAGE) wins. Otherwise the SQL diary is used only when the
+    page was opened on this machine: a loopback Host header and a loopback connection
+    (Streamlit reports ``remote_ip`` None for those). Everyone else gets a session store,
+    so on a shared server no visitor ever sees another's diary.
+    """
+    if forced is not None:
+        return forced
+    local_connection = remote_ip is None or (
+        isinstance(remote_ip, str) and is_loopback_host(f"[{remote_ip}]")
+    )
+    return "sql" if is_loopback_host(host) and local_connection else "session"
+
+
 def describe_url(url: str) -> str:
     """The database location for people: a file path, or the URL without its password."""
     try:
@@ -114,6 +149,7 @@ class Store(Protocol):
     def count(self, owner: str) -> int: ...
     def last(self, owner: str) -> Entry | None: ...
     def delete_all(self, owner: str) -> int: ...
+    def frame(self, owner: str) -> pd.DataFrame: ...
     def revision(self, owner: str) -> int: ...
     def add_screening(
         self,
@@ -268,6 +304,10 @@ class SessionStore:
             if removed or removed_other:
                 self._bump(owner)
         return removed
+
+    def frame(self, owner: str) -> pd.DataFrame:
+        """All entries as ``diary.entries_frame`` columns, for charts."""
+        return entries_frame(list(self._entries.get(owner, {}).values()))
 
     def revision(self, owner: str) -> int:
         return self._revisions.get(owner, 0)
@@ -645,6 +685,21 @@ class SqlStore:
             conn.execute(events_table.delete().where(events_table.c.owner == owner))
             self._bump(conn, owner)
         return removed.rowcount
+
+    def frame(self, owner: str) -> pd.DataFrame:
+        """All entries as ``diary.entries_frame`` columns, read straight into pandas."""
+        t = entries_table
+        query = (
+            sa.select(*(t.c[name] for name in FRAME_COLUMNS))
+            .where(t.c.owner == owner)
+            .order_by(t.c.timestamp, t.c.id)
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        frame = pd.DataFrame.from_records(rows, columns=list(FRAME_COLUMNS))
+        for name in ("exercise_minutes", "mood", "sleep_hours"):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce")
+        return frame.astype(FRAME_COLUMNS)
 
     def revision(self, owner: str) -> int:
         t = revisions_table

@@ -1,12 +1,374 @@
-"""Pain diary page (coming soon)."""
+"""Pain diary: ten-second entries, detail, edit and delete, import and export, charts."""
 
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
+from backcare import diary
 from backcare.ui import frame
+from backcare.ui.store import chart_frames, current_store, storage_notice
 
-frame("Pain diary", ":material/edit_note:")
+try:
+    from backcare.ui.diary_charts import render_diary_charts
+except ImportError:  # charts land in a parallel branch
+    render_diary_charts = None
+
+RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
+FLASH_KEY = "bc_diary_flash"
+DELETED_KEY = "bc_diary_last_deleted"
+CONFIRM_KEY = "bc_diary_confirm_delete"
+PAIN_SCALE = list(range(11))
+
+frame("Pain diary", ":material/edit_note:", layout="wide")
+choice = current_store()
+store, owner = choice.store, choice.owner
+
 st.title("Pain diary")
-st.info(
-    "Coming soon: ten-second entries and charts of your trend.",
-    icon=":material/construction:",
+st.markdown(
+    "Log how your back feels in a few seconds. Add as many entries a day as you like; "
+    "the more often you log, the clearer your trend."
 )
+storage_notice(choice)
+
+
+def flash(message: str) -> None:
+    st.session_state[FLASH_KEY] = message
+
+
+def now() -> datetime:
+    return datetime.now().replace(second=0, microsecond=0)
+
+
+def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
+    """The optional detail widgets; returns Entry keyword arguments."""
+    b = base or diary.Entry(now(), 0)
+    when = st.datetime_input(
+        "When (leave empty for now)",
+        value=base.timestamp if base else None,
+        max_value=datetime.now(),
+        key=f"{prefix}_when",
+    )
+    where = st.multiselect(
+        "Where is the pain?", diary.LOCATIONS, default=sorted(b.locations), key=f"{prefix}_where"
+    )
+    feels = st.multiselect(
+        "What does it feel like?",
+        diary.QUALITIES,
+        default=sorted(b.qualities),
+        key=f"{prefix}_feel",
+    )
+    left, right = st.columns(2)
+    sleep_hours = left.number_input(
+        "Hours of sleep last night", 0.0, 24.0, b.sleep_hours, 0.5, key=f"{prefix}_sleep"
+    )
+    sleep_quality = right.number_input(
+        "Sleep quality (0 = very poor, 10 = very good)",
+        0,
+        10,
+        b.sleep_quality,
+        key=f"{prefix}_sleepq",
+    )
+    activity = left.number_input(
+        "Minutes of activity today", 0, 1440, b.activity_minutes, key=f"{prefix}_act"
+    )
+    exercise = right.number_input(
+        "Minutes of exercises today", 0, 1440, b.exercise_minutes, key=f"{prefix}_exmin"
+    )
+    mood = left.number_input(
+        "Mood (0 = very low, 10 = very good)", 0, 10, b.mood, key=f"{prefix}_mood"
+    )
+    medication = right.text_input(
+        "Medication (name and dose)",
+        b.medication,
+        max_chars=diary.MAX_MEDICATION_CHARS,
+        key=f"{prefix}_med",
+    )
+    st.caption("PEG questions, about the past week (0 = not at all, 10 = worst or completely)")
+    p, e, g = st.columns(3)
+    peg_pain = p.number_input("Average pain", 0, 10, b.peg_pain, key=f"{prefix}_pegp")
+    peg_enjoy = e.number_input(
+        "Pain got in the way of enjoying life", 0, 10, b.peg_enjoyment, key=f"{prefix}_pege"
+    )
+    peg_activity = g.number_input(
+        "Pain got in the way of daily activity", 0, 10, b.peg_activity, key=f"{prefix}_pega"
+    )
+    note = st.text_area(
+        "Note (only you see it)", b.note, max_chars=diary.MAX_NOTE_CHARS, key=f"{prefix}_note"
+    )
+    return {
+        "timestamp": when or now(),
+        "locations": where,
+        "qualities": feels,
+        "sleep_hours": sleep_hours,
+        "sleep_quality": sleep_quality,
+        "activity_minutes": activity,
+        "exercise_minutes": exercise,
+        "mood": mood,
+        "medication": medication.strip(),
+        "peg_pain": peg_pain,
+        "peg_enjoyment": peg_enjoy,
+        "peg_activity": peg_activity,
+        "note": note.strip(),
+    }
+
+
+def describe(entry: diary.Entry) -> str:
+    """A short label for an entry, without the person's note."""
+    marks = [
+        label
+        for flag, label in (
+            (entry.flare, "flare"),
+            (entry.medication_taken, "medication"),
+            (entry.exercised, "exercises"),
+        )
+        if flag
+    ]
+    extra = f" · {', '.join(marks)}" if marks else ""
+    return f"{entry.timestamp:%a %d %b %Y, %H:%M} · pain {entry.pain}{extra}"
+
+
+def save_new(entry: diary.Entry) -> None:
+    if entry.timestamp > datetime.now() + diary.FUTURE_TOLERANCE:
+        raise ValueError("That time is in the future. Choose a time that has passed.")
+    store.add(entry)
+    flash(f"Saved: {describe(entry)}.")
+
+
+# --------------------------------------------------------------------------- quick entry
+
+if message := st.session_state.pop(FLASH_KEY, None):
+    st.success(message, icon=":material/check_circle:")
+
+entry_col, list_col = st.columns([5, 6], gap="large")
+
+with entry_col:
+    st.subheader("How is your pain right now?")
+    with st.form("diary_quick_entry", clear_on_submit=True, border=True):
+        pain = st.segmented_control(
+            "Pain now, from 0 (no pain) to 10 (worst pain you can imagine)",
+            PAIN_SCALE,
+            key="diary_pain",
+        )
+        flare = st.toggle("This is a flare-up", key="diary_flare")
+        medication_taken = st.toggle("I took medication for the pain", key="diary_medtaken")
+        exercised = st.toggle("I did my exercises", key="diary_exercised")
+        with st.expander("Add more detail (optional)"):
+            details = detail_fields("diary_new", None)
+        saved = st.form_submit_button("Save entry", type="primary", icon=":material/save:")
+    if saved:
+        if pain is None:
+            st.error("Choose your pain from 0 to 10 first, then press Save entry.")
+        else:
+            try:
+                save_new(
+                    diary.Entry(
+                        pain=pain,
+                        owner=owner,
+                        flare=flare,
+                        medication_taken=medication_taken,
+                        exercised=exercised,
+                        **details,
+                    )
+                )
+                st.rerun()
+            except ValueError as exc:
+                st.error(f"Not saved: {exc}")
+
+    last = store.last(owner)
+    if st.button(
+        "Same as last entry",
+        icon=":material/content_copy:",
+        disabled=last is None,
+        help="Save a new entry, timed now, with the same answers as your last one.",
+    ):
+        try:
+            save_new(last.same_as(now()))
+            st.rerun()
+        except ValueError as exc:
+            st.error(f"Not saved: {exc}")
+
+# --------------------------------------------------------------------------- recent entries
+
+with list_col:
+    total = store.count(owner)
+    st.subheader("Recent entries")
+    recent = store.list(owner, limit=RECENT, newest_first=True)
+    if DELETED_KEY in st.session_state:
+        gone: diary.Entry = st.session_state[DELETED_KEY]
+        st.info(f"Deleted the entry from {gone.timestamp:%a %d %b, %H:%M}.")
+        if st.button("Undo delete", icon=":material/undo:"):
+            try:
+                store.restore(st.session_state.pop(DELETED_KEY))
+                flash("The entry is back.")
+            except ValueError as exc:
+                flash(f"Could not bring the entry back: {exc}")
+            st.rerun()
+    if not recent:
+        st.write("No entries yet. Your first one takes ten seconds.")
+    else:
+        shown = "all" if total <= RECENT else f"the latest {RECENT} of {total}"
+        st.caption(f"Showing {shown} entries, newest first.")
+        table = pd.DataFrame(
+            {
+                "When": [e.timestamp for e in recent],
+                "Pain": [e.pain for e in recent],
+                "Flare": [e.flare for e in recent],
+                "Medication": [e.medication_taken for e in recent],
+                "Exercises": [e.exercised for e in recent],
+                "Where": [", ".join(sorted(e.locations)) for e in recent],
+                "Note": [e.note for e in recent],  # plain text in a cell, never markdown
+            }
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "When": st.column_config.DatetimeColumn("When", format="ddd D MMM YYYY, HH:mm"),
+                "Pain": st.column_config.NumberColumn("Pain (0-10)"),
+            },
+        )
+        by_id = {e.id: e for e in recent}
+        chosen_id = st.selectbox(
+            "Choose an entry to change or delete",
+            list(by_id),
+            index=None,
+            format_func=lambda entry_id: describe(by_id[entry_id]),
+            placeholder="Choose an entry",
+            key="diary_chosen",
+        )
+        if chosen_id is not None:
+            chosen = by_id[chosen_id]
+            with st.form(f"diary_edit_{chosen.id}", border=True):
+                st.write("Change this entry")
+                new_pain = st.segmented_control(
+                    "Pain, from 0 (no pain) to 10 (worst pain you can imagine)",
+                    PAIN_SCALE,
+                    default=chosen.pain,
+                    key=f"diary_edit_pain_{chosen.id}",
+                )
+                new_flags = {
+                    name: st.toggle(
+                        label, value=getattr(chosen, name), key=f"edit_{name}_{chosen.id}"
+                    )
+                    for name, label in (
+                        ("flare", "This was a flare-up"),
+                        ("medication_taken", "I took medication for the pain"),
+                        ("exercised", "I did my exercises"),
+                    )
+                }
+                new_details = detail_fields(f"diary_edit_{chosen.id}", chosen)
+                changed = st.form_submit_button("Save changes", icon=":material/save:")
+            if changed:
+                try:
+                    updated = replace(
+                        chosen,
+                        pain=chosen.pain if new_pain is None else new_pain,
+                        **new_flags,
+                        **new_details,
+                    )
+                    store.update(updated)
+                    flash(f"Changed: {describe(updated)}.")
+                    st.rerun()
+                except ValueError as exc:
+                    st.error(f"Not changed: {exc}")
+
+            if st.session_state.get(CONFIRM_KEY) == chosen.id:
+                st.warning(f"Delete the entry from {describe(chosen)}?")
+                yes, no = st.columns(2)
+                if yes.button("Yes, delete it", type="primary", icon=":material/delete:"):
+                    try:
+                        st.session_state[DELETED_KEY] = store.delete(owner, chosen.id)
+                    except ValueError as exc:
+                        flash(f"Not deleted: {exc}")
+                    st.session_state.pop(CONFIRM_KEY, None)
+                    st.rerun()
+                if no.button("No, keep it"):
+                    st.session_state.pop(CONFIRM_KEY, None)
+                    st.rerun()
+            elif st.button("Delete this entry", icon=":material/delete:"):
+                st.session_state[CONFIRM_KEY] = chosen.id
+                st.rerun()
+
+# --------------------------------------------------------------------------- charts
+
+st.divider()
+if render_diary_charts is not None:
+    render_diary_charts(*chart_frames(choice))
+else:
+    st.caption("Charts of your trend will appear here.")
+
+# --------------------------------------------------------------------------- import, export
+
+st.divider()
+imp, exp = st.columns(2, gap="large")
+with imp:
+    st.subheader("Import")
+    st.caption(
+        "A CSV or JSON file exported from BackCare, or a simple CSV with the columns "
+        "date,pain and, if you like, note. Dates look like 2024-03-31 or 2024-03-31 08:30. "
+        f"Up to {diary.MAX_IMPORT_BYTES // (1024 * 1024)} MB."
+    )
+    upload = st.file_uploader("Diary file to import", type=["csv", "json"], key="diary_upload")
+    if st.button("Import entries", icon=":material/upload:", disabled=upload is None):
+        fmt = "json" if PurePath(upload.name).suffix.lower() == ".json" else "csv"
+        try:
+            entries = diary.read_entries(upload.getvalue(), format=fmt, owner=owner)
+            added = store.add_many(entries)
+        except diary.ImportError as exc:
+            st.error(
+                f"Nothing was imported. Fix these {len(exc.problems)} problems in the file "
+                "and try again:",
+                icon=":material/error:",
+            )
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Row": [p.row or "" for p in exc.problems],
+                        "Problem": [p.reason for p in exc.problems],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        except ValueError as exc:
+            st.error(f"Nothing was imported: {exc}")
+        else:
+            skipped = len(entries) - added
+            flash(
+                f"Imported {added} {'entry' if added == 1 else 'entries'}; skipped {skipped} "
+                f"already in your diary."
+            )
+            st.rerun()
+
+with exp:
+    st.subheader("Export")
+    st.caption(
+        "Download every entry to keep a copy or share with your clinician. "
+        "Spreadsheet formulas in notes are switched off in the CSV file."
+    )
+    today = date.today().isoformat()
+    st.download_button(
+        "Download CSV",
+        data=lambda: diary.to_csv(store.list(owner)),
+        file_name=f"backcare-diary-{today}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=store.count(owner) == 0,
+    )
+    st.download_button(
+        "Download JSON",
+        data=lambda: diary.to_json(store.list(owner)),
+        file_name=f"backcare-diary-{today}.json",
+        mime="application/json",
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=store.count(owner) == 0,
+    )

@@ -112,6 +112,22 @@ def test_list_filters_by_time_sorts_and_limits(store):
     assert store.last("nobody") is None
 
 
+def test_the_chart_frame_matches_entries_frame(store):
+    entries = [
+        entry(hours=2, pain=5, exercised=True, exercise_minutes=20, mood=6),
+        entry(hours=0, pain=3, flare=True, sleep_hours=7.5),
+        entry(hours=1, pain=4, owner="you"),
+    ]
+    for item in entries:
+        store.add(item)
+    frame = store.frame("me")
+    expected = diary.entries_frame(entries[:2])
+    assert dict(frame.dtypes.astype(str)) == diary.FRAME_COLUMNS
+    assert frame.equals(expected), (frame, expected)
+    assert store.frame("nobody").empty
+    assert dict(store.frame("nobody").dtypes.astype(str)) == diary.FRAME_COLUMNS
+
+
 def test_add_many_skips_exact_duplicates_and_counts_what_it_added(store):
     first = entry(pain=2)
     store.add(first)
@@ -377,6 +393,30 @@ def test_bad_database_urls_give_a_clear_error(url, words):
 )
 def test_configured_mode(env, expected):
     assert storage.configured_mode(env) == expected
+
+
+# (forced mode, Host header, remote IP as Streamlit reports it, expected mode)
+PRIVACY_RULE = [
+    (None, "localhost:8501", None, "sql"),
+    (None, "127.0.0.1:8501", None, "sql"),
+    (None, "127.0.0.2", None, "sql"),
+    (None, "[::1]:8501", None, "sql"),
+    (None, "LOCALHOST", None, "sql"),
+    (None, "localhost:8501", "127.0.0.1", "sql"),
+    (None, "backcare.example.org", None, "session"),
+    (None, "192.168.1.20:8501", None, "session"),
+    (None, "localhost.example.org", None, "session"),
+    (None, "localhost:8501", "203.0.113.9", "session"),  # spoofed Host from afar
+    (None, None, None, "session"),
+    (None, "", None, "session"),
+    ("sql", "backcare.example.org", "203.0.113.9", "sql"),
+    ("session", "localhost:8501", None, "session"),
+]
+
+
+@pytest.mark.parametrize(("forced", "host", "remote_ip", "expected"), PRIVACY_RULE)
+def test_the_privacy_rule(forced, host, remote_ip, expected):
+    assert storage.choose_mode(forced, host, remote_ip) == expected
 
 
 def test_a_bad_storage_setting_is_explained():

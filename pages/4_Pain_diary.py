@@ -42,7 +42,7 @@ def flash(message: str) -> None:
 
 
 def now() -> datetime:
-    return datetime.now().replace(second=0, microsecond=0)
+    return datetime.now().replace(microsecond=0)
 
 
 def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
@@ -101,6 +101,8 @@ def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
     note = st.text_area(
         "Note (only you see it)", b.note, max_chars=diary.MAX_NOTE_CHARS, key=f"{prefix}_note"
     )
+    if base and when == base.timestamp.replace(second=0):
+        when = base.timestamp  # the widget shows minutes; keep the stored seconds
     return {
         "timestamp": when or now(),
         "locations": where,

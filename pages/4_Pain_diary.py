@@ -147,7 +147,7 @@ def save_new(entry: diary.Entry) -> None:
 if message := st.session_state.pop(FLASH_KEY, None):
     st.success(message, icon=":material/check_circle:")
 
-entry_col, list_col = st.columns([5, 6], gap="large")
+entry_col, list_col = st.columns([1, 1], gap="large")
 
 with entry_col:
     st.subheader("How is your pain right now?")
@@ -214,17 +214,17 @@ with list_col:
     if not recent:
         st.write("No entries yet. Your first one takes ten seconds.")
     else:
-        shown = "all" if total <= RECENT else f"the latest {RECENT} of {total}"
+        shown = f"all {total}" if total <= RECENT else f"the latest {RECENT} of {total}"
         st.caption(f"Showing {shown} entries, newest first.")
         table = pd.DataFrame(
             {
                 "When": [e.timestamp for e in recent],
                 "Pain": [e.pain for e in recent],
+                "Note": [e.note for e in recent],  # plain text in a cell, never markdown
                 "Flare": [e.flare for e in recent],
                 "Medication": [e.medication_taken for e in recent],
                 "Exercises": [e.exercised for e in recent],
                 "Where": [", ".join(sorted(e.locations)) for e in recent],
-                "Note": [e.note for e in recent],  # plain text in a cell, never markdown
             }
         )
         st.dataframe(

@@ -24,6 +24,7 @@ FLASH_KEY = "bc_diary_flash"
 DELETED_KEY = "bc_diary_last_deleted"
 CONFIRM_KEY = "bc_diary_confirm_delete"
 PAIN_SCALE = list(range(11))
+SCREENING_NAMES = {"start_back": "STarT Back", "oswestry": "Oswestry", "peg": "PEG"}
 
 frame("Pain diary", ":material/edit_note:", layout="wide")
 choice = current_store()
@@ -35,6 +36,15 @@ st.markdown(
     "the more often you log, the clearer your trend."
 )
 storage_notice(choice)
+
+try:  # the only reads per rerun: a count, the latest RECENT entries, screenings
+    total = store.count(owner)
+    recent = store.list(owner, limit=RECENT, newest_first=True)
+    screenings = store.screenings(owner)
+except ValueError as exc:  # StorageError: the database went away after opening
+    st.error(f"Your diary cannot be read right now: {exc}", icon=":material/error:")
+    st.stop()
+last = recent[0] if recent else None
 
 
 def flash(message: str) -> None:
@@ -182,7 +192,6 @@ with entry_col:
             except ValueError as exc:
                 st.error(f"Not saved: {exc}")
 
-    last = store.last(owner)
     if st.button(
         "Same as last entry",
         icon=":material/content_copy:",
@@ -198,9 +207,7 @@ with entry_col:
 # --------------------------------------------------------------------------- recent entries
 
 with list_col:
-    total = store.count(owner)
     st.subheader("Recent entries")
-    recent = store.list(owner, limit=RECENT, newest_first=True)
     if DELETED_KEY in st.session_state:
         gone: diary.Entry = st.session_state[DELETED_KEY]
         st.info(f"Deleted the entry from {gone.timestamp:%a %d %b, %H:%M}.")
@@ -214,8 +221,10 @@ with list_col:
     if not recent:
         st.write("No entries yet. Your first one takes ten seconds.")
     else:
-        shown = f"all {total}" if total <= RECENT else f"the latest {RECENT} of {total}"
-        st.caption(f"Showing {shown} entries, newest first.")
+        if total <= RECENT:
+            st.caption(f"{total} {'entry' if total == 1 else 'entries'}, newest first.")
+        else:
+            st.caption(f"The latest {RECENT} of your {total} entries, newest first.")
         table = pd.DataFrame(
             {
                 "When": [e.timestamp for e in recent],
@@ -298,6 +307,26 @@ with list_col:
                 st.session_state[CONFIRM_KEY] = chosen.id
                 st.rerun()
 
+    if screenings:
+        st.subheader("Saved screening results")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Date": [s.taken_at for s in reversed(screenings)],
+                    "Questionnaire": [
+                        SCREENING_NAMES.get(s.instrument, s.instrument)
+                        for s in reversed(screenings)
+                    ],
+                    "Score": [s.score for s in reversed(screenings)],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Date": st.column_config.DatetimeColumn("Date", format="D MMM YYYY"),
+            },
+        )
+
 # --------------------------------------------------------------------------- charts
 
 st.divider()
@@ -363,7 +392,7 @@ with exp:
         mime="text/csv",
         icon=":material/download:",
         on_click="ignore",
-        disabled=store.count(owner) == 0,
+        disabled=total == 0,
     )
     st.download_button(
         "Download JSON",
@@ -372,5 +401,5 @@ with exp:
         mime="application/json",
         icon=":material/download:",
         on_click="ignore",
-        disabled=store.count(owner) == 0,
+        disabled=total == 0,
     )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+import types
 from datetime import datetime
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from backcare import storage
-from backcare.diary import Entry, to_json
+from backcare.diary import FRAME_COLUMNS, Entry, to_json
 from tests.helpers import APP
 
 DIARY = "pages/4_Pain_diary.py"
@@ -231,3 +235,48 @@ def test_about_page_shows_where_the_diary_lives_and_deletes_all(app, sql_store):
     click(app, "Delete everything")
     assert "Deleted 1 entries" in app.success[0].value
     assert sql_store.count("local") == 0
+
+
+def test_saved_screening_results_are_listed(app, sql_store):
+    sql_store.add_screening("local", "oswestry", datetime(2024, 2, 1, 9), 32, {})
+    app.switch_page(DIARY).run()
+    assert "Saved screening results" in [s.value for s in app.subheader]
+    screenings = app.dataframe[-1].value
+    assert list(screenings["Questionnaire"]) == ["Oswestry"]
+    assert list(screenings["Score"]) == [32.0]
+
+
+@pytest.fixture
+def fake_charts(monkeypatch):
+    """Stand-in for backcare.ui.diary_charts (feat/charts): records the frames it gets."""
+    calls: list[tuple] = []
+    module = types.ModuleType("backcare.ui.diary_charts")
+
+    def render_diary_charts(entries, events, screenings):
+        calls.append((entries, events, screenings))
+        st.write(f"fake charts: {len(entries)} entries")
+
+    module.render_diary_charts = render_diary_charts
+    monkeypatch.setitem(sys.modules, "backcare.ui.diary_charts", module)
+    return calls
+
+
+def test_the_charts_get_contract_frames_that_follow_every_change(fake_charts, app, sql_store):
+    sql_store.add_event("local", datetime(2024, 2, 2).date(), "Routine started")
+    sql_store.add_screening("local", "peg", datetime(2024, 2, 3, 9), 6.0, {})
+    app.switch_page(DIARY).run()
+    entries, events, screenings = fake_charts[-1]
+    assert entries.empty
+    assert dict(entries.dtypes.astype(str)) == FRAME_COLUMNS
+    assert list(events["label"]) == ["Routine started", "Screening done"]
+    assert list(screenings["instrument"]) == ["peg"]
+    quick_entry(app, 6, flare=True)
+    entries = fake_charts[-1][0]
+    assert list(entries["pain"]) == [6] and list(entries["flare"]) == [True]
+    assert "fake charts: 1 entries" in [m.value for m in app.markdown]
+
+
+def test_without_the_charts_module_the_page_says_charts_will_come(page):
+    if importlib.util.find_spec("backcare.ui.diary_charts") is not None:
+        pytest.skip("backcare.ui.diary_charts is present: the real charts are drawn")
+    assert "Charts of your trend will appear here." in [c.value for c in page.caption]

@@ -98,7 +98,7 @@ def test_three_entries_are_saved_and_listed(page: Page, local_server):
     add_entry(page, 7, flare=True)
     add_entry(page, 5)
     add_entry(page, 3)
-    expect(page.get_by_text("Showing all 3 entries, newest first.")).to_be_visible()
+    expect(page.get_by_text("3 entries, newest first.")).to_be_visible()
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
     choices = entry_choices(page)
     assert len(choices) == 3
@@ -109,7 +109,7 @@ def test_three_entries_are_saved_and_listed(page: Page, local_server):
     # Saved in the file: a reload (a new session) still lists them.
     page.reload()
     wait_for_app(page)
-    expect(page.get_by_text("Showing all 3 entries, newest first.")).to_be_visible()
+    expect(page.get_by_text("3 entries, newest first.")).to_be_visible()
 
 
 def test_the_chart_and_its_summary_show_the_entries(page: Page, local_server):

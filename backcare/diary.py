@@ -200,12 +200,8 @@ class Entry:
 
     def content_key(self) -> tuple:
         """Everything the person entered: two entries with equal keys are duplicates."""
-        return tuple(
-            tuple(sorted(v)) if isinstance(v, frozenset) else v
-            for f in fields(self)
-            if f.name not in ("id", "owner")
-            for v in [getattr(self, f.name)]
-        )
+        values = [getattr(self, name) for name in _CONTENT_FIELDS]
+        return tuple(tuple(sorted(v)) if isinstance(v, frozenset) else v for v in values)
 
     def same_as(self, timestamp: datetime | None = None) -> Entry:
         """A copy for "Same as last entry": new id and time, everything else kept."""
@@ -218,6 +214,9 @@ class Entry:
         if any(i is None for i in items):
             return None
         return round(sum(items) / 3, 1)  # type: ignore[arg-type]
+
+
+_CONTENT_FIELDS = tuple(f.name for f in fields(Entry) if f.name not in ("id", "owner"))
 
 
 @dataclass(frozen=True)

@@ -522,6 +522,7 @@ class SqlStore:
     def __init__(self, url: str, engine: Engine | None = None) -> None:
         self.url = url
         self.location = describe_url(url)
+        self.is_file = url.startswith("sqlite")
         self.engine = engine or make_engine(url)
         try:
             self._open()
@@ -601,8 +602,11 @@ class SqlStore:
                 sa.select(t).where(t.c.owner == owner, t.c.timestamp.between(low, high))
             )
             keys = {_entry_from_row(r).content_key() for r in rows}
-            ids = {e.id for e in batch}
-            taken = set(conn.execute(sa.select(t.c.id).where(t.c.id.in_(ids))).scalars())
+            ids = sorted({e.id for e in batch})
+            taken: set[str] = set()
+            for start in range(0, len(ids), 500):  # stay under SQLite's variable limit
+                chunk = ids[start : start + 500]
+                taken.update(conn.execute(sa.select(t.c.id).where(t.c.id.in_(chunk))).scalars())
             fresh = _new_entries(batch, keys, taken)
             if fresh:
                 conn.execute(t.insert(), [_entry_row(e) for e in fresh])
@@ -689,14 +693,15 @@ class SqlStore:
     def frame(self, owner: str) -> pd.DataFrame:
         """All entries as ``diary.entries_frame`` columns, read straight into pandas."""
         t = entries_table
-        query = (
-            sa.select(*(t.c[name] for name in FRAME_COLUMNS))
-            .where(t.c.owner == owner)
-            .order_by(t.c.timestamp, t.c.id)
-        )
+        columns = [t.c[name] for name in FRAME_COLUMNS]
+        if self.engine.dialect.name == "sqlite":
+            # SQLite keeps text; pandas parses a column of it far faster than SQLAlchemy.
+            columns[0] = sa.type_coerce(t.c.timestamp, sa.String).label("timestamp")
+        query = sa.select(*columns).where(t.c.owner == owner).order_by(t.c.timestamp, t.c.id)
         with self._read() as conn:
             rows = conn.execute(query).all()
         frame = pd.DataFrame.from_records(rows, columns=list(FRAME_COLUMNS))
+        frame["timestamp"] = pd.to_datetime(frame["timestamp"], format="ISO8601")
         for name in ("exercise_minutes", "mood", "sleep_hours"):
             frame[name] = pd.to_numeric(frame[name], errors="coerce")
         return frame.astype(FRAME_COLUMNS)

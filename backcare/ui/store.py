@@ -137,11 +137,18 @@ def storage_notice(choice: StoreChoice) -> None:
             "and Import to bring it back.",
             icon=":material/tab:",
         )
+    elif isinstance(choice.store, SqlStore) and choice.store.is_file:
+        st.info(
+            "Your diary is saved on this computer, in the file below. It stays there: "
+            "nothing is sent anywhere. Export a copy now and then as a backup.",
+            icon=":material/save:",
+        )
+        st.code(choice.store.location, language=None, wrap_lines=True)
     else:
         st.info(
-            "Your diary is saved on this computer, in the file below. "
-            "Only you can see it. Export a copy now and then as a backup.",
-            icon=":material/save:",
+            "Your diary is saved in the database below, set up by whoever runs this "
+            "BackCare. Export a copy now and then as a backup.",
+            icon=":material/database:",
         )
         st.code(choice.store.location, language=None, wrap_lines=True)
 

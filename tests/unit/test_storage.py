@@ -315,6 +315,9 @@ def test_a_version_1_file_opens_without_loss_and_is_migrated(tmp_path):
     again = SqlStore(f"sqlite:///{path}")
     assert again.count("local") == 3
     assert again.list("local")[-1].locations == frozenset({"neck"})
+    frame = again.frame("local")
+    assert list(frame["timestamp"]) == [e.timestamp for e in again.list("local")]
+    assert list(frame["pain"]) == [6, 4, 3]
 
 
 def test_a_file_from_a_newer_version_is_refused_untouched(tmp_path):

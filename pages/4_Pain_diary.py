@@ -12,7 +12,7 @@ import streamlit as st
 
 from backcare import diary
 from backcare.ui import frame
-from backcare.ui.store import chart_frames, current_store, storage_notice
+from backcare.ui.store import UNDO_KEY, chart_frames, current_store, storage_notice
 
 try:
     from backcare.ui.diary_charts import render_diary_charts
@@ -21,7 +21,6 @@ except ImportError:  # charts land in a parallel branch
 
 RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
 FLASH_KEY = "bc_diary_flash"
-DELETED_KEY = "bc_diary_last_deleted"
 CONFIRM_KEY = "bc_diary_confirm_delete"
 PAIN_SCALE = list(range(11))
 SCREENING_NAMES = {"start_back": "STarT Back", "oswestry": "Oswestry", "peg": "PEG"}
@@ -130,18 +129,18 @@ def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
     }
 
 
+def marks(entry: diary.Entry) -> list[str]:
+    flags = (
+        (entry.flare, "flare"),
+        (entry.medication_taken, "medication"),
+        (entry.exercised, "exercises"),
+    )
+    return [label for flag, label in flags if flag]
+
+
 def describe(entry: diary.Entry) -> str:
     """A short label for an entry, without the person's note."""
-    marks = [
-        label
-        for flag, label in (
-            (entry.flare, "flare"),
-            (entry.medication_taken, "medication"),
-            (entry.exercised, "exercises"),
-        )
-        if flag
-    ]
-    extra = f" · {', '.join(marks)}" if marks else ""
+    extra = f" · {', '.join(marks(entry))}" if marks(entry) else ""
     return f"{entry.timestamp:%a %d %b %Y, %H:%M} · pain {entry.pain}{extra}"
 
 
@@ -208,12 +207,12 @@ with entry_col:
 
 with list_col:
     st.subheader("Recent entries")
-    if DELETED_KEY in st.session_state:
-        gone: diary.Entry = st.session_state[DELETED_KEY]
+    if UNDO_KEY in st.session_state:
+        gone: diary.Entry = st.session_state[UNDO_KEY]
         st.info(f"Deleted the entry from {gone.timestamp:%a %d %b, %H:%M}.")
         if st.button("Undo delete", icon=":material/undo:"):
             try:
-                store.restore(st.session_state.pop(DELETED_KEY))
+                store.restore(st.session_state.pop(UNDO_KEY))
                 flash("The entry is back.")
             except ValueError as exc:
                 flash(f"Could not bring the entry back: {exc}")
@@ -229,10 +228,8 @@ with list_col:
             {
                 "When": [e.timestamp for e in recent],
                 "Pain": [e.pain for e in recent],
+                "Marked": [", ".join(marks(e)) for e in recent],
                 "Note": [e.note for e in recent],  # plain text in a cell, never markdown
-                "Flare": [e.flare for e in recent],
-                "Medication": [e.medication_taken for e in recent],
-                "Exercises": [e.exercised for e in recent],
                 "Where": [", ".join(sorted(e.locations)) for e in recent],
             }
         )
@@ -241,7 +238,7 @@ with list_col:
             hide_index=True,
             width="stretch",
             column_config={
-                "When": st.column_config.DatetimeColumn("When", format="ddd D MMM YYYY, HH:mm"),
+                "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
                 "Pain": st.column_config.NumberColumn("Pain (0-10)"),
             },
         )
@@ -295,7 +292,7 @@ with list_col:
                 yes, no = st.columns(2)
                 if yes.button("Yes, delete it", type="primary", icon=":material/delete:"):
                     try:
-                        st.session_state[DELETED_KEY] = store.delete(owner, chosen.id)
+                        st.session_state[UNDO_KEY] = store.delete(owner, chosen.id)
                     except ValueError as exc:
                         flash(f"Not deleted: {exc}")
                     st.session_state.pop(CONFIRM_KEY, None)

@@ -7,7 +7,7 @@ import streamlit as st
 from backcare import diary
 from backcare.notices import load_notices
 from backcare.ui import frame
-from backcare.ui.store import current_store, storage_notice
+from backcare.ui.store import UNDO_KEY, current_store, storage_notice
 
 frame("About and privacy", ":material/shield:")
 notices = load_notices()
@@ -72,6 +72,7 @@ with st.expander("Delete my whole diary"):
         except ValueError as exc:
             st.error(f"Nothing was deleted: {exc}")
         else:
+            st.session_state.pop(UNDO_KEY, None)
             st.success(f"Deleted {removed} entries. Your diary is empty.")
 
 st.caption(f"Emergency advice source: {notices.source}")

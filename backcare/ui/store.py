@@ -33,6 +33,9 @@ from backcare.storage import (
 
 SESSION_STORE_KEY = "bc_diary_session_store"
 SESSION_OWNER_KEY = "bc_diary_owner"
+SESSION_FRAMES_KEY = "bc_diary_frames"
+# The entry deleted last, for "Undo delete" (cleared when the whole diary is deleted).
+UNDO_KEY = "bc_diary_last_deleted"
 LOCAL_OWNER = "local"
 # After a failed open, wait this long before trying the database again.
 RETRY_SECONDS = 30.0
@@ -158,18 +161,32 @@ def _frames(
     cache_key: str, owner: str, revision: int, _store: Store
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Chart frames, keyed by store, owner and the owner's revision counter."""
-    screenings = _store.screenings(owner)
+    return _load_frames(_store, owner)
+
+
+def _load_frames(store: Store, owner: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    screenings = store.screenings(owner)
     return (
-        _store.frame(owner),
-        diary.events_frame(_store.events(owner), screenings),
+        store.frame(owner),
+        diary.events_frame(store.events(owner), screenings),
         diary.screenings_frame(screenings),
     )
 
 
 def chart_frames(choice: StoreChoice) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(entries, events, screenings) frames; reloaded only after the diary changes."""
+    """(entries, events, screenings) frames; reloaded only after the diary changes.
+
+    SQL diaries are cached server-side by store, owner and revision. A tab-only diary is
+    cached in its own session state, so no copy of it outlives the tab on the server.
+    """
     revision = choice.store.revision(choice.owner)
-    return _frames(choice.cache_key, choice.owner, revision, choice.store)
+    if choice.mode == "sql":
+        return _frames(choice.cache_key, choice.owner, revision, choice.store)
+    cached = st.session_state.get(SESSION_FRAMES_KEY)
+    if cached is None or cached[0] != revision:
+        cached = (revision, _load_frames(choice.store, choice.owner))
+        st.session_state[SESSION_FRAMES_KEY] = cached
+    return cached[1]
 
 
 def record_screening(

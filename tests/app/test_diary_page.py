@@ -68,7 +68,7 @@ def test_quick_entry_saves_pain_and_one_tap_answers(page, sql_store):
     assert "pain 6" in page.success[0].value
     rows = table(page)
     assert list(rows["Pain"]) == [6]
-    assert list(rows["Flare"]) == [True] and list(rows["Exercises"]) == [True]
+    assert list(rows["Marked"]) == ["flare, exercises"]
     (saved,) = sql_store.list("local")
     assert (saved.pain, saved.flare, saved.medication_taken, saved.exercised) == (
         6,
@@ -280,3 +280,22 @@ def test_without_the_charts_module_the_page_says_charts_will_come(page):
     if importlib.util.find_spec("backcare.ui.diary_charts") is not None:
         pytest.skip("backcare.ui.diary_charts is present: the real charts are drawn")
     assert "Charts of your trend will appear here." in [c.value for c in page.caption]
+
+
+def test_tab_only_charts_follow_every_change_too(fake_charts, monkeypatch):
+    monkeypatch.setenv("BACKCARE_STORAGE", "session")
+    at = open_diary()
+    assert fake_charts[-1][0].empty
+    quick_entry(at, 4)
+    quick_entry(at, 6)
+    assert sorted(fake_charts[-1][0]["pain"]) == [4, 6]
+
+
+def test_about_page_in_session_mode_says_this_tab_only(monkeypatch):
+    monkeypatch.setenv("BACKCARE_STORAGE", "session")
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.run()
+    at.switch_page(ABOUT).run()
+    assert not at.exception
+    assert "this browser tab only" in at.info[0].value
+    assert not at.code

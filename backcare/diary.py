@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -97,6 +98,10 @@ _FALSE = {"false", "no", "n", "0", ""}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Ids start with a letter or digit, so no exported id can look like a spreadsheet formula.
+_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 
@@ -164,8 +169,11 @@ class Entry:
 
     def __post_init__(self) -> None:
         put = object.__setattr__
-        if not isinstance(self.id, str) or not self.id or len(self.id) > 64:
-            raise ValueError(f"id must be a short non-empty text, not {self.id!r}")
+        if not isinstance(self.id, str) or not _ID_PATTERN.fullmatch(self.id):
+            raise ValueError(
+                f"id must be 1-64 letters, digits, '.', '_' or '-', starting with a letter "
+                f"or digit, not {self.id!r}"
+            )
         if not isinstance(self.owner, str) or not self.owner or len(self.owner) > 64:
             raise ValueError(f"owner must be a short non-empty text, not {self.owner!r}")
         ts = self.timestamp
@@ -576,17 +584,15 @@ def to_csv(entries: Iterable[Entry]) -> bytes:
     writer.writerow(EXPORT_COLUMNS)
     for entry in sorted(entries, key=lambda e: e.timestamp):
         row = []
-        for name, value in _record(entry).items():
+        for value in _record(entry).values():
             if value is None:
                 row.append("")
             elif isinstance(value, bool):
                 row.append("yes" if value else "no")
             elif isinstance(value, list):
                 row.append(";".join(value))
-            elif name in ("medication", "note"):
-                row.append(neutralise_cell(value))
-            else:
-                row.append(str(value))
+            else:  # every text cell, though only notes and medication can be risky
+                row.append(neutralise_cell(str(value)))
         writer.writerow(row)
     return buffer.getvalue().encode("utf-8")
 

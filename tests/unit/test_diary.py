@@ -62,6 +62,9 @@ BAD_ENTRIES = [
     ({"timestamp": datetime(1800, 1, 1)}, "timestamp"),
     ({"owner": ""}, "owner"),
     ({"id": ""}, "id"),
+    ({"id": "=HYPERLINK(1)"}, "id"),
+    ({"id": "-1+1"}, "id"),
+    ({"id": "x" * 65}, "id"),
 ]
 
 
@@ -152,6 +155,12 @@ def test_every_bad_row_is_reported_by_number_and_reason(text, expected):
         assert words in problem.reason
         assert words in str(caught.value)
     assert str(caught.value).startswith("Nothing was imported")
+
+
+def test_an_id_that_looks_like_a_formula_is_refused_on_import():
+    data = b"id,date,pain\n=cmd|' /C calc'!A0,2024-01-01,3\n"
+    with pytest.raises(diary.ImportError, match="Row 2: id must be"):
+        read_entries(data, format="csv", now=NOW)
 
 
 def test_import_error_is_a_value_error():

@@ -11,7 +11,7 @@ from typing import ClassVar
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import screenshot, storage_env, wait_for_app
 from tests.e2e.server import Server, start_server
 
 PAIN_LABEL = "Pain now"
@@ -21,7 +21,7 @@ PAIN_LABEL = "Pain now"
 def local_server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
     """Nothing configured, opened on 127.0.0.1: the privacy rule picks the SQLite file."""
     folder = tmp_path_factory.mktemp("diary-local")
-    server = start_server(folder, env={"BACKCARE_DATA_DIR": str(folder / "data")})
+    server = start_server(folder, env=storage_env(folder / "data"))
     yield server
     server.stop()
 
@@ -29,10 +29,7 @@ def local_server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def session_server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("diary-session")
-    server = start_server(
-        folder,
-        env={"BACKCARE_STORAGE": "session", "BACKCARE_DATA_DIR": str(folder / "data")},
-    )
+    server = start_server(folder, env=storage_env(folder / "data", "session"))
     yield server
     server.stop()
 
@@ -170,5 +167,7 @@ def test_two_visitors_with_the_session_store_never_see_each_others_entries(
     add_entry(first, 8)
     assert [c.split("· pain ")[1][:1] for c in entry_choices(first)] == ["8"]
     screenshot(second, "diary-session-store")
+    # Nothing was written on the server.
+    assert not (session_server.log.parent / "data").exists()
     first.context.close()
     second.context.close()

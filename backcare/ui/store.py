@@ -34,6 +34,8 @@ from backcare.storage import (
 SESSION_STORE_KEY = "bc_diary_session_store"
 SESSION_OWNER_KEY = "bc_diary_owner"
 SESSION_FRAMES_KEY = "bc_diary_frames"
+# Why this tab fell back to a tab-only diary; it stays there so entries never vanish.
+FALLBACK_KEY = "bc_diary_fallback"
 # The entry deleted last, for "Undo delete" (cleared when the whole diary is deleted).
 UNDO_KEY = "bc_diary_last_deleted"
 LOCAL_OWNER = "local"
@@ -96,6 +98,8 @@ def _login_owner() -> str | None:
 
 
 def _session_choice(problem: str | None) -> StoreChoice:
+    if problem:
+        st.session_state[FALLBACK_KEY] = problem
     if SESSION_STORE_KEY not in st.session_state:
         st.session_state[SESSION_STORE_KEY] = SessionStore()
     if SESSION_OWNER_KEY not in st.session_state:
@@ -114,6 +118,9 @@ def current_store() -> StoreChoice:
         forced = configured_mode()
     except StorageError as exc:
         return _session_choice(str(exc))
+    if FALLBACK_KEY in st.session_state:
+        # Once a tab has entries in its own store, switching back would hide them.
+        return _session_choice(st.session_state[FALLBACK_KEY])
     ip = st.context.ip_address
     mode = choose_mode(forced, st.context.headers.get("Host"), ip)
     if mode == "session":

@@ -222,6 +222,12 @@ def test_a_diary_that_cannot_be_opened_falls_back_to_the_tab(monkeypatch, tmp_pa
     assert words in at.text[0].value
     quick_entry(at, 2)
     assert list(table(at)["Pain"]) == [2]
+    # Even once the database is fixed, this tab keeps its own entries in view.
+    for name in env:
+        monkeypatch.delenv(name)
+    at.run()
+    assert "could not be opened" in at.warning[0].value
+    assert list(table(at)["Pain"]) == [2]
 
 
 def test_about_page_shows_where_the_diary_lives_and_deletes_all(app, sql_store):

@@ -21,6 +21,7 @@ except ImportError:  # charts land in a parallel branch
 
 RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
 FLASH_KEY = "bc_diary_flash"
+QUICK_PREFIX = "diary_new"  # every quick-entry widget key starts with this
 CONFIRM_KEY = "bc_diary_confirm_delete"
 PAIN_SCALE = list(range(11))
 SCREENING_NAMES = {"start_back": "STarT Back", "oswestry": "Oswestry", "peg": "PEG"}
@@ -160,15 +161,16 @@ entry_col, list_col = st.columns([1, 1], gap="large")
 
 with entry_col:
     st.subheader("How is your pain right now?")
-    with st.form("diary_quick_entry", clear_on_submit=True, border=True):
+    # Cleared by hand after a save, so a mistake never wipes what was typed.
+    with st.form("diary_quick_entry", border=True):
         pain = st.segmented_control(
             "Pain now, from 0 (no pain) to 10 (worst pain you can imagine)",
             PAIN_SCALE,
-            key="diary_pain",
+            key="diary_new_pain",
         )
-        flare = st.toggle("This is a flare-up", key="diary_flare")
-        medication_taken = st.toggle("I took medication for the pain", key="diary_medtaken")
-        exercised = st.toggle("I did my exercises", key="diary_exercised")
+        flare = st.toggle("This is a flare-up", key="diary_new_flare")
+        medication_taken = st.toggle("I took medication for the pain", key="diary_new_medtaken")
+        exercised = st.toggle("I did my exercises", key="diary_new_exercised")
         with st.expander("Add more detail (optional)"):
             details = detail_fields("diary_new", None)
         saved = st.form_submit_button("Save entry", type="primary", icon=":material/save:")
@@ -187,6 +189,8 @@ with entry_col:
                         **details,
                     )
                 )
+                for key in [k for k in st.session_state if str(k).startswith(QUICK_PREFIX)]:
+                    del st.session_state[key]
                 st.rerun()
             except ValueError as exc:
                 st.error(f"Not saved: {exc}")

@@ -81,9 +81,18 @@ def add_entry(page: Page, pain: int, *, flare: bool = False, note: str = "") -> 
 
 def entry_choices(page: Page) -> list[str]:
     """The labels in "Choose an entry to change or delete", one per listed entry."""
-    page.get_by_label("Choose an entry to change or delete").click()
+    page.bring_to_front()  # the list opens on focus; a page in the background has none
+    select = page.get_by_label("Choose an entry to change or delete")
     options = page.get_by_role("option")
-    expect(options.first).to_be_visible()
+    for _attempt in range(3):
+        select.click()
+        try:
+            expect(options.first).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError("the entry list did not open")
     labels = options.all_inner_texts()
     page.keyboard.press("Escape")
     return labels

@@ -42,10 +42,12 @@ def store(request, tmp_path) -> Store:
     elif request.param == "session":
         yield SessionStore()
     else:
+        # A fresh schema per test: drop every BackCare table in the test database.
+        engine = sa.create_engine(POSTGRES_URL)
+        storage.metadata.drop_all(engine)
+        engine.dispose()
         made = SqlStore(POSTGRES_URL)
         yield made
-        for owner in ("me", "you"):
-            made.delete_all(owner)
         made.engine.dispose()
 
 

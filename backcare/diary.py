@@ -33,6 +33,7 @@ LOCATIONS: tuple[str, ...] = (
 QUALITIES: tuple[str, ...] = ("aching", "stabbing", "burning", "radiating", "stiff")
 # Screening instruments whose scores the store keeps over time.
 INSTRUMENTS: tuple[str, ...] = ("start_back", "oswestry", "peg")
+INSTRUMENT_NAMES = {"start_back": "STarT Back", "oswestry": "Oswestry", "peg": "PEG"}
 
 MAX_NOTE_CHARS = 2000
 MAX_MEDICATION_CHARS = 200
@@ -214,6 +215,21 @@ class Entry:
     def same_as(self, timestamp: datetime | None = None) -> Entry:
         """A copy for "Same as last entry": new id and time, everything else kept."""
         return replace(self, id=new_id(), timestamp=timestamp or _now())
+
+    @property
+    def marks(self) -> list[str]:
+        """The one-tap answers that are on, in words (never colour alone)."""
+        flags = (
+            (self.flare, "flare"),
+            (self.medication_taken, "medication"),
+            (self.exercised, "exercises"),
+        )
+        return [label for flag, label in flags if flag]
+
+    def describe(self) -> str:
+        """A short label ("Mon 04 Mar 2024, 08:30 · pain 4 · flare"), without the note."""
+        extra = f" · {', '.join(self.marks)}" if self.marks else ""
+        return f"{self.timestamp:%a %d %b %Y, %H:%M} · pain {self.pain}{extra}"
 
     @property
     def peg_score(self) -> float | None:

@@ -24,7 +24,6 @@ FLASH_KEY = "bc_diary_flash"
 QUICK_PREFIX = "diary_new"  # every quick-entry widget key starts with this
 CONFIRM_KEY = "bc_diary_confirm_delete"
 PAIN_SCALE = list(range(11))
-SCREENING_NAMES = {"start_back": "STarT Back", "oswestry": "Oswestry", "peg": "PEG"}
 
 frame("Pain diary", ":material/edit_note:", layout="wide")
 choice = current_store()
@@ -130,26 +129,11 @@ def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
     }
 
 
-def marks(entry: diary.Entry) -> list[str]:
-    flags = (
-        (entry.flare, "flare"),
-        (entry.medication_taken, "medication"),
-        (entry.exercised, "exercises"),
-    )
-    return [label for flag, label in flags if flag]
-
-
-def describe(entry: diary.Entry) -> str:
-    """A short label for an entry, without the person's note."""
-    extra = f" · {', '.join(marks(entry))}" if marks(entry) else ""
-    return f"{entry.timestamp:%a %d %b %Y, %H:%M} · pain {entry.pain}{extra}"
-
-
 def save_new(entry: diary.Entry) -> None:
     if entry.timestamp > datetime.now() + diary.FUTURE_TOLERANCE:
         raise ValueError("That time is in the future. Choose a time that has passed.")
     store.add(entry)
-    flash(f"Saved: {describe(entry)}.")
+    flash(f"Saved: {entry.describe()}.")
 
 
 # --------------------------------------------------------------------------- quick entry
@@ -232,7 +216,7 @@ with list_col:
             {
                 "When": [e.timestamp for e in recent],
                 "Pain": [e.pain for e in recent],
-                "Marked": [", ".join(marks(e)) for e in recent],
+                "Marked": [", ".join(e.marks) for e in recent],
                 "Note": [e.note for e in recent],  # plain text in a cell, never markdown
                 "Where": [", ".join(sorted(e.locations)) for e in recent],
             }
@@ -251,7 +235,7 @@ with list_col:
             "Choose an entry to change or delete",
             list(by_id),
             index=None,
-            format_func=lambda entry_id: describe(by_id[entry_id]),
+            format_func=lambda entry_id: by_id[entry_id].describe(),
             placeholder="Choose an entry",
             key="diary_chosen",
         )
@@ -286,13 +270,13 @@ with list_col:
                         **new_details,
                     )
                     store.update(updated)
-                    flash(f"Changed: {describe(updated)}.")
+                    flash(f"Changed: {updated.describe()}.")
                     st.rerun()
                 except ValueError as exc:
                     st.error(f"Not changed: {exc}")
 
             if st.session_state.get(CONFIRM_KEY) == chosen.id:
-                st.warning(f"Delete the entry from {describe(chosen)}?")
+                st.warning(f"Delete the entry from {chosen.describe()}?")
                 yes, no = st.columns(2)
                 if yes.button("Yes, delete it", type="primary", icon=":material/delete:"):
                     try:
@@ -315,7 +299,7 @@ with list_col:
                 {
                     "Date": [s.taken_at for s in reversed(screenings)],
                     "Questionnaire": [
-                        SCREENING_NAMES.get(s.instrument, s.instrument)
+                        diary.INSTRUMENT_NAMES.get(s.instrument, s.instrument)
                         for s in reversed(screenings)
                     ],
                     "Score": [s.score for s in reversed(screenings)],

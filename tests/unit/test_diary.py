@@ -118,6 +118,22 @@ def test_same_as_copies_everything_but_id_and_time():
     )
 
 
+@pytest.mark.parametrize(
+    ("flags", "label"),
+    [
+        ({}, "Fri 01 Mar 2024, 08:30 · pain 3"),
+        ({"flare": True}, "Fri 01 Mar 2024, 08:30 · pain 3 · flare"),
+        (
+            {"flare": True, "medication_taken": True, "exercised": True},
+            "Fri 01 Mar 2024, 08:30 · pain 3 · flare, medication, exercises",
+        ),
+    ],
+)
+def test_describe_names_the_marks_in_words_and_never_the_note(flags, label):
+    entry = Entry(T0, 3, note="private words", **flags)
+    assert entry.describe() == label
+
+
 # --------------------------------------------------------------------------- import
 
 

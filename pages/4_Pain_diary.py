@@ -346,12 +346,16 @@ with imp:
             st.dataframe(
                 pd.DataFrame(
                     {
-                        "Row": [p.row or "" for p in exc.problems],
+                        "Row": [str(p.row) if p.row else "whole file" for p in exc.problems],
                         "Problem": [p.reason for p in exc.problems],
                     }
                 ),
                 hide_index=True,
                 width="stretch",
+                column_config={
+                    "Row": st.column_config.TextColumn("Row", width="small"),
+                    "Problem": st.column_config.TextColumn("Problem", width="large"),
+                },
             )
         except ValueError as exc:
             st.error(f"Nothing was imported: {exc}")

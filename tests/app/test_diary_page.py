@@ -168,7 +168,7 @@ def test_import_errors_are_listed_by_row_and_nothing_is_written(page, sql_store)
     upload(page, "mine.csv", data)
     assert page.error[0].value.startswith("Nothing was imported")
     problems = page.dataframe[-1].value
-    assert list(problems["Row"]) == [3, 4, 5]
+    assert list(problems["Row"]) == ["3", "4", "5"]
     assert "outside 0-10" in problems["Problem"][0]
     assert "unreadable date" in problems["Problem"][1]
     assert "future" in problems["Problem"][2]
@@ -314,3 +314,12 @@ def test_about_page_in_session_mode_says_this_tab_only(monkeypatch):
     assert not at.exception
     assert "this browser tab only" in at.info[0].value
     assert not at.code
+
+
+def test_a_file_that_is_not_text_is_refused_with_a_reason(page, sql_store):
+    upload(page, "photo.csv", b"\xff\xd8\xff\xe0 not a diary")
+    assert page.error[0].value.startswith("Nothing was imported")
+    problems = page.dataframe[-1].value
+    assert list(problems["Row"]) == ["whole file"]
+    assert "not UTF-8 text" in problems["Problem"][0]
+    assert sql_store.count("local") == 0

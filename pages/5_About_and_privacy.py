@@ -1,9 +1,13 @@
 """About and privacy: what BackCare is, where data lives, licences."""
 
+from datetime import date
+
 import streamlit as st
 
+from backcare import diary
 from backcare.notices import load_notices
 from backcare.ui import frame
+from backcare.ui.store import UNDO_KEY, current_store, storage_notice
 
 frame("About and privacy", ":material/shield:")
 notices = load_notices()
@@ -23,4 +27,52 @@ st.markdown(
     "- Nothing about your health is put in the page address.\n"
     "- There is no account: what you enter stays with you."
 )
+
+st.subheader("Where your pain diary lives")
+choice = current_store()
+storage_notice(choice)
+st.markdown(
+    "- Opened on the computer it runs on, BackCare keeps your diary in a file on that "
+    "computer.\n"
+    "- Opened from anywhere else, it keeps the diary in your browser tab only, so no "
+    "other visitor can ever see it.\n"
+    "- You can download all of it, or delete all of it, below."
+)
+count = choice.store.count(choice.owner)
+today = date.today().isoformat()
+left, right = st.columns(2)
+left.download_button(
+    "Download my diary (CSV)",
+    data=lambda: diary.to_csv(choice.store.list(choice.owner)),
+    file_name=f"backcare-diary-{today}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+    disabled=count == 0,
+)
+right.download_button(
+    "Download my diary (JSON)",
+    data=lambda: diary.to_json(choice.store.list(choice.owner)),
+    file_name=f"backcare-diary-{today}.json",
+    mime="application/json",
+    icon=":material/download:",
+    on_click="ignore",
+    disabled=count == 0,
+)
+
+with st.expander("Delete my whole diary"):
+    st.write(
+        f"This deletes all {count} diary entries and saved screening results. "
+        "It cannot be undone. Download a copy first if you may want it later."
+    )
+    sure = st.checkbox("I understand that my diary will be gone for good", key="about_sure")
+    if st.button("Delete everything", type="primary", disabled=not sure, key="about_delete"):
+        try:
+            removed = choice.store.delete_all(choice.owner)
+        except ValueError as exc:
+            st.error(f"Nothing was deleted: {exc}")
+        else:
+            st.session_state.pop(UNDO_KEY, None)
+            st.success(f"Deleted {removed} entries. Your diary is empty.")
+
 st.caption(f"Emergency advice source: {notices.source}")

@@ -13,6 +13,10 @@ from tests.helpers import APP
 def _clean_caches_and_data(tmp_path, monkeypatch):
     """Caches survive across AppTest instances in one process: clear them each time."""
     monkeypatch.setenv("BACKCARE_DATA_DIR", str(tmp_path / "data"))
+    # AppTest has no Host header, so the privacy rule would pick the session store:
+    # tests use the SQLite file in the temp dir unless they set BACKCARE_STORAGE.
+    monkeypatch.setenv("BACKCARE_STORAGE", "sql")
+    monkeypatch.delenv("BACKCARE_DATABASE_URL", raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
     yield

@@ -57,11 +57,24 @@ def browser_type_launch_args(browser_type_launch_args, chromium_executable):
     }
 
 
+def storage_env(data_dir: Path, mode: str = "") -> dict[str, str]:
+    """Diary storage for a test server: its own data dir, never the developer's database.
+
+    An empty BACKCARE_STORAGE means "not configured": the privacy rule decides (a
+    browser on 127.0.0.1 gets the SQLite file in ``data_dir``).
+    """
+    return {
+        "BACKCARE_DATA_DIR": str(data_dir),
+        "BACKCARE_STORAGE": mode,
+        "BACKCARE_DATABASE_URL": "",
+    }
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory, chromium_executable):
     """One `streamlit run app.py` for the session, its data in a temporary folder."""
     log_dir = tmp_path_factory.mktemp("server")
-    server = start_server(log_dir, env={"BACKCARE_DATA_DIR": str(log_dir / "data")})
+    server = start_server(log_dir, env=storage_env(log_dir / "data"))
     yield server
     server.stop()
 

@@ -1,0 +1,220 @@
+"""Which diary store a visitor gets, the storage notice, and cached chart frames.
+
+The privacy rule (``backcare.storage.choose_mode``): opened on this machine with nothing
+configured, the diary is a SQLite file in the data directory with owner "local"; opened
+from anywhere else it lives in this browser tab only. ``BACKCARE_STORAGE`` forces a mode.
+If the database cannot be opened, the page says why and falls back to this tab only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from backcare import diary
+from backcare.storage import (
+    Mode,
+    SessionStore,
+    SqlStore,
+    StorageError,
+    Store,
+    choose_mode,
+    configured_mode,
+    database_url,
+)
+
+SESSION_STORE_KEY = "bc_diary_session_store"
+SESSION_OWNER_KEY = "bc_diary_owner"
+SESSION_FRAMES_KEY = "bc_diary_frames"
+# Why this tab fell back to a tab-only diary; it stays there so entries never vanish.
+FALLBACK_KEY = "bc_diary_fallback"
+# The entry deleted last, for "Undo delete" (cleared when the whole diary is deleted).
+UNDO_KEY = "bc_diary_last_deleted"
+LOCAL_OWNER = "local"
+# After a failed open, wait this long before trying the database again.
+RETRY_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class StoreChoice:
+    store: Store
+    owner: str
+    mode: Mode
+    problem: str | None = None  # why the SQL diary could not be used, if it could not
+
+    @property
+    def cache_key(self) -> str:
+        """Identifies this store for caches (never shared between session stores)."""
+        if isinstance(self.store, SqlStore):
+            return "sql:" + hashlib.sha256(self.store.url.encode()).hexdigest()
+        return f"session:{id(self.store)}"
+
+
+@st.cache_resource(show_spinner=False)
+def _open_sql(url: str) -> SqlStore:
+    """One engine per database URL for the whole server (a failure is not cached)."""
+    return SqlStore(url)
+
+
+@st.cache_resource(show_spinner=False)
+def _failures() -> tuple[dict[str, tuple[float, str]], threading.Lock]:
+    return {}, threading.Lock()
+
+
+def _sql_or_problem(url: str) -> SqlStore | str:
+    failures, lock = _failures()
+    with lock:
+        failed = failures.get(url)
+    if failed and time.monotonic() - failed[0] < RETRY_SECONDS:
+        return failed[1]
+    try:
+        store = _open_sql(url)
+    except StorageError as exc:
+        with lock:
+            failures[url] = (time.monotonic(), str(exc))
+        return str(exc)
+    with lock:
+        failures.pop(url, None)
+    return store
+
+
+def _login_owner() -> str | None:
+    """The owner id of a logged-in user (st.login), when login is configured."""
+    try:
+        user = st.user
+        if user.get("is_logged_in") and user.get("sub"):
+            return "user-" + hashlib.sha256(str(user.get("sub")).encode()).hexdigest()[:32]
+    except (AttributeError, KeyError, RuntimeError):
+        return None
+    return None
+
+
+def _session_choice(problem: str | None) -> StoreChoice:
+    if problem:
+        st.session_state[FALLBACK_KEY] = problem
+    if SESSION_STORE_KEY not in st.session_state:
+        st.session_state[SESSION_STORE_KEY] = SessionStore()
+    if SESSION_OWNER_KEY not in st.session_state:
+        st.session_state[SESSION_OWNER_KEY] = "tab-" + secrets.token_hex(12)
+    return StoreChoice(
+        st.session_state[SESSION_STORE_KEY],
+        st.session_state[SESSION_OWNER_KEY],
+        "session",
+        problem,
+    )
+
+
+def current_store() -> StoreChoice:
+    """The store and owner id for this visitor, by the privacy rule."""
+    try:
+        forced = configured_mode()
+    except StorageError as exc:
+        return _session_choice(str(exc))
+    if FALLBACK_KEY in st.session_state:
+        # Once a tab has entries in its own store, switching back would hide them.
+        return _session_choice(st.session_state[FALLBACK_KEY])
+    ip = st.context.ip_address
+    mode = choose_mode(forced, st.context.headers.get("Host"), ip)
+    if mode == "session":
+        return _session_choice(None)
+    result = _sql_or_problem(database_url())
+    if isinstance(result, str):
+        return _session_choice(result)
+    return StoreChoice(result, _login_owner() or LOCAL_OWNER, "sql")
+
+
+def storage_notice(choice: StoreChoice) -> None:
+    """Say plainly where the diary lives. Shown on every diary view."""
+    if choice.problem:
+        st.warning(
+            "Your saved diary could not be opened, so for now entries are kept in this "
+            "browser tab only. Export them before you close the tab. The reason:",
+            icon=":material/warning:",
+        )
+        st.text(choice.problem)
+    elif choice.mode == "session":
+        st.info(
+            "Your diary lives in this browser tab only. Nothing is saved on the server, "
+            "and it is gone when you close or reload the tab. Use Export to keep a copy "
+            "and Import to bring it back.",
+            icon=":material/tab:",
+        )
+    elif isinstance(choice.store, SqlStore) and choice.store.is_file:
+        st.info(
+            "Your diary is saved on this computer, in the file below. It stays there: "
+            "nothing is sent anywhere. Export a copy now and then as a backup.",
+            icon=":material/save:",
+        )
+        st.code(choice.store.location, language=None, wrap_lines=True)
+    else:
+        st.info(
+            "Your diary is saved in the database below, set up by whoever runs this "
+            "BackCare. Export a copy now and then as a backup.",
+            icon=":material/database:",
+        )
+        st.code(choice.store.location, language=None, wrap_lines=True)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _frames(
+    cache_key: str, owner: str, revision: int, _store: Store
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Chart frames, keyed by store, owner and the owner's revision counter."""
+    return _load_frames(_store, owner)
+
+
+def _load_frames(store: Store, owner: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    screenings = store.screenings(owner)
+    return (
+        store.frame(owner),
+        diary.events_frame(store.events(owner), screenings),
+        diary.screenings_frame(screenings),
+    )
+
+
+def chart_frames(choice: StoreChoice) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(entries, events, screenings) frames; reloaded only after the diary changes.
+
+    SQL diaries are cached server-side by store, owner and revision. A tab-only diary is
+    cached in its own session state, so no copy of it outlives the tab on the server.
+    """
+    revision = choice.store.revision(choice.owner)
+    if choice.mode == "sql":
+        return _frames(choice.cache_key, choice.owner, revision, choice.store)
+    cached = st.session_state.get(SESSION_FRAMES_KEY)
+    if cached is None or cached[0] != revision:
+        cached = (revision, _load_frames(choice.store, choice.owner))
+        st.session_state[SESSION_FRAMES_KEY] = cached
+    return cached[1]
+
+
+def record_screening(
+    instrument: str, score: float, details: dict[str, Any], taken_at: datetime | None = None
+) -> str | None:
+    """Keep a screening score in the diary for other pages; returns a problem or None."""
+    choice = current_store()
+    try:
+        choice.store.add_screening(
+            choice.owner, instrument, taken_at or datetime.now(), score, details
+        )
+    except ValueError as exc:  # StorageError is a ValueError
+        return str(exc)
+    return None
+
+
+def record_event(label: str, day: date | None = None) -> str | None:
+    """Mark a day on the pain chart ("Routine started"); returns a problem or None."""
+    choice = current_store()
+    try:
+        choice.store.add_event(choice.owner, day or date.today(), label)
+    except ValueError as exc:
+        return str(exc)
+    return None

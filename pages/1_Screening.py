@@ -51,7 +51,7 @@ with sb_tab:
             st.error(w.missing_message(missing))
         else:
             try:
-                save_screening_result("start_back", screening.start_back(sb_answers))
+                w.keep_result("start_back", screening.start_back(sb_answers))
             except ValueError as err:
                 st.error(str(err))
     if (sb_result := screening_result("start_back")) is not None:
@@ -63,7 +63,7 @@ with odi_tab:
     odi_answers = w.oswestry_form(odi)
     if odi_answers is not None:
         try:
-            save_screening_result("oswestry", screening.oswestry(odi_answers))
+            w.keep_result("oswestry", screening.oswestry(odi_answers))
         except ValueError as err:
             st.error(str(err))
     if (odi_result := screening_result("oswestry")) is not None:
@@ -79,7 +79,7 @@ with peg_tab:
             st.error(w.missing_message(missing))
         else:
             try:
-                save_screening_result("peg", screening.peg_result(*peg_answers))
+                w.keep_result("peg", screening.peg_result(*peg_answers))
             except ValueError as err:
                 st.error(str(err))
     if (peg_res := screening_result("peg")) is not None:

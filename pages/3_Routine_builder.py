@@ -22,20 +22,10 @@ from backcare.ui.routine_widgets import (
     show_share_link,
 )
 from backcare.ui.state import PROFILE_KEY, current_routine, save_routine, screening_result
+from backcare.ui.store import record_session_done
 
-SESSIONS_DONE_KEY = "bc_sessions_done"  # dates of "I did today's session" (diary: later)
+SESSIONS_DONE_KEY = "bc_sessions_done"  # dates of "I did today's session" in this tab
 SWAP_ERROR_KEY = "bc_routine_swap_error"
-
-
-def log_session_done() -> None:
-    """'I did today's session': for now remembers today's date in this session.
-
-    The pain diary will take this over once it exists.
-    """
-    done = st.session_state.setdefault(SESSIONS_DONE_KEY, [])
-    today = dt.date.today()
-    if today not in done:
-        done.append(today)
 
 
 def _swap(index: int) -> None:
@@ -98,7 +88,22 @@ show_downloads(routine, saved.days_per_week if saved and not shared else 3)
 show_share_link(encode_share(routine))
 
 st.subheader("Done for today?")
-if st.button("I did today's session", icon=":material/check_circle:"):
-    log_session_done()
+with st.form("session_done"):
+    pain_after = st.segmented_control(
+        "Your pain now, from 0 (none) to 10 (worst imaginable)",
+        list(range(11)),
+        key="session_done_pain",
+    )
+    done = st.form_submit_button("I did today's session", icon=":material/check_circle:")
+if done:
+    if pain_after is None:
+        st.error("Choose your pain now (0-10) so the diary can keep it.")
+    elif problem := record_session_done(pain_after, routine.total_minutes):
+        st.error(f"The session could not be added to your diary: {problem}")
+    else:
+        st.session_state.setdefault(SESSIONS_DONE_KEY, []).append(dt.date.today())
 if dt.date.today() in st.session_state.get(SESSIONS_DONE_KEY, []):
-    st.success("Logged: you did today's session. Well done.", icon=":material/check:")
+    st.success(
+        "Logged in your pain diary: you did today's session. Well done.", icon=":material/check:"
+    )
+    st.page_link(PAGES["diary"], label="Open the pain diary", icon=":material/edit_note:")

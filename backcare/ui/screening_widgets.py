@@ -8,6 +8,7 @@ loaded tools, so the page holds no clinical wording of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,8 @@ from backcare.screening import (
     StartBackTool,
     TriageResult,
 )
+from backcare.ui.state import save_screening_result
+from backcare.ui.store import record_screening
 
 # Answers to "is it getting better?" -> the library's improving (None = not sure).
 IMPROVING_OPTIONS: dict[str, bool | None] = {
@@ -288,3 +291,23 @@ def show_peg(result: PegResult, tool: PegTool) -> None:
         f"*{tool.rule} Source: {result.source}.*"
     )
     st.markdown(f"{tool.meaning} *(Source: {tool.meaning_source})*")
+
+
+def keep_result(name: str, result: Any) -> None:
+    """Keep a questionnaire result for other pages and, dated, in the pain diary's store.
+
+    The diary shows the scores over time against their minimal important change.
+    """
+    save_screening_result(name, result)
+    details = {
+        key: getattr(result, key)
+        for key in ("risk", "psychosocial", "band", "answered")
+        if hasattr(result, key)
+    }
+    if problem := record_screening(result.instrument, float(result.score), details):
+        st.warning(
+            "Your result is kept for this visit, but the diary could not save it: " + problem,
+            icon=":material/warning:",
+        )
+    else:
+        st.caption("Saved to your pain diary, dated today, so you can see change over time.")

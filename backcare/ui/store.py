@@ -218,3 +218,31 @@ def record_event(label: str, day: date | None = None) -> str | None:
     except ValueError as exc:
         return str(exc)
     return None
+
+
+ROUTINE_STARTED = "Routine started"
+
+
+def record_session_done(pain: int, minutes: float, when: datetime | None = None) -> str | None:
+    """'I did today's session': a diary entry marked as exercise, with the pain now.
+
+    The first logged session also marks "Routine started" on the pain chart, which the
+    before/after comparison uses as its dividing line. Returns a problem or None.
+    """
+    choice = current_store()
+    when = when or datetime.now()
+    try:
+        entry = diary.Entry(
+            timestamp=when.replace(microsecond=0),
+            pain=pain,
+            owner=choice.owner,
+            exercised=True,
+            exercise_minutes=round(minutes),
+            note="Routine session",
+        )
+        if not any(e.label == ROUTINE_STARTED for e in choice.store.events(choice.owner)):
+            choice.store.add_event(choice.owner, when.date(), ROUTINE_STARTED)
+        choice.store.add(entry)
+    except ValueError as exc:  # bad pain value or StorageError
+        return str(exc)
+    return None

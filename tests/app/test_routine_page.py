@@ -121,8 +121,39 @@ def test_hostile_link_shows_an_error_and_nothing_else(app, bad):
     assert not app.get("image")
 
 
-def test_i_did_todays_session_is_logged(app):
-    _build(_open(app), minutes=10)
+def _done_button(app):
     [done] = [b for b in app.button if b.label == "I did today's session"]
-    done.click().run()
-    assert any(s.value.startswith("Logged") for s in app.success)
+    return done
+
+
+def test_i_did_todays_session_goes_into_the_pain_diary(app):
+    _build(_open(app), minutes=10)
+    app.segmented_control(key="session_done_pain").set_value(4)
+    _done_button(app).click().run()
+    assert any(s.value.startswith("Logged in your pain diary") for s in app.success)
+    # The diary now holds an exercise entry with that pain, and the routine start event.
+    choice = _diary_choice()
+    [entry] = choice.store.list(choice.owner)
+    assert (entry.pain, entry.exercised, entry.exercise_minutes) == (4, True, 10)
+    assert [e.label for e in choice.store.events(choice.owner)] == ["Routine started"]
+    # A second session the same day adds an entry but not a second start event.
+    app.segmented_control(key="session_done_pain").set_value(3)
+    _done_button(app).click().run()
+    assert choice.store.count(choice.owner) == 2
+    assert len(choice.store.events(choice.owner)) == 1
+
+
+def test_i_did_todays_session_asks_for_pain_and_writes_nothing_without_it(app):
+    _build(_open(app), minutes=10)
+    _done_button(app).click().run()
+    assert "Choose your pain now" in app.error[0].value
+    choice = _diary_choice()
+    assert choice.store.count(choice.owner) == 0
+
+
+def _diary_choice():
+    """The same SQLite diary the page wrote to (BACKCARE_STORAGE=sql in the temp dir)."""
+    from backcare.storage import SqlStore, database_url
+    from backcare.ui.store import LOCAL_OWNER, StoreChoice
+
+    return StoreChoice(SqlStore(database_url()), LOCAL_OWNER, "sql")

@@ -260,3 +260,23 @@ def test_all_results_show_again_after_a_rerun(page):
     assert "Your PEG score: 2.0 out of 10" in subheaders
     assert "Your result: Low risk" in subheaders
     assert any(s.startswith("Your result: 0%") for s in subheaders)
+
+
+def test_questionnaire_results_are_kept_in_the_diary_store(page):
+    """Saved scores reach the diary's store, dated, for change over time."""
+    from backcare.storage import SqlStore, database_url
+
+    answer_peg(page, 6, 5, 4)
+    answer_oswestry(page, [2] * 10)
+    stored = {s.instrument: s for s in SqlStore(database_url()).screenings("local")}
+    assert stored["peg"].score == pytest.approx(5.0)
+    assert stored["oswestry"].score == pytest.approx(40.0)
+    assert stored["oswestry"].details["band"] == "moderate"
+    assert any("Saved to your pain diary" in c.value for c in page.caption)
+
+
+def test_a_missing_answer_stores_nothing(page):
+    from backcare.storage import SqlStore, database_url
+
+    answer_peg(page, 6, None, 7)
+    assert SqlStore(database_url()).screenings("local") == []

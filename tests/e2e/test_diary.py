@@ -79,8 +79,8 @@ def add_entry(page: Page, pain: int, *, flare: bool = False, note: str = "") -> 
     expect(page.get_by_text("Saved: ").first).to_contain_text(f"pain {pain}")
 
 
-def entry_choices(page: Page) -> list[str]:
-    """The labels in "Choose an entry to change or delete", one per listed entry."""
+def open_entry_list(page: Page):
+    """Open "Choose an entry to change or delete" and return its options."""
     page.bring_to_front()  # the list opens on focus; a page in the background has none
     select = page.get_by_label("Choose an entry to change or delete")
     options = page.get_by_role("option")
@@ -88,11 +88,15 @@ def entry_choices(page: Page) -> list[str]:
         select.click()
         try:
             expect(options.first).to_be_visible(timeout=5_000)
-            break
+            return options
         except AssertionError:
             page.keyboard.press("Escape")
-    else:
-        raise AssertionError("the entry list did not open")
+    raise AssertionError("the entry list did not open")
+
+
+def entry_choices(page: Page) -> list[str]:
+    """The labels in "Choose an entry to change or delete", one per listed entry."""
+    options = open_entry_list(page)
     labels = options.all_inner_texts()
     page.keyboard.press("Escape")
     return labels
@@ -141,8 +145,7 @@ def test_a_note_with_script_and_image_is_plain_text_and_fetches_nothing(
     open_diary(page, local_server)
     add_entry(page, 4, note=note)
     # The note is stored and shown back exactly as typed.
-    page.get_by_label("Choose an entry to change or delete").click()
-    page.get_by_role("option").first.click()
+    open_entry_list(page).first.click()
     wait_for_app(page)
     expect(page.get_by_label("Note (only you see it)").last).to_have_value(note)
     screenshot(page, "diary-note-plain-text")

@@ -22,6 +22,10 @@ except ImportError:  # charts land in a parallel branch
 RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
 FLASH_KEY = "bc_diary_flash"
 QUICK_PREFIX = "diary_new"  # every quick-entry widget key starts with this
+# Bumped after each save so the browser gets fresh quick-entry widgets: deleting a form
+# widget's key leaves the old value in the browser, which the next submit sends back
+# (a flare ticked once was copied to every later entry).
+QUICK_VERSION_KEY = "bc_diary_quick_version"
 CONFIRM_KEY = "bc_diary_confirm_delete"
 PAIN_SCALE = list(range(11))
 
@@ -146,17 +150,19 @@ entry_col, list_col = st.columns([1, 1], gap="large")
 with entry_col:
     st.subheader("How is your pain right now?")
     # Cleared by hand after a save, so a mistake never wipes what was typed.
+    version = st.session_state.get(QUICK_VERSION_KEY, 0)
+    quick = f"{QUICK_PREFIX}{version or ''}"
     with st.form("diary_quick_entry", border=True):
         pain = st.segmented_control(
             "Pain now, from 0 (no pain) to 10 (worst pain you can imagine)",
             PAIN_SCALE,
-            key="diary_new_pain",
+            key=f"{quick}_pain",
         )
-        flare = st.toggle("This is a flare-up", key="diary_new_flare")
-        medication_taken = st.toggle("I took medication for the pain", key="diary_new_medtaken")
-        exercised = st.toggle("I did my exercises", key="diary_new_exercised")
+        flare = st.toggle("This is a flare-up", key=f"{quick}_flare")
+        medication_taken = st.toggle("I took medication for the pain", key=f"{quick}_medtaken")
+        exercised = st.toggle("I did my exercises", key=f"{quick}_exercised")
         with st.expander("Add more detail (optional)"):
-            details = detail_fields("diary_new", None)
+            details = detail_fields(quick, None)
         saved = st.form_submit_button("Save entry", type="primary", icon=":material/save:")
     if saved:
         if pain is None:
@@ -175,6 +181,7 @@ with entry_col:
                 )
                 for key in [k for k in st.session_state if str(k).startswith(QUICK_PREFIX)]:
                     del st.session_state[key]
+                st.session_state[QUICK_VERSION_KEY] = version + 1
                 st.rerun()
             except ValueError as exc:
                 st.error(f"Not saved: {exc}")

@@ -165,3 +165,31 @@ def test_red_flag_persona_shows_triage_and_no_routine(app):
     no_exception(app)
     assert app.error, "the routine builder refuses"
     assert "bc_routine" not in app.session_state
+
+
+def summary_button(at: AppTest):
+    (button,) = [
+        b for b in at.get("download_button") if b.proto.label.startswith("Download the clinician")
+    ]
+    return button.proto
+
+
+def test_clinician_summary_offers_the_range_and_parts(app):
+    switch(app, HOME_TOGGLE, True)
+    app.switch_page(DIARY).run()
+    no_exception(app)
+    patient = demo_patient("chronic")
+    assert app.date_input(key="diary_summary_dates").value == (patient.first_day, patient.today)
+    assert len(app.multiselect(key="diary_summary_parts").value) == 4
+    assert summary_button(app).disabled is False
+    app.multiselect(key="diary_summary_parts").set_value([]).run()
+    no_exception(app)
+    assert summary_button(app).disabled is True
+    assert any("at least one part" in w.value for w in app.warning)
+
+
+def test_clinician_summary_waits_for_a_diary(app):
+    app.switch_page(DIARY).run()
+    no_exception(app)
+    assert any(i.value.startswith("Add diary entries or do a screening") for i in app.info)
+    assert not [b for b in app.get("download_button") if "clinician" in b.proto.label]

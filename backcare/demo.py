@@ -116,7 +116,7 @@ PERSONAS: dict[str, Persona] = {
     for p in (
         Persona(
             id="acute",
-            name="Sam, 34: a lifting strain that settles",
+            name="Sam (34): back strain",
             story=(
                 "Strained the lower back lifting a box three weeks ago. No warning signs. "
                 "Pain falls from about 7 to about 2 out of 10 over three weeks."
@@ -145,7 +145,7 @@ PERSONAS: dict[str, Persona] = {
         ),
         Persona(
             id="chronic",
-            name="Alex, 52: long-standing pain with flare-ups",
+            name="Alex (52): long-term pain",
             story=(
                 "Back pain for six months with flare-ups. Started an exercise routine in "
                 "week 8. Oswestry falls from 42% to 24% and pain eases."
@@ -180,7 +180,7 @@ PERSONAS: dict[str, Persona] = {
         ),
         Persona(
             id="red_flag",
-            name="Jo, 61: warning signs that need help now",
+            name="Jo (61): warning signs",
             story=(
                 "New back pain for two weeks, getting worse, with numbness around the "
                 "bottom and trouble passing urine. The check says: get help now. "

@@ -337,6 +337,9 @@ if not days:
     st.info("Add diary entries or do a screening first: the summary is made from them.")
 else:
     first_day, last_day = min(days), max(max(days), date.today())
+    kept = st.session_state.get("diary_summary_dates") or ()
+    if not all(first_day <= day <= last_day for day in kept):  # the diary changed since
+        del st.session_state["diary_summary_dates"]
     dates = st.date_input(
         "Dates to include",
         value=(first_day, last_day),

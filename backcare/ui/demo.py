@@ -50,6 +50,8 @@ OWN_KEYS: tuple[str, ...] = (
     "bc_diary_flash",  # pages/4_Pain_diary.py: the last "Saved" message
     "bc_diary_confirm_delete",
     "diary_chosen",  # the entry picked for change or delete
+    "diary_summary_dates",  # the clinician summary's range and parts
+    "diary_summary_parts",
 )
 
 

@@ -186,6 +186,12 @@ def test_clinician_summary_offers_the_range_and_parts(app):
     no_exception(app)
     assert summary_button(app).disabled is True
     assert any("at least one part" in w.value for w in app.warning)
+    # Another persona starts with its own whole range and every part again.
+    app.selectbox(key="bc_demo_pick_sidebar").set_value("acute").run()
+    no_exception(app)
+    acute = demo_patient("acute")
+    assert app.date_input(key="diary_summary_dates").value == (acute.first_day, acute.today)
+    assert len(app.multiselect(key="diary_summary_parts").value) == 4
 
 
 def test_clinician_summary_waits_for_a_diary(app):
@@ -193,3 +199,15 @@ def test_clinician_summary_waits_for_a_diary(app):
     no_exception(app)
     assert any(i.value.startswith("Add diary entries or do a screening") for i in app.info)
     assert not [b for b in app.get("download_button") if "clinician" in b.proto.label]
+
+
+def test_clinician_summary_range_follows_a_changed_diary(app, sql_store):
+    yesterday = datetime.now() - timedelta(days=1)
+    sql_store.add(Entry(timestamp=yesterday, pain=5, owner="local"))
+    app.session_state["diary_summary_dates"] = (yesterday.date() - timedelta(days=400),) * 2
+    app.switch_page(DIARY).run()
+    no_exception(app)
+    assert app.date_input(key="diary_summary_dates").value == (
+        yesterday.date(),
+        datetime.now().date(),
+    )

@@ -11,7 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from backcare import diary
+from backcare.reports import SUMMARY_PARTS, summary_pdf
 from backcare.ui import frame
+from backcare.ui.state import SCREENING_RESULTS, current_routine, screening_result
 from backcare.ui.store import UNDO_KEY, chart_frames, current_store, storage_notice
 
 try:
@@ -322,10 +324,64 @@ with list_col:
 # --------------------------------------------------------------------------- charts
 
 st.divider()
+frames = chart_frames(choice)
 if render_diary_charts is not None:
-    render_diary_charts(*chart_frames(choice))
+    render_diary_charts(*frames)
 else:
     st.caption("Charts of your trend will appear here.")
+
+# --------------------------------------------------------------------------- clinician summary
+
+st.divider()
+st.subheader("Clinician summary")
+st.caption(
+    "A one- or two-page PDF to show your doctor or physiotherapist: your screening "
+    "scores and how they were worked out, your pain chart, before and after, and your "
+    "routine. Choose the dates and what to include. Your notes are never in it."
+)
+days = [d.date() for d in (*frames[0]["timestamp"], *frames[2]["date"])]
+if not days:
+    st.info("Add diary entries or do a screening first: the summary is made from them.")
+else:
+    first_day, last_day = min(days), max(max(days), date.today())
+    kept = st.session_state.get("diary_summary_dates") or ()
+    if not all(first_day <= day <= last_day for day in kept):  # the diary changed since
+        del st.session_state["diary_summary_dates"]
+    dates = st.date_input(
+        "Dates to include",
+        value=(first_day, last_day),
+        min_value=first_day,
+        max_value=last_day,
+        key="diary_summary_dates",
+    )
+    parts = st.multiselect(
+        "What to include",
+        list(SUMMARY_PARTS),
+        default=list(SUMMARY_PARTS),
+        format_func=SUMMARY_PARTS.get,
+        key="diary_summary_parts",
+    )
+    ready = isinstance(dates, tuple) and len(dates) == 2 and bool(parts)
+    if not ready:
+        st.warning("Choose a start and an end date, and at least one part to include.")
+    results = {name: screening_result(name) for name in SCREENING_RESULTS}
+    st.download_button(
+        "Download the clinician summary (PDF)",
+        data=lambda: summary_pdf(
+            *frames,
+            start=dates[0],
+            end=dates[1],
+            results=results,
+            routine=current_routine(),
+            include=parts,
+        ),
+        file_name=f"backcare-summary-{date.today().isoformat()}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        disabled=not ready,
+        key="diary_summary_download",
+    )
 
 # --------------------------------------------------------------------------- import, export
 

@@ -644,9 +644,10 @@ def entries_frame(entries: Iterable[Entry]) -> pd.DataFrame:
 
 
 def events_frame(events: Iterable[Event], screenings: Iterable[Screening] = ()) -> pd.DataFrame:
-    """Chart marks: stored events plus one "Screening done" per screening, by date."""
+    """Chart marks: stored events plus one "Screening done" per day with screenings."""
     rows = [(pd.Timestamp(e.date), e.label) for e in events]
-    rows += [(pd.Timestamp(s.taken_at.date()), "Screening done") for s in screenings]
+    screening_days = sorted({s.taken_at.date() for s in screenings})
+    rows += [(pd.Timestamp(day), "Screening done") for day in screening_days]
     frame = pd.DataFrame.from_records(rows, columns=["date", "label"])
     frame = frame.astype({"date": "datetime64[ns]", "label": str})
     return frame.sort_values("date", kind="stable", ignore_index=True)

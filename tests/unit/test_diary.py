@@ -408,3 +408,13 @@ def test_bad_screenings_are_refused(kwargs, words):
 def test_an_event_needs_a_label():
     with pytest.raises(ValueError, match="label"):
         Event("local", date(2024, 1, 1), "  ")
+
+
+def test_several_screenings_on_one_day_make_one_chart_mark():
+    screenings = [
+        Screening("local", name, datetime(2024, 3, 1, hour), 3)
+        for hour, name in ((9, "start_back"), (9, "oswestry"), (10, "peg"))
+    ] + [Screening("local", "peg", datetime(2024, 3, 8, 9), 2)]
+    ev = events_frame([], screenings)
+    assert list(ev["label"]) == ["Screening done", "Screening done"]
+    assert list(ev["date"]) == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-08")]

@@ -14,6 +14,7 @@ import gc
 import io
 import json
 import math
+import operator
 import os
 import re
 import uuid
@@ -212,8 +213,10 @@ class Entry:
 
     def content_key(self) -> tuple:
         """Everything the person entered: two entries with equal keys are duplicates."""
-        values = [getattr(self, name) for name in _CONTENT_FIELDS]
-        return tuple(tuple(sorted(v)) if isinstance(v, frozenset) else v for v in values)
+        key = list(_content_values(self))
+        key[_LOCATIONS_AT] = tuple(sorted(self.locations))
+        key[_QUALITIES_AT] = tuple(sorted(self.qualities))
+        return tuple(key)
 
     def same_as(self, timestamp: datetime | None = None) -> Entry:
         """A copy for "Same as last entry": new id and time, everything else kept."""
@@ -244,6 +247,9 @@ class Entry:
 
 
 _CONTENT_FIELDS = tuple(f.name for f in fields(Entry) if f.name not in ("id", "owner"))
+_content_values = operator.attrgetter(*_CONTENT_FIELDS)
+_LOCATIONS_AT = _CONTENT_FIELDS.index("locations")
+_QUALITIES_AT = _CONTENT_FIELDS.index("qualities")
 
 
 @dataclass(frozen=True)
@@ -431,8 +437,6 @@ _ENTRY_DEFAULTS = {f.name: f.default for f in fields(Entry) if f.name not in ("t
 _ENTRY_DEFAULTS.pop("id")
 _CHOICE_FIELDS = {"locations": frozenset(LOCATIONS), "qualities": frozenset(QUALITIES)}
 _TEXT_LIMITS = {"medication": MAX_MEDICATION_CHARS, "note": MAX_NOTE_CHARS}
-_LOCATIONS_AT = _CONTENT_FIELDS.index("locations")
-_QUALITIES_AT = _CONTENT_FIELDS.index("qualities")
 # uuid4 layout: version 4 in bits 76-79, variant "10" in bits 62-63.
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
@@ -532,7 +536,7 @@ class _FastRows:
             values[name] = text
         entry = object.__new__(Entry)
         entry.__dict__.update(values)
-        key = list(map(values.__getitem__, _CONTENT_FIELDS))
+        key = list(map(values.__getitem__, _CONTENT_FIELDS))  # as Entry.content_key
         key[_LOCATIONS_AT] = tuple(sorted(key[_LOCATIONS_AT]))
         key[_QUALITIES_AT] = tuple(sorted(key[_QUALITIES_AT]))
         return entry, tuple(key)

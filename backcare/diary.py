@@ -455,9 +455,6 @@ class _Slow(ValueError):
     """Raised by the fast path: leave this row to the checked path."""
 
 
-_SLOW = _Slow()
-
-
 class _FastRows:
     def __init__(
         self,
@@ -484,22 +481,22 @@ class _FastRows:
     def build(self, record: Mapping[str, Any]) -> tuple[Entry, tuple]:
         """The entry and its content key, or _Slow (a ValueError) for the checked path."""
         if not self.usable:
-            raise _SLOW
+            raise _Slow
         raw = record.get("timestamp")
         if type(raw) is not str:
-            raise _SLOW
+            raise _Slow
         ts = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))  # ValueError: slow
         if ts.tzinfo is not None or ts.year < 1900 or ts > self.latest:
-            raise _SLOW
+            raise _Slow
         raw = record.get("pain")
         if type(raw) is str:
             pain = _PAIN_TEXT.get(raw)
             if pain is None:
-                raise _SLOW
+                raise _Slow
         elif type(raw) is int and 0 <= raw <= 10:
             pain = raw
         else:
-            raise _SLOW
+            raise _Slow
         values = dict(self.base)
         values["timestamp"] = ts.replace(microsecond=0) if ts.microsecond else ts
         values["pain"] = pain
@@ -508,7 +505,7 @@ class _FastRows:
             if isinstance(raw, str) and raw.strip():
                 raw = raw.strip()
                 if not _ID_PATTERN.fullmatch(raw):
-                    raise _SLOW
+                    raise _Slow
                 values["id"] = raw
         if "id" not in values:
             values["id"] = self.ids.pop()
@@ -517,13 +514,13 @@ class _FastRows:
         for name, allowed in self.choices:
             chosen = _parse_choices(name, record.get(name))
             if not chosen <= allowed:
-                raise _SLOW
+                raise _Slow
             values[name] = chosen
         if self.sleep:
             hours = _parse_number("sleep_hours", record.get("sleep_hours"))
             if hours is not None:
                 if not 0 <= hours <= 24:  # also refuses nan and inf
-                    raise _SLOW
+                    raise _Slow
                 values["sleep_hours"] = float(hours)
         for name, (low, high) in self.ranges:
             number = _parse_number(name, record.get(name))
@@ -532,7 +529,7 @@ class _FastRows:
         for name, limit in self.texts:
             text = _parse_text(name, record.get(name), unescape=self.unescape)
             if len(text) > limit:
-                raise _SLOW
+                raise _Slow
             values[name] = text
         entry = object.__new__(Entry)
         entry.__dict__.update(values)

@@ -18,7 +18,7 @@ Diaries (synthetic, 4 entries a day): 1 year, 10 years, and 100,000 entries.
 (b) Payload: the bytes of Arrow data Streamlit sends for all the charts on one run (the
     ``datasets`` of every vega_lite_chart element), and the largest chart's row count.
 (c) Import: ``backcare.diary.read_entries`` on a 100,000-row CSV (the simple
-    ``date,pain`` form, past dates, about 2.2 MB) against plain ``pandas.read_csv`` of the
+    ``date,pain`` form, past dates, about 1.9 MB) against plain ``pandas.read_csv`` of the
     same bytes. Skipped, with a note, when ``backcare.diary``
     has no ``read_entries`` yet (it comes from the diary branch).
 No timing here is asserted anywhere: numbers go to bench/README.md.
@@ -239,7 +239,7 @@ def import_csv(rows: int) -> bytes:
     """A ``date,pain`` CSV (the simple import form) of ``rows`` entries, all in the past.
 
     10 entries a day ending yesterday: 100,000 rows span about 27 years and weigh about
-    2.2 MB, under the diary's 5 MB import limit; no two rows are the same.
+    1.9 MB, under the diary's 5 MB import limit; no two rows are the same.
     """
     per_day = 10
     end = pd.Timestamp.now().normalize() - pd.Timedelta(days=1)

@@ -717,6 +717,8 @@ def _gc_paused(function: Callable[..., _T]) -> Callable[..., _T]:
     Reading a large file makes hundreds of thousands of small objects and no cycles; the
     collector would walk them again and again (about half of the time for 100,000 rows).
     Reference counting still frees memory meanwhile; the collector runs again afterwards.
+    Two imports at once (two sessions) are fine: only a call that found the collector on
+    turns it back on, and it was the one that turned it off.
     """
 
     @functools.wraps(function)

@@ -127,7 +127,15 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
             # Flares sit on top of the period's range; exercise marks run along the bottom.
             y="datum.kind == 'flare' ? datum.high : 0.3",
         )
-        .mark_point(filled=True, size=70 if n <= 120 else 30, opacity=0.9)
+        .mark_point(
+            filled=True,
+            size=70 if n <= 120 else 30,
+            opacity=0.9,
+            # Hidden from screen readers: the hover points below already read out each
+            # day's flare and exercise counts, and with none to show Vega left an empty,
+            # unnamed graphics-symbol group (axe svg-img-alt, serious).
+            aria=False,
+        )
         .encode(
             x=x,
             y=alt.Y("y:Q", scale=PAIN_SCALE),

@@ -162,7 +162,11 @@ def parse_topic(path: Path, figures_dir: Path = FIGURES_DIR) -> Topic:
     sources = tuple(_source(path, n, raw) for n, raw in enumerate(meta["sources"], start=1))
     if len(sources) < MIN_SOURCES:
         raise ValueError(f"{path.name}: needs at least {MIN_SOURCES} sources, has {len(sources)}")
-    cited = {int(n) for n in _CITATION.findall(body)}
+    numbers = _CITATION.findall(body)
+    too_long = [n for n in numbers if len(n) > 4]  # int() refuses 4,300+ digits
+    if too_long:
+        raise ValueError(f"{path.name}: citation [{too_long[0][:10]}...] is not a source number")
+    cited = {int(n) for n in numbers}
     missing = sorted(n for n in cited if not 1 <= n <= len(sources))
     if missing:
         raise ValueError(

@@ -44,6 +44,9 @@ MAX_MEDICATION_CHARS = 200
 MAX_LABEL_CHARS = 100
 # Matches .streamlit/config.toml server.maxUploadSize = 5 (MB).
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# 10 entries a day for 27 years; a longer file is refused before any row is checked,
+# so a small file of a million tiny rows cannot keep the server busy.
+MAX_IMPORT_ROWS = 100_000
 # Clock differences between a phone and a server should not make "now" a future date.
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
@@ -565,7 +568,7 @@ def _plain_csv_entries(text: str, owner: str, now: datetime) -> list[Entry] | No
         if lines[-1] == "":
             lines.pop()
         rows = [line.split(",") for line in lines]
-    if len(rows) < 2:
+    if not 2 <= len(rows) <= MAX_IMPORT_ROWS + 1:  # too long: the checked path refuses it
         return None
     header, rows = rows[0], rows[1:]
     columns, unknown = _normalise_columns(header)
@@ -630,6 +633,15 @@ def _normalise_columns(columns: Iterable[Any]) -> tuple[list[str | None], list[s
     return mapped, unknown
 
 
+_NOT_UTF8 = 'The file is not UTF-8 text. In a spreadsheet, save it as "CSV UTF-8" and try again'
+
+
+def _too_many_rows() -> RowProblem:
+    return RowProblem(
+        0, f"The file has more than {MAX_IMPORT_ROWS:,} entries, the import limit. Split it."
+    )
+
+
 def _records_from_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[RowProblem], bool]:
     problems: list[RowProblem] = []
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -643,6 +655,12 @@ def _records_from_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list
             [RowProblem(0, "The file is empty: it needs a header row like date,pain,note")],
             False,
         )
+    if len(header) == 1 and ";" in header[0]:
+        message = (
+            "The columns are split by semicolons (;). Save the file as CSV with commas, "
+            "like date,pain,note"
+        )
+        return [], [RowProblem(1, message)], False
     columns, unknown = _normalise_columns(header)
     for name in unknown:
         problems.append(RowProblem(1, f"unknown column {name!r}"))
@@ -668,6 +686,8 @@ def _records_from_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list
             problems.append(RowProblem(row_number, f"the row cannot be read ({exc})"))
             break
         row_number += 1
+        if row_number > 2 * MAX_IMPORT_ROWS:  # mostly blank lines: still too long
+            return [], [_too_many_rows()], False
         if not any(cell.strip() for cell in cells):
             continue  # blank lines are fine
         if len(cells) > len(columns):
@@ -676,6 +696,8 @@ def _records_from_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list
             )
             continue
         records.append((row_number, {c: v for c, v in zip(columns, cells, strict=False) if c}))
+        if len(records) > MAX_IMPORT_ROWS:
+            return [], [_too_many_rows()], False
     return records, problems, "id" in present
 
 
@@ -693,6 +715,8 @@ def _records_from_json(
     else:
         message = 'The JSON must be a list of entries or an object with an "entries" list'
         return [], [RowProblem(0, message)], False
+    if len(items) > MAX_IMPORT_ROWS:
+        return [], [_too_many_rows()], False
     records: list[tuple[int, dict[str, Any]]] = []
     problems: list[RowProblem] = []
     for number, item in enumerate(items, start=1):
@@ -760,9 +784,9 @@ def read_entries(
     try:
         text = bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportError([RowProblem(0, "The file is not UTF-8 text")]) from None
-    if "\x00" in text:
-        raise ImportError([RowProblem(0, "The file is not a text file (it has NUL bytes)")])
+        raise ImportError([RowProblem(0, _NOT_UTF8)]) from None
+    if "\x00" in text:  # UTF-16 without its byte order mark, or not text at all
+        raise ImportError([RowProblem(0, _NOT_UTF8 + " (it has NUL bytes)")])
     now = now or _now()
     if format == "csv":
         plain = _plain_csv_entries(text, owner, now)

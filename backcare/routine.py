@@ -565,10 +565,12 @@ def decode_share(text: str, catalogue: Catalogue | None = None) -> Routine:
     if version != _SHARE_VERSION or not parts or len(parts) > MAX_SHARED_ITEMS:
         raise ValueError(bad)
     items: list[RoutineItem] = []
-    for part in parts:
+    for number, part in enumerate(parts, start=1):
         match = _ITEM.match(part)
         if not match:
-            raise ValueError(f"{bad} (item {part[:40]!r} is not in the right form)")
+            # Never echo the link's text: pages show this message as markdown, and a
+            # link could carry ![](http://...) that the browser would fetch.
+            raise ValueError(f"{bad} (item {number} is not in the right form)")
         ident, sets, reps, hold, quarters = match.groups()
         if ident not in catalogue:
             raise ValueError(f"{bad} (unknown exercise {ident!r})")

@@ -8,7 +8,8 @@ from backcare.ui import frame
 from backcare.ui import screening_widgets as w
 from backcare.ui.state import save_screening_result, screening_result
 
-frame("Screening", ":material/fact_check:")
+# Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
+frame("Screening", "🩺")
 st.title("Screening")
 # Filled at the end: an emergency or urgent result stands above everything else.
 top = st.container()

@@ -7,7 +7,8 @@ from backcare.ui import PAGES, frame
 from backcare.ui.learn_widgets import print_styles, topic_view
 from backcare.ui.state import screening_result
 
-frame("Learn", ":material/menu_book:", layout="wide")
+# Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
+frame("Learn", "📖", layout="wide")
 print_styles()
 TOPIC_KEY = "bc_learn_topic"  # the open topic's id (not sensitive; mirrored in the URL)
 

@@ -36,7 +36,8 @@ def _swap(index: int) -> None:
         st.session_state[SWAP_ERROR_KEY] = str(err)
 
 
-frame("Routine builder", ":material/fitness_center:")
+# Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
+frame("Routine builder", "🤸")
 st.title("Routine builder")
 st.write(
     "Answer a few questions and get a routine of gentle back exercises you can do today, "

@@ -31,7 +31,8 @@ QUICK_VERSION_KEY = "bc_diary_quick_version"
 CONFIRM_KEY = "bc_diary_confirm_delete"
 PAIN_SCALE = list(range(11))
 
-frame("Pain diary", ":material/edit_note:", layout="wide")
+# Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
+frame("Pain diary", "📝", layout="wide")
 choice = current_store()
 store, owner = choice.store, choice.owner
 

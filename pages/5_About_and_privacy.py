@@ -9,7 +9,8 @@ from backcare.notices import load_notices
 from backcare.ui import frame
 from backcare.ui.store import UNDO_KEY, current_store, storage_notice
 
-frame("About and privacy", ":material/shield:")
+# Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
+frame("About and privacy", "🛡️")
 notices = load_notices()
 
 st.title("About and privacy")

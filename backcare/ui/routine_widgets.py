@@ -191,4 +191,5 @@ def show_share_link(code: str) -> None:
         "This link holds only the exercise names and doses, nothing about you. Bookmark it, "
         "or send it to yourself."
     )
-    st.code(f"{base}?{SHARE_PARAM}={code}", language=None)
+    # Wrapped: a scrolling box would need its own keyboard focus (axe scrollable-region).
+    st.code(f"{base}?{SHARE_PARAM}={code}", language=None, wrap_lines=True)

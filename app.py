@@ -6,7 +6,7 @@ from backcare.notices import load_notices
 from backcare.ui import PAGES, frame
 from backcare.ui.demo import demo_switch
 
-frame("Home", ":material/home:")
+frame("Home", "🏠")
 notices = load_notices()
 
 st.title("BackCare")

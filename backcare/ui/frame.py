@@ -32,7 +32,7 @@ MENU: list[tuple[str, str, str]] = [
 
 def frame(
     title: str,
-    icon: str = ":material/healing:",
+    icon: str = "🩹",  # an emoji: a :material: tab icon is fetched from Google Fonts
     *,
     layout: Literal["centered", "wide"] = "centered",
 ) -> None:

@@ -190,17 +190,10 @@ def test_a_hostile_share_link_is_refused_as_plain_text(page: Page, server, recor
         assert_nothing_left_the_page(page, watch, recorded, base)
 
 
-HOME_ICON = pytest.mark.xfail(
-    strict=True,
-    reason="app.py calls frame('Home', ':material/home:'); Streamlit fetches a :material: tab "
-    "icon from fonts.gstatic.com. The other pages pass an emoji; app.py is the lead's file.",
-)
-
-
 @pytest.mark.parametrize(
     "path",
     [
-        pytest.param("", marks=HOME_ICON),
+        "",
         "Screening",
         "Learn",
         "Routine_builder",

@@ -4,6 +4,7 @@ import streamlit as st
 
 from backcare.notices import load_notices
 from backcare.ui import PAGES, frame
+from backcare.ui.demo import demo_switch
 
 frame("Home", ":material/home:")
 notices = load_notices()
@@ -40,5 +41,12 @@ st.page_link(
     label="5. About and privacy: where your data lives, sources",
     icon=":material/shield:",
 )
+
+st.subheader("Show BackCare with a demo patient")
+st.markdown(
+    "For clinicians and the curious: fill every page with a made-up patient and their "
+    "diary. Your own results and diary are put aside, untouched, until you switch it off."
+)
+demo_switch("home")
 
 st.error(notices.emergency, icon=":material/emergency:")

@@ -6,16 +6,29 @@
 - ``routine_ics(routine, start=..., days_per_week=n)``: one all-day event per session day for
   the plan's weeks. Events carry exercise names and doses only, never health conditions.
 
-A clinician summary will join this module later; shared helpers sit at the top.
+- ``summary_pdf(entries, events, screenings, start=..., end=...)``: a one-to-two page
+  clinician summary of a chosen date range: screening results with their working, the
+  pain chart as an image (Altair rendered to PNG by vl-convert, no browser), before and
+  after against the minimal important change, and the current routine. The person
+  chooses the range and the parts (``include``).
+
+Shared helpers sit at the top.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+import pandas as pd
+import vl_convert
 from fpdf import FPDF
 from icalendar import Calendar, Event
 
+from backcare import analytics, charts
+from backcare.change import MIC, meaningful_change
 from backcare.exercises import PHASE_LABELS
 from backcare.notices import load_notices
 from backcare.routine import (
@@ -25,6 +38,7 @@ from backcare.routine import (
     dose_in_week,
     progression_plan,
 )
+from backcare.screening import load_red_flags
 
 # ------------------------------------------------------------------------ shared helpers
 _LATIN1 = str.maketrans(
@@ -302,3 +316,300 @@ def routine_ics(routine: Routine, *, start: dt.date, days_per_week: int) -> byte
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical()
+
+
+# -------------------------------------------------------------------- clinician summary
+SUMMARY_PARTS: dict[str, str] = {
+    "screening": "Screening results and how they were scored",
+    "chart": "Pain chart",
+    "change": "Before and after, against the minimal important change",
+    "routine": "Current exercise routine",
+}
+"""The parts a person can include, in the order the summary prints them."""
+
+CHART_WIDTH, CHART_HEIGHT = 720, 300  # pixels before vl-convert's 2x scale
+_RESULT_ORDER = ("triage", "start_back", "oswestry", "peg")
+
+
+class _Summary(FPDF):
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", "I", 8)
+        self.set_text_color(90, 90, 90)
+        self.cell(
+            0,
+            6,
+            latin1(
+                "BackCare summary, made by the person from their own answers and diary - "
+                f"not a diagnosis - page {self.page_no()}"
+            ),
+            align="C",
+        )
+        self.set_text_color(0, 0, 0)
+
+
+def _day(value: Any) -> str:
+    return analytics.fmt_date(pd.Timestamp(value))
+
+
+def _in_range(frame: pd.DataFrame, column: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    days = frame[column].dt.normalize()
+    keep = (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))
+    return frame[keep].reset_index(drop=True)
+
+
+def chart_png(chart: Any, *, width: int = CHART_WIDTH, height: int = CHART_HEIGHT) -> bytes:
+    """An Altair chart as PNG bytes, drawn by vl-convert (offline, no browser)."""
+    sized = chart.properties(width=width, height=height)
+    return vl_convert.vegalite_to_png(sized.to_json(), scale=2)
+
+
+def _worked(name: str, result: Any) -> tuple[str, str, str, str]:
+    """(questionnaire, result, how it was worked out, source) for one screening result."""
+    if name == "triage":
+        asked = [r.question for r in result.reasons if r.kind == "flag"]
+        rules = [r.question for r in result.reasons if r.kind == "rule"]
+        why = "; ".join(asked + rules) or "No warning sign was ticked and no rule applied."
+        return (
+            "Warning-sign check",
+            f"{result.label}: {result.action}",
+            f"The most urgent level among the answers and rules that applied. {why}",
+            result.source,
+        )
+    if name == "start_back":
+        return (
+            "STarT Back (9 items)",
+            f"{result.total} of 9, {result.risk_label}",
+            f"Points per item {list(result.item_points)}; total {result.total}, "
+            f"psychosocial items 5-9: {result.psychosocial} of 5. {result.rule}",
+            result.source,
+        )
+    if name == "oswestry":
+        left_out = (
+            f" Left out: section {', '.join(map(str, result.skipped))}." if result.skipped else ""
+        )
+        return (
+            "Oswestry Disability Index",
+            f"{result.percent:.0f}% ({result.band_label})",
+            f"Section points {[p for p in result.item_points if p is not None]}: "
+            f"{result.total} of {result.possible} ({result.answered} sections answered) "
+            f"x 100.{left_out} {result.rule}",
+            result.source,
+        )
+    if name == "peg":
+        pain, enjoyment, activity = result.answers
+        return (
+            "PEG (3 items, 0-10)",
+            f"{result.mean:.1f} of 10",
+            f"Pain {pain}, enjoyment {enjoyment}, activity {activity}; mean of the three. "
+            f"{result.rule}",
+            result.source,
+        )
+    raise ValueError(f"unknown screening result {name!r}; expected one of {_RESULT_ORDER}")
+
+
+def _table(pdf: FPDF, widths: tuple[float, ...], rows: list[list[str]], size: float = 8) -> None:
+    pdf.set_font("Helvetica", "", size)
+    with pdf.table(
+        col_widths=widths,
+        text_align="LEFT",
+        line_height=size * 0.5,
+        first_row_as_headings=True,
+    ) as table:
+        for row in rows:
+            table.row([latin1(cell) for cell in row])
+    pdf.ln(2)
+
+
+def _screening_part(pdf: FPDF, results: Mapping[str, Any], screenings: pd.DataFrame) -> None:
+    _heading(pdf, "Screening results", 12)
+    rows = [["Questionnaire", "Result", "How it was worked out", "Source"]]
+    for name in _RESULT_ORDER:
+        if results.get(name) is not None:
+            rows.append(list(_worked(name, results[name])))
+    if len(rows) > 1:
+        _para(pdf, "Latest answers given in BackCare, scored openly:", 9)
+        _table(pdf, (32, 34, 86, 38), rows, 7.5)
+    elif not screenings.empty:
+        _para(pdf, "Scores saved in the diary in this date range (latest of each):", 9)
+        latest = screenings.sort_values("date").groupby("instrument", sort=False).tail(1)
+        rows = [["Questionnaire", "Score", "Date"]]
+        for row in latest.itertuples():
+            name = analytics.INSTRUMENT_NAMES.get(row.instrument, row.instrument)
+            rows.append([name, f"{row.score:g}", _day(row.date)])
+        _table(pdf, (70, 40, 80), rows)
+    else:
+        _para(pdf, "No screening results in this date range.", 9)
+        pdf.ln(2)
+
+
+def _chart_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame) -> None:
+    _heading(pdf, "Pain over time", 12)
+    series = analytics.pain_over_time(entries, "All")
+    if series.frame.empty:
+        _para(pdf, "No diary entries in this date range.", 9)
+        pdf.ln(2)
+        return
+    # Screening dates are in the tables; the chart keeps events such as "Routine started".
+    marks = events[events["label"] != "Screening done"]
+    png = chart_png(charts.pain_over_time_chart(series, marks))
+    if pdf.get_y() > pdf.h - 110:
+        pdf.add_page()
+    pdf.image(io.BytesIO(png), x=pdf.l_margin, w=pdf.epw)
+    pdf.ln(1)
+    _para(pdf, series.summary, 8)
+    pdf.ln(2)
+
+
+def _change_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame, screenings) -> None:
+    _heading(pdf, "Before and after", 12)
+    rows = [["Measure", "Before", "After", "Change", "Meaningful? (rule; source)"]]
+    comparison = analytics.compare_periods(entries, events)
+    change = comparison.change
+    if change is not None and comparison.before and comparison.after:
+        rows.append(
+            [
+                "Average pain (0-10)",
+                f"{change.before:.1f} ({comparison.before.label.lower()})",
+                f"{change.after:.1f} ({comparison.after.label.lower()})",
+                f"{change.difference:+.1f}",
+                f"{_verdict(change.direction)} ({change.rule}; {change.source})",
+            ]
+        )
+    for trend in analytics.screening_trends(screenings):
+        if trend.instrument not in MIC or len(trend.frame) < 2:
+            continue
+        first, latest = trend.frame.iloc[0], trend.frame.iloc[-1]
+        moved = meaningful_change(trend.instrument, float(first.score), float(latest.score))
+        rows.append(
+            [
+                trend.name,
+                f"{_score(trend.instrument, first.score)} ({_day(first.date)})",
+                f"{_score(trend.instrument, latest.score)} ({_day(latest.date)})",
+                f"{_score(trend.instrument, moved.difference, sign=True)}",
+                f"{_verdict(moved.direction)} ({moved.rule}; {moved.source})",
+            ]
+        )
+    if len(rows) == 1:
+        _para(pdf, comparison.summary, 9)
+        pdf.ln(2)
+        return
+    _para(pdf, "Lower is better for every measure here.", 9)
+    _table(pdf, (38, 36, 36, 16, 64), rows)
+    _para(pdf, comparison.summary, 8)
+    pdf.ln(2)
+
+
+def _score(instrument: str, value: float, *, sign: bool = False) -> str:
+    """Oswestry in whole percent, the 0-10 scales to one decimal."""
+    plus = "+" if sign else ""
+    if instrument == "oswestry":
+        return f"{value:{plus}.0f}%"
+    return f"{value:{plus}.1f}"
+
+
+def _verdict(direction: str) -> str:
+    return {
+        "better": "Yes, better",
+        "worse": "Yes, worse",
+        "no_meaningful_change": "No",
+    }[direction]
+
+
+def _routine_part(pdf: FPDF, routine: Any, triaged: Any) -> None:
+    _heading(pdf, "Current exercise routine", 12)
+    if getattr(triaged, "hold_exercise", False) and (routine is None or routine.refused):
+        _para(pdf, f"No routine: {load_red_flags().hold_exercise_text}", 9)
+        return
+    if routine is None or not isinstance(routine, Routine):
+        _para(pdf, "No routine has been built.", 9)
+        return
+    if routine.refused is not None or not routine.items:
+        _para(pdf, f"No routine: {routine.refused or 'no exercises were chosen.'}", 9)
+        return
+    days = f", {routine.profile.days_per_week} days a week" if routine.profile else ""
+    _para(
+        pdf,
+        f"{len(routine.items)} exercises, about {routine.total_minutes:g} minutes a session{days}.",
+        9,
+    )
+    rows = [["Part", "Exercise", "Dose", "Minutes"]]
+    for phase, items in routine.by_phase():
+        for item in items:
+            rows.append(
+                [PHASE_LABELS[phase], item.exercise.name, short_dose(item), f"{item.minutes:g}"]
+            )
+    _table(pdf, (30, 96, 44, 20), rows, 7.5)
+
+
+def summary_pdf(
+    entries: pd.DataFrame,
+    events: pd.DataFrame,
+    screenings: pd.DataFrame,
+    *,
+    start: dt.date,
+    end: dt.date,
+    results: Mapping[str, Any] | None = None,
+    routine: Routine | None = None,
+    include: Iterable[str] = tuple(SUMMARY_PARTS),
+    made_on: dt.date | None = None,
+) -> bytes:
+    """A clinician summary of ``start``..``end`` (both days included), as PDF bytes.
+
+    ``entries``, ``events`` and ``screenings`` are the diary frames
+    (``backcare.diary.entries_frame``, ``events_frame``, ``screenings_frame``);
+    ``results`` the latest screening results by name ("triage", "start_back",
+    "oswestry", "peg"); ``include`` the parts to print, from ``SUMMARY_PARTS``.
+    """
+    for value, name in ((start, "start"), (end, "end")):
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise ValueError(f"The {name} of the date range must be a date.")
+    if start > end:
+        raise ValueError("The date range starts after it ends: choose a start before the end.")
+    parts = list(dict.fromkeys(include))
+    unknown = [p for p in parts if p not in SUMMARY_PARTS]
+    if unknown:
+        raise ValueError(
+            f"Unknown summary part {', '.join(map(repr, unknown))}; "
+            f"choose from {', '.join(SUMMARY_PARTS)}."
+        )
+    if not parts:
+        raise ValueError("Choose at least one part to include in the summary.")
+    analytics.check_columns(entries, analytics.ENTRY_COLUMNS, "entries")
+    analytics.check_columns(events, analytics.EVENT_COLUMNS, "events")
+    analytics.check_columns(screenings, analytics.SCREENING_COLUMNS, "screenings")
+    entries = _in_range(entries, "timestamp", start, end)
+    events = _in_range(events, "date", start, end)
+    screenings = _in_range(screenings, "date", start, end)
+    made_on = made_on or dt.date.today()
+
+    pdf = _Summary(orientation="P", unit="mm", format="A4")
+    pdf.set_title("BackCare summary for a clinician")
+    pdf.set_author("BackCare")
+    pdf.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    pdf.set_margins(12, 12, 12)
+    pdf.set_auto_page_break(auto=True, margin=14)
+    pdf.add_page()
+    _heading(pdf, "BackCare summary for your clinician", 16)
+    day_count = entries["timestamp"].dt.normalize().nunique()
+    _para(
+        pdf,
+        f"Dates: {_day(start)} to {_day(end)} ({len(entries)} diary entries on {day_count} "
+        f"days). Made on {_day(made_on)}.",
+        10,
+        "B",
+    )
+    _para(pdf, f"Not a diagnosis. {load_notices().not_a_diagnosis}", 8, "I")
+    pdf.ln(3)
+    for part in SUMMARY_PARTS:
+        if part not in parts:
+            continue
+        if part == "screening":
+            _screening_part(pdf, results or {}, screenings)
+        elif part == "chart":
+            _chart_part(pdf, entries, events)
+        elif part == "change":
+            _change_part(pdf, entries, events, screenings)
+        else:
+            _routine_part(pdf, routine, (results or {}).get("triage"))
+    return bytes(pdf.output())

@@ -1,4 +1,4 @@
-"""Benchmark the diary charts: rerun time, chart payload, CSV import time.
+"""Benchmark the Pain diary: page and chart rerun time, chart payload, CSV import time.
 
 Run from the project root:
 
@@ -7,13 +7,18 @@ Run from the project root:
 
 Diaries (synthetic, 4 entries a day): 1 year, 10 years, and 100,000 entries.
 
-(a) Rerun: median wall time of ``AppTest.run()`` on a page that calls
+(p) Page: the real app (``AppTest.from_file``) switched to ``pages/4_Pain_diary.py``, with
+    the diary seeded into a temporary SQLite store (``BACKCARE_STORAGE=sql``,
+    ``BACKCARE_DATA_DIR`` a temporary folder, ``SqlStore.add_many``): median wall time of
+    ``AppTest.run()`` after a warm-up run, against an empty page's in the same process. The
+    first run (cold caches) is reported too, and the time of seeding and of ``store.frame``.
+(a) Charts: median wall time of ``AppTest.run()`` on a page that calls
     ``render_diary_charts`` with the diary, after a warm-up run, against an empty page in
     the same process. The first (uncached) run is reported too.
 (b) Payload: the bytes of Arrow data Streamlit sends for all the charts on one run (the
     ``datasets`` of every vega_lite_chart element), and the largest chart's row count.
 (c) Import: ``backcare.diary.read_entries`` on a 100,000-row CSV (the simple
-    ``date,pain`` form, past dates, about 2.2 MB) against plain ``pandas.read_csv`` of the
+    ``date,pain`` form, past dates, about 1.9 MB) against plain ``pandas.read_csv`` of the
     same bytes. Skipped, with a note, when ``backcare.diary``
     has no ``read_entries`` yet (it comes from the diary branch).
 No timing here is asserted anywhere: numbers go to bench/README.md.
@@ -22,10 +27,13 @@ No timing here is asserted anywhere: numbers go to bench/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import math
 import os
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +50,8 @@ from backcare.ui.diary_charts import frame_digest  # noqa: E402
 from tests.unit.diary_data import demo_frames, synthetic_entries  # noqa: E402
 
 PER_DAY = 4
+APP = ROOT / "app.py"
+DIARY_PAGE = "pages/4_Pain_diary.py"
 
 
 def _diary_page() -> None:
@@ -123,11 +133,113 @@ def bench_rerun(name: str, entries: pd.DataFrame, reruns: int) -> RerunResult:
     )
 
 
+# --------------------------------------------------------------------------- whole page
+
+
+@dataclass
+class PageResult:
+    name: str
+    entries: int
+    seed_s: float
+    frame_ms: float
+    first_ms: float
+    rerun_ms: float
+    empty_ms: float
+    payload_bytes: int
+
+
+def diary_entries(frame: pd.DataFrame, owner: str) -> list:
+    """Entry objects for a synthetic diary frame (the columns of diary.FRAME_COLUMNS)."""
+    from backcare.diary import Entry
+
+    def whole(value: float) -> int | None:
+        return None if math.isnan(value) else int(value)
+
+    return [
+        Entry(
+            timestamp=ts.to_pydatetime(),
+            pain=int(pain),
+            owner=owner,
+            flare=bool(flare),
+            medication_taken=bool(medication_taken),
+            exercised=bool(exercised),
+            exercise_minutes=whole(exercise_minutes),
+            mood=whole(mood),
+            sleep_hours=None if math.isnan(sleep_hours) else float(sleep_hours),
+        )
+        for ts, pain, flare, medication_taken, exercised, exercise_minutes, mood, sleep_hours in (
+            frame[list(frame.columns[:8])].itertuples(index=False, name=None)
+        )
+    ]
+
+
+@contextlib.contextmanager
+def _sqlite_diary(folder: str):
+    """BACKCARE_STORAGE=sql with BACKCARE_DATA_DIR=folder; the old settings come back."""
+    names = ("BACKCARE_STORAGE", "BACKCARE_DATA_DIR", "BACKCARE_DATABASE_URL")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ["BACKCARE_STORAGE"] = "sql"
+    os.environ["BACKCARE_DATA_DIR"] = folder
+    os.environ.pop("BACKCARE_DATABASE_URL", None)
+    st.cache_data.clear()
+    st.cache_resource.clear()  # the page opens this folder's database, not a cached one
+    try:
+        yield
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _diary_app() -> AppTest:
+    """The real app, opened on the home page, then switched to the Pain diary."""
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    at.run()
+    at.switch_page(DIARY_PAGE)
+    return at
+
+
+def bench_page(name: str, frame: pd.DataFrame, reruns: int) -> PageResult:
+    from backcare.storage import SqlStore, database_url
+    from backcare.ui.store import LOCAL_OWNER
+
+    entries = diary_entries(frame, LOCAL_OWNER)
+    with tempfile.TemporaryDirectory() as folder, _sqlite_diary(folder):
+        store = SqlStore(database_url())
+        start = time.perf_counter()
+        added = store.add_many(entries)
+        seed_s = time.perf_counter() - start
+        if added != len(entries):
+            raise RuntimeError(f"seeded {added} of {len(entries)} entries")
+        frame_ms = statistics.median(_time(lambda: store.frame(LOCAL_OWNER)) for _ in range(3))
+        store.engine.dispose()
+        empty_ms = _median_reruns(_app(_empty_page), reruns)
+        at = _diary_app()
+        first_ms = _timed_run(at)  # cold: the chart frames and charts are built
+        if not any("Pain diary" in t.value for t in at.title):
+            raise RuntimeError("the bench did not reach the Pain diary page")
+        if not any(f"{len(entries)} entries" in c.value for c in at.caption):
+            raise RuntimeError("the page does not show the seeded diary")
+        rerun_ms = statistics.median(_timed_run(at) for _ in range(reruns))
+        payload, _ = _payload(at)
+    return PageResult(name, len(entries), seed_s, frame_ms, first_ms, rerun_ms, empty_ms, payload)
+
+
+def _ending_yesterday(size: dict[str, int]) -> pd.Timestamp:
+    """A start time so that the diary's last day is yesterday (as a real diary's would be)."""
+    days = size.get("days") or -(-size["n_entries"] // PER_DAY)
+    return pd.Timestamp.now().normalize() - pd.Timedelta(days=days) + pd.Timedelta(hours=8)
+
+
 def import_csv(rows: int) -> bytes:
     """A ``date,pain`` CSV (the simple import form) of ``rows`` entries, all in the past.
 
     10 entries a day ending yesterday: 100,000 rows span about 27 years and weigh about
-    2.2 MB, under the diary's 5 MB import limit; no two rows are the same.
+    1.9 MB, under the diary's 5 MB import limit; no two rows are the same.
     """
     per_day = 10
     end = pd.Timestamp.now().normalize() - pd.Timedelta(days=1)
@@ -185,6 +297,21 @@ def main(argv: list[str] | None = None) -> str:
         reruns, import_rows = args.reruns, 100_000
 
     lines = [
+        "| Pain diary page | Entries | Seeding, add_many (s) | store.frame (ms) "
+        "| First run (ms) | Rerun, median (ms) | Empty page rerun (ms) "
+        "| Rerun minus empty (ms) | Chart payload (Arrow bytes) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, size in sizes.items():
+        entries = synthetic_entries(**size, per_day=PER_DAY, start=_ending_yesterday(size))
+        p = bench_page(name, entries, reruns)
+        lines.append(
+            f"| {p.name} | {p.entries:,} | {p.seed_s:.1f} | {p.frame_ms:.0f} | "
+            f"{p.first_ms:.0f} | {p.rerun_ms:.0f} | {p.empty_ms:.0f} | "
+            f"{p.rerun_ms - p.empty_ms:.0f} | {p.payload_bytes:,} |"
+        )
+    lines.append("")
+    lines += [
         "| Diary | Entries | First run (ms) | Rerun, median (ms) | Empty page rerun (ms) "
         "| Rerun minus empty (ms) | of which cache key hash (ms) | Chart payload (Arrow bytes) "
         "| Largest chart (rows) |",

@@ -11,7 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from backcare import diary
+from backcare.reports import SUMMARY_PARTS, summary_pdf
 from backcare.ui import frame
+from backcare.ui.state import SCREENING_RESULTS, current_routine, screening_result
 from backcare.ui.store import UNDO_KEY, chart_frames, current_store, storage_notice
 
 try:
@@ -22,6 +24,10 @@ except ImportError:  # charts land in a parallel branch
 RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
 FLASH_KEY = "bc_diary_flash"
 QUICK_PREFIX = "diary_new"  # every quick-entry widget key starts with this
+# Bumped after each save so the browser gets fresh quick-entry widgets: deleting a form
+# widget's key leaves the old value in the browser, which the next submit sends back
+# (a flare ticked once was copied to every later entry).
+QUICK_VERSION_KEY = "bc_diary_quick_version"
 CONFIRM_KEY = "bc_diary_confirm_delete"
 PAIN_SCALE = list(range(11))
 
@@ -147,17 +153,19 @@ entry_col, list_col = st.columns([1, 1], gap="large")
 with entry_col:
     st.subheader("How is your pain right now?")
     # Cleared by hand after a save, so a mistake never wipes what was typed.
+    version = st.session_state.get(QUICK_VERSION_KEY, 0)
+    quick = f"{QUICK_PREFIX}{version or ''}"
     with st.form("diary_quick_entry", border=True):
         pain = st.segmented_control(
             "Pain now, from 0 (no pain) to 10 (worst pain you can imagine)",
             PAIN_SCALE,
-            key="diary_new_pain",
+            key=f"{quick}_pain",
         )
-        flare = st.toggle("This is a flare-up", key="diary_new_flare")
-        medication_taken = st.toggle("I took medication for the pain", key="diary_new_medtaken")
-        exercised = st.toggle("I did my exercises", key="diary_new_exercised")
+        flare = st.toggle("This is a flare-up", key=f"{quick}_flare")
+        medication_taken = st.toggle("I took medication for the pain", key=f"{quick}_medtaken")
+        exercised = st.toggle("I did my exercises", key=f"{quick}_exercised")
         with st.expander("Add more detail (optional)"):
-            details = detail_fields("diary_new", None)
+            details = detail_fields(quick, None)
         saved = st.form_submit_button("Save entry", type="primary", icon=":material/save:")
     if saved:
         if pain is None:
@@ -176,6 +184,7 @@ with entry_col:
                 )
                 for key in [k for k in st.session_state if str(k).startswith(QUICK_PREFIX)]:
                     del st.session_state[key]
+                st.session_state[QUICK_VERSION_KEY] = version + 1
                 st.rerun()
             except ValueError as exc:
                 st.error(f"Not saved: {exc}")
@@ -316,10 +325,64 @@ with list_col:
 # --------------------------------------------------------------------------- charts
 
 st.divider()
+frames = chart_frames(choice)
 if render_diary_charts is not None:
-    render_diary_charts(*chart_frames(choice))
+    render_diary_charts(*frames)
 else:
     st.caption("Charts of your trend will appear here.")
+
+# --------------------------------------------------------------------------- clinician summary
+
+st.divider()
+st.subheader("Clinician summary")
+st.caption(
+    "A one- or two-page PDF to show your doctor or physiotherapist: your screening "
+    "scores and how they were worked out, your pain chart, before and after, and your "
+    "routine. Choose the dates and what to include. Your notes are never in it."
+)
+days = [d.date() for d in (*frames[0]["timestamp"], *frames[2]["date"])]
+if not days:
+    st.info("Add diary entries or do a screening first: the summary is made from them.")
+else:
+    first_day, last_day = min(days), max(max(days), date.today())
+    kept = st.session_state.get("diary_summary_dates") or ()
+    if not all(first_day <= day <= last_day for day in kept):  # the diary changed since
+        del st.session_state["diary_summary_dates"]
+    dates = st.date_input(
+        "Dates to include",
+        value=(first_day, last_day),
+        min_value=first_day,
+        max_value=last_day,
+        key="diary_summary_dates",
+    )
+    parts = st.multiselect(
+        "What to include",
+        list(SUMMARY_PARTS),
+        default=list(SUMMARY_PARTS),
+        format_func=SUMMARY_PARTS.get,
+        key="diary_summary_parts",
+    )
+    ready = isinstance(dates, tuple) and len(dates) == 2 and bool(parts)
+    if not ready:
+        st.warning("Choose a start and an end date, and at least one part to include.")
+    results = {name: screening_result(name) for name in SCREENING_RESULTS}
+    st.download_button(
+        "Download the clinician summary (PDF)",
+        data=lambda: summary_pdf(
+            *frames,
+            start=dates[0],
+            end=dates[1],
+            results=results,
+            routine=current_routine(),
+            include=parts,
+        ),
+        file_name=f"backcare-summary-{date.today().isoformat()}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        disabled=not ready,
+        key="diary_summary_download",
+    )
 
 # --------------------------------------------------------------------------- import, export
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from backcare import diary
+from backcare import diary, screening
 from backcare.notices import load_notices
 from backcare.ui import frame
 from backcare.ui.store import UNDO_KEY, current_store, storage_notice
@@ -76,4 +76,19 @@ with st.expander("Delete my whole diary"):
             st.session_state.pop(UNDO_KEY, None)
             st.success(f"Deleted {removed} entries. Your diary is empty.")
 
+st.subheader("Questionnaires, sources and licences")
+st.markdown(
+    "BackCare's own code and words are free to use under the MIT licence. The "
+    "questionnaires belong to their authors and are shown with their notices. They were "
+    "made for use with a clinician; here they help you prepare for that conversation."
+)
+for tool in (screening.load_start_back(), screening.load_oswestry(), screening.load_peg()):
+    with st.container(border=True):
+        st.markdown(f"**{tool.name}** ({tool.version})")
+        st.caption(" ".join(filter(None, (tool.copyright, getattr(tool, "funding", "")))))
+        st.caption(f"{tool.licence} Source: {tool.source}")
+st.caption(
+    "Every rule, cut-off and dose in BackCare names its source next to it: on the page "
+    "that uses it and in the data files in the project's data/ folder."
+)
 st.caption(f"Emergency advice source: {notices.source}")

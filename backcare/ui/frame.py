@@ -7,6 +7,7 @@ from typing import Literal
 import streamlit as st
 
 from backcare.notices import load_notices
+from backcare.ui.demo import demo_banner, demo_switch
 
 # Page files, relative to app.py (Streamlit's pages/ directory convention), with the
 # menu label and icon. Streamlit's own menu is off (client.showSidebarNavigation) so
@@ -35,12 +36,15 @@ def frame(
     *,
     layout: Literal["centered", "wide"] = "centered",
 ) -> None:
-    """Set up a page: browser title "<title> · BackCare", sidebar menu and notices."""
+    """Set up a page: browser title "<title> · BackCare", sidebar menu, demo switch and
+    notices, and the "Demo data" banner at the top while the demo is on."""
     st.set_page_config(page_title=f"{title} · BackCare", page_icon=icon, layout=layout)
     notices = load_notices()
     with st.sidebar:
         for key, label, menu_icon in MENU:
             st.page_link(PAGES[key], label=label, icon=menu_icon)
+        st.divider()
+        demo_switch("sidebar")
         st.divider()
         st.markdown(f"**Not a diagnosis.** {notices.not_a_diagnosis}")
         st.markdown(f"**Emergency signs.** {notices.emergency}")
@@ -49,3 +53,4 @@ def frame(
             label="Check for warning signs",
             icon=":material/emergency:",
         )
+    demo_banner()

@@ -55,7 +55,8 @@ def figure_view(figure_id: str) -> None:
         st.error(f"This figure could not be drawn: {err}")
         return
     with st.container(border=True):
-        st.altair_chart(fig.chart, width="stretch", alt=fig.alt_text)
+        # The chart carries fig.alt_text as its description, which becomes its aria-label.
+        st.altair_chart(fig.chart, width="stretch")
         st.markdown(f"**What the chart shows.** {fig.summary}")
         names = ["open"] if len(fig.urls) == 1 else [f"paper {i}" for i in range(1, 9)]
         links = ", ".join(f"[{name}](<{url}>)" for name, url in zip(names, fig.urls, strict=False))

@@ -14,6 +14,7 @@ import streamlit as st
 # Screening results by name: "triage", "start_back", "oswestry", "peg".
 SCREENING_RESULTS = ("triage", "start_back", "oswestry", "peg")
 _PREFIX = "bc_result_"
+RESULT_KEYS = tuple(_PREFIX + name for name in SCREENING_RESULTS)
 ROUTINE_KEY = "bc_routine"
 PROFILE_KEY = "bc_profile"
 
@@ -41,3 +42,16 @@ def save_routine(routine: Any, profile: Any | None = None) -> None:
     st.session_state[ROUTINE_KEY] = routine
     if profile is not None:
         st.session_state[PROFILE_KEY] = profile
+
+
+# Demo mode (backcare/ui/demo.py). The truth is the plain key DEMO_KEY (the persona id
+# while the demo is on); the toggles on the home page and in the sidebar follow it.
+DEMO_KEY = "bc_demo_persona"
+DEMO_STORE_KEY = "bc_demo_store"  # the demo patient's SessionStore (owner "demo")
+DEMO_STASH_KEY = "bc_demo_stash"  # the person's own session values, put aside meanwhile
+DEMO_LAST_KEY = "bc_demo_last"  # the persona chosen last, shown when switched on again
+
+
+def demo_persona() -> str | None:
+    """The demo patient shown in this tab, or None when the demo is off."""
+    return st.session_state.get(DEMO_KEY)

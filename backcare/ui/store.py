@@ -14,12 +14,13 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 
 from backcare import diary
+from backcare.demo import DEMO_OWNER
 from backcare.storage import (
     Mode,
     SessionStore,
@@ -30,6 +31,7 @@ from backcare.storage import (
     configured_mode,
     database_url,
 )
+from backcare.ui.state import DEMO_STORE_KEY, demo_persona
 
 SESSION_STORE_KEY = "bc_diary_session_store"
 SESSION_OWNER_KEY = "bc_diary_owner"
@@ -47,7 +49,7 @@ RETRY_SECONDS = 30.0
 class StoreChoice:
     store: Store
     owner: str
-    mode: Mode
+    mode: Mode | Literal["demo"]  # "demo": the demo patient's tab-only store
     problem: str | None = None  # why the SQL diary could not be used, if it could not
 
     @property
@@ -113,7 +115,14 @@ def _session_choice(problem: str | None) -> StoreChoice:
 
 
 def current_store() -> StoreChoice:
-    """The store and owner id for this visitor, by the privacy rule."""
+    """The store and owner id for this visitor, by the privacy rule.
+
+    While the demo is on, the demo patient's own session store: the real one is not
+    even opened, so nothing a demo does can reach it.
+    """
+    demo_store = st.session_state.get(DEMO_STORE_KEY)
+    if demo_persona() is not None and demo_store is not None:
+        return StoreChoice(demo_store, DEMO_OWNER, "demo")
     try:
         forced = configured_mode()
     except StorageError as exc:
@@ -133,7 +142,14 @@ def current_store() -> StoreChoice:
 
 def storage_notice(choice: StoreChoice) -> None:
     """Say plainly where the diary lives. Shown on every diary view."""
-    if choice.problem:
+    if choice.mode == "demo":
+        st.info(
+            "Demo data: this diary belongs to a made-up patient and lives in this browser "
+            "tab only. Anything you change here is thrown away when you switch the demo "
+            "off or reset it. Your own diary is not shown and not touched.",
+            icon=":material/theater_comedy:",
+        )
+    elif choice.problem:
         st.warning(
             "Your saved diary could not be opened, so for now entries are kept in this "
             "browser tab only. Export them before you close the tab. The reason:",
@@ -189,9 +205,11 @@ def chart_frames(choice: StoreChoice) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
     revision = choice.store.revision(choice.owner)
     if choice.mode == "sql":
         return _frames(choice.cache_key, choice.owner, revision, choice.store)
+    # Keyed by the store too: the demo store and the tab's own store count separately.
+    key = (id(choice.store), choice.owner, revision)
     cached = st.session_state.get(SESSION_FRAMES_KEY)
-    if cached is None or cached[0] != revision:
-        cached = (revision, _load_frames(choice.store, choice.owner))
+    if cached is None or cached[0] != key:
+        cached = (key, _load_frames(choice.store, choice.owner))
         st.session_state[SESSION_FRAMES_KEY] = cached
     return cached[1]
 

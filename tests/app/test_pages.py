@@ -25,3 +25,14 @@ def test_every_page_shows_the_disclaimer_in_the_sidebar(app, page, _title, _path
     sidebar_text = " ".join(m.value for m in app.sidebar.markdown)
     assert notices.not_a_diagnosis in sidebar_text
     assert notices.emergency in sidebar_text
+
+
+def test_about_page_shows_every_questionnaire_notice(app):
+    from backcare import screening
+
+    app.switch_page("pages/5_About_and_privacy.py").run()
+    captions = " ".join(c.value for c in app.caption)
+    for tool in (screening.load_start_back(), screening.load_oswestry(), screening.load_peg()):
+        assert tool.copyright in captions
+    assert "© Keele University 01/08/07" in captions
+    assert "ODI © Jeremy Fairbank, 1980. All Rights Reserved." in captions

@@ -113,7 +113,9 @@ def test_three_entries_are_saved_and_listed(page: Page, local_server):
     choices = entry_choices(page)
     assert len(choices) == 3
     assert sorted(c.split("· pain ")[1][:1] for c in choices) == ["3", "5", "7"]
-    assert any("flare" in c for c in choices)
+    # Only the entry marked as a flare is one: the toggle must not carry over.
+    flares = sorted(c.split("· pain ")[1][:1] for c in choices if "flare" in c)
+    assert flares == ["7"], choices
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     screenshot(page, "diary-three-entries")
     # Saved in the file: a reload (a new session) still lists them.

@@ -254,6 +254,188 @@ def test_the_owner_is_set_on_import():
     assert entry.owner == "abc"
 
 
+# ------------------------------------------------- fast paths agree with the checked path
+# read_entries reads a plain valid CSV one column at a time, and other rows with a cheaper
+# per-row check; anything unusual goes the fully checked way. These cases pin that the
+# result (entries, or every problem with its row number and reason) is the same either way.
+
+
+def _outcome(data: bytes, fmt: str) -> tuple:
+    """What a person sees: the entries (content, owner, typed values), or the problems."""
+    try:
+        entries = read_entries(data, format=fmt, owner="someone", now=NOW)
+    except diary.ImportError as exc:
+        return ("problems", [(p.row, p.reason) for p in exc.problems])
+    return (
+        "entries",
+        [(e.content_key(), [type(v) for v in e.content_key()], e.owner) for e in entries],
+    )
+
+
+def _checked_only(data: bytes, fmt: str) -> tuple:
+    """The same read with both fast paths switched off (every row fully checked)."""
+
+    def slow(self, record):
+        raise ValueError("checked path")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(diary, "_plain_csv_entries", lambda *args: None)
+        patch.setattr(diary._FastRows, "build", slow)
+        return _outcome(data, fmt)
+
+
+# (case, file text) for the CSV fast paths' edge cases.
+FAST_PATH_CSV = [
+    ("plain", "date,pain\n2024-01-01,3\n2024-01-02,4\n"),
+    ("no final newline", "date,pain\n2024-01-01,3\n2024-01-02,4"),
+    ("CRLF", "date,pain\r\n2024-01-01,3\r\n2024-01-02,4\r\n"),
+    ("lone CR", "date,pain\r2024-01-01,3\r2024-01-02,4\r"),
+    ("BOM", "\ufeffdate,pain,note\n2024-01-01,3,ok\n"),
+    ("blank lines", "date,pain\n\n2024-01-01,3\n\n\n2024-01-02,11\n"),
+    ("whitespace-only row", "date,pain\n  ,  \n2024-01-01,3\n2024-01-02,x\n"),
+    ("spaces around cells", "date,pain\n 2024-01-01 , 3 \n2024-01-02,12\n"),
+    (
+        "note with comma, quote, newline",
+        'date,pain,note\n2024-01-01,3,"a, ""b""\nc"\n2024-01-02,-1\n',
+    ),
+    ("stray quote mid-cell", 'date,pain,note\n2024-01-01,3,say "hi"\n'),
+    ("pain 0 and 10", "date,pain\n2024-01-01,0\n2024-01-02,10\n"),
+    ("float pain 5.0", "date,pain\n2024-01-01,5.0\n2024-01-02,5\n"),
+    ("float pain 5.5", "date,pain\n2024-01-01,5.5\n2024-01-02,5\n"),
+    ("pain spelled oddly", "date,pain\n2024-01-01,05\n2024-01-02,+4\n2024-01-03,1e0\n"),
+    ("dates with times", "date,pain\n2024-01-01T08:30,3\n2024-01-01 21:15:59,4\n"),
+    ("microseconds", "date,pain\n2024-01-01 08:30:00.999,3\n2024-01-01 08:30:00,3\n"),
+    ("time zones", "date,pain\n2024-01-01T08:30Z,3\n2024-01-01T08:30+02:00,4\n"),
+    ("too old", "date,pain\n1899-12-31,3\n2024-01-01,4\n"),
+    ("future and clock skew", "date,pain\n2024-06-01 12:09,3\n2024-06-01 12:11,4\n"),
+    ("same time, different note", "date,pain,note\n2024-01-01,3,a\n2024-01-01,3,b\n"),
+    ("duplicate", "date,pain,note\n2024-01-01,3,a\n2024-01-01 00:00,3.0,a\n"),
+    ("short and long rows", "date,pain,note\n2024-01-01,3\n2024-01-02\n2024-01-03,3,a,b\n"),
+    ("guard kept without id column", "date,pain,note\n2024-01-01,3,'=1+1\n"),
+    ("guard undone with id column", "id,date,pain,note\nabc,2024-01-01,3,'=1+1\n"),
+    ("repeated id", "id,date,pain\nabc,2024-01-01,3\nabc,2024-01-02,4\n"),
+    ("medication column", "date,pain,medication\n2024-01-01,3,ibuprofen\n"),
+    ("long note", "date,pain,note\n2024-01-01,3," + "n" * 2001 + "\n2024-01-02,3,ok\n"),
+    ("note at the limit", "date,pain,note\n2024-01-01,3," + "n" * 2000 + "\n"),
+    (
+        "details",
+        "date,pain,flare,locations,sleep_hours,mood,exercise_minutes\n"
+        "2024-01-01,3,yes,neck;Lower Back,7.5,4,30\n2024-01-02,3,,,,,\n"
+        "2024-01-03,3,no,knee,25,11,30.5\n2024-01-04,3,x,neck,nan,1e400,1441\n",
+    ),
+    ("header only", "date,pain\n"),
+    ("mixed good and bad", "date,pain\n2024-01-01,3\nnope,4\n2024-01-03,3\n2099-01-01,2\n"),
+]
+
+
+@pytest.mark.parametrize(("case", "text"), FAST_PATH_CSV, ids=[c for c, _ in FAST_PATH_CSV])
+def test_the_fast_csv_import_matches_the_checked_path(case, text):
+    data = text.encode()
+    assert _outcome(data, "csv") == _checked_only(data, "csv")
+
+
+FAST_PATH_JSON = [
+    ("plain", [{"date": "2024-01-01", "pain": 3, "note": "ok"}]),
+    ("float pain", [{"date": "2024-01-01", "pain": 5.0}, {"date": "2024-01-02", "pain": "5"}]),
+    ("bool pain", [{"date": "2024-01-01", "pain": True}]),
+    (
+        "big numbers",
+        [{"date": "2024-01-01", "pain": 3, "activity_minutes": 10**400, "mood": 10**400}],
+    ),
+    (
+        "missing keys",
+        [{"date": "2024-01-01", "pain": 3, "flare": True}, {"date": "2024-01-02", "pain": 3}],
+    ),
+    ("choices as list", [{"date": "2024-01-01", "pain": 3, "qualities": ["Stiff", " aching"]}]),
+    ("wrong types", [{"date": "2024-01-01", "pain": 3, "flare": 2, "note": 5, "locations": 1}]),
+    ("duplicate", [{"date": "2024-01-01", "pain": 3}, {"date": "2024-01-01", "pain": 3}]),
+]
+
+
+@pytest.mark.parametrize(("case", "items"), FAST_PATH_JSON, ids=[c for c, _ in FAST_PATH_JSON])
+def test_the_fast_json_import_matches_the_checked_path(case, items):
+    data = json.dumps(items).encode()
+    assert _outcome(data, "json") == _checked_only(data, "json")
+
+
+fast_cells = st.sampled_from(
+    [
+        "2024-01-01",
+        "2024-01-01 08:30",
+        "2024-01-01T08:30Z",
+        "1800-01-01",
+        "2099-01-01",
+        "3",
+        "0",
+        "10",
+        "5.0",
+        "5.5",
+        " 4",
+        "",
+        "  ",
+        "yes",
+        "neck",
+        "'=1",
+        'a "b"',
+        "x",
+    ]
+)
+fast_rows = st.lists(st.lists(fast_cells, min_size=1, max_size=4), max_size=6)
+
+
+@settings(max_examples=150)
+@given(
+    st.sampled_from(["date,pain", "date,pain,note", "id,date,pain", "date,pain,flare,locations"]),
+    fast_rows,
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_random_files_read_the_same_on_the_fast_and_checked_paths(header, body, newline):
+    data = (header + newline + newline.join(",".join(r) for r in body)).encode()
+    assert _outcome(data, "csv") == _checked_only(data, "csv")
+
+
+def test_a_large_plain_file_is_read_whole_with_every_row_in_order():
+    start = datetime(2020, 1, 1)
+    lines = [f"{start + timedelta(hours=i):%Y-%m-%d %H:%M},{i % 11},n{i}" for i in range(5000)]
+    data = ("date,pain,note\n" + "\n".join(lines) + "\n").encode()
+    entries = read_entries(data, format="csv", now=NOW)
+    assert [(e.timestamp, e.pain, e.note) for e in entries] == [
+        (start + timedelta(hours=i), i % 11, f"n{i}") for i in range(5000)
+    ]
+    assert len({e.id for e in entries}) == 5000
+    assert all(e.owner == "local" for e in entries)
+
+
+def test_a_large_file_with_one_bad_row_names_that_row_only():
+    lines = [f"{datetime(2020, 1, 1) + timedelta(hours=i):%Y-%m-%d %H:%M},3" for i in range(5000)]
+    lines[4321] = "2020-07-01 00:00,12"
+    data = ("date,pain\n" + "\n".join(lines) + "\n").encode()
+    with pytest.raises(diary.ImportError) as caught:
+        read_entries(data, format="csv", now=NOW)
+    assert [(p.row, p.reason) for p in caught.value.problems] == [
+        (4323, "pain 12 is outside 0-10 (whole numbers only)")
+    ]
+
+
+def test_fast_entries_behave_like_checked_ones():
+    (fast,) = read_entries(b"date,pain,note\n2024-01-01 08:30,4,hi\n", format="csv", now=NOW)
+    built = Entry(timestamp=datetime(2024, 1, 1, 8, 30), pain=4, note="hi", id=fast.id)
+    assert fast == built and hash(fast) == hash(built)
+    assert repr(fast) == repr(built)
+    with pytest.raises(AttributeError):
+        fast.pain = 5  # type: ignore[misc]
+    assert fast.same_as(T0).pain == 4
+
+
+def test_the_garbage_collector_is_running_again_after_an_import():
+    import gc
+
+    read_entries(b"date,pain\n2024-01-01,3\n", format="csv", now=NOW)
+    with pytest.raises(diary.ImportError):
+        read_entries(b"date,pain\n2024-01-01,33\n", format="csv", now=NOW)
+    assert gc.isenabled()
+
+
 # --------------------------------------------------------------------------- export
 
 
@@ -408,3 +590,13 @@ def test_bad_screenings_are_refused(kwargs, words):
 def test_an_event_needs_a_label():
     with pytest.raises(ValueError, match="label"):
         Event("local", date(2024, 1, 1), "  ")
+
+
+def test_several_screenings_on_one_day_make_one_chart_mark():
+    screenings = [
+        Screening("local", name, datetime(2024, 3, 1, hour), 3)
+        for hour, name in ((9, "start_back"), (9, "oswestry"), (10, "peg"))
+    ] + [Screening("local", "peg", datetime(2024, 3, 8, 9), 2)]
+    ev = events_frame([], screenings)
+    assert list(ev["label"]) == ["Screening done", "Screening done"]
+    assert list(ev["date"]) == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-08")]

@@ -6,14 +6,26 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import altair as alt
+import pandas as pd
 import pytest
 from fpdf import FPDF
 from icalendar import Calendar
 from pypdf import PdfReader
 
+from backcare import diary
+from backcare.demo import demo_patient
 from backcare.exercises import CONDITIONS, EQUIPMENT
 from backcare.notices import load_notices
-from backcare.reports import latin1, routine_ics, routine_pdf, session_dates, short_dose
+from backcare.reports import (
+    chart_png,
+    latin1,
+    routine_ics,
+    routine_pdf,
+    session_dates,
+    short_dose,
+    summary_pdf,
+)
 from backcare.routine import Profile, build_routine, decode_share, progression_plan
 
 PROFILES = [
@@ -157,3 +169,105 @@ def test_short_doses_for_the_table():
     assert shorts["bridge"] == "1x5 (3 s)"
     assert shorts["knee_rolls"] == "1x5 /side (2 s)"
     assert shorts["piriformis_stretch"] == "2x20 s /side"
+
+
+# ------------------------------------------------------------------- clinician summary
+SUMMARY_TODAY = dt.date(2026, 3, 15)
+
+
+def _summary(persona_id: str = "chronic", **kwargs) -> tuple[bytes, object]:
+    patient = demo_patient(persona_id, SUMMARY_TODAY)
+    args = {
+        "start": patient.first_day,
+        "end": SUMMARY_TODAY,
+        "results": patient.results(),
+        "routine": patient.routine,
+    }
+    args.update(kwargs)
+    pdf = summary_pdf(
+        diary.entries_frame(patient.entries),
+        diary.events_frame(patient.events, patient.screenings),
+        diary.screenings_frame(patient.screenings),
+        **args,
+    )
+    return pdf, patient
+
+
+def test_summary_has_scores_chart_change_and_routine():
+    pdf, patient = _summary()
+    reader = PdfReader(io.BytesIO(pdf))
+    assert 1 <= len(reader.pages) <= 2  # readable in a two-minute consultation
+    assert sum(len(page.images) for page in reader.pages) == 1  # the pain chart
+    text = _text(pdf)
+    assert "BackCare summary for your clinician" in text
+    assert "14 Sep 2025 to 15 Mar 2026" in text  # the date range
+    assert "Not a diagnosis" in text
+    # Screening results with their working.
+    assert "Oswestry Disability Index" in text and "24% (Moderate" in text
+    assert "12 of 50" in text  # 12 points of 50 -> 24%
+    assert "STarT Back" in text and "PEG" in text
+    # Before and after against the minimal important change.
+    assert "42% (14 Sep 2025)" in text and "24% (14 Mar 2026)" in text
+    assert "10 points or 30%" in text and "Yes, better" in text
+    # The routine.
+    for item in patient.routine.items:
+        assert latin1(item.exercise.name) in text
+
+
+def test_summary_prints_only_the_chosen_parts():
+    pdf, _ = _summary(include=["routine"])
+    reader = PdfReader(io.BytesIO(pdf))
+    text = _text(pdf)
+    assert "Current exercise routine" in text
+    assert "Screening results" not in text and "Before and after" not in text
+    assert not any(page.images for page in reader.pages)
+
+
+def test_summary_range_keeps_only_those_days():
+    start = SUMMARY_TODAY - dt.timedelta(days=14)
+    pdf, _ = _summary(start=start, include=["chart", "change"])
+    text = _text(pdf)
+    assert "(14 diary entries on 14 days)" in text
+    assert "42%" not in text  # the first Oswestry score is outside the range
+    assert PdfReader(io.BytesIO(pdf)).pages[0].images
+
+
+def test_summary_for_warning_signs_says_why_there_is_no_routine():
+    pdf, patient = _summary("red_flag")
+    text = _text(pdf)
+    assert patient.triage.label in text
+    assert "No routine: Please hold off the exercise programme" in text
+
+
+def test_summary_of_an_empty_diary_still_opens():
+    pdf = summary_pdf(
+        diary.entries_frame([]),
+        diary.events_frame([]),
+        diary.screenings_frame([]),
+        start=SUMMARY_TODAY,
+        end=SUMMARY_TODAY,
+    )
+    text = _text(pdf)
+    assert "No diary entries in this date range" in text
+    assert "No screening results in this date range" in text
+    assert "No routine has been built" in text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"start": SUMMARY_TODAY, "end": SUMMARY_TODAY - dt.timedelta(days=1)}, "starts after"),
+        ({"include": []}, "at least one part"),
+        ({"include": ["chart", "diagnosis"]}, "Unknown summary part 'diagnosis'"),
+        ({"start": "2026-01-01"}, "must be a date"),
+    ],
+    ids=["start after end", "nothing chosen", "unknown part", "text date"],
+)
+def test_summary_rejects_bad_choices(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        _summary(**kwargs)
+
+
+def test_chart_png_is_a_png():
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x", y="y")
+    assert chart_png(chart).startswith(b"\x89PNG")

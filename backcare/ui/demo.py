@@ -1,0 +1,168 @@
+"""The "Demo patient" switch: swap a made-up patient into this tab and back again.
+
+One truth, the plain session key ``DEMO_KEY`` (the persona id while the demo is on). The
+switch is drawn twice (home page and sidebar), each toggle with its own widget key; both
+are set from the truth before they are drawn and write it back in their ``on_change``
+callback, so they always agree, and a page without one of them loses nothing.
+
+Switching on puts the person's own session values aside (``OWN_KEYS``: screening results,
+routine, profile, the diary's undo and list state, the routine share link) and fills in the
+demo patient; their diary store is never opened while the demo is on (see
+``backcare.ui.store.current_store``). Switching off throws the demo away and puts every
+value back exactly as it was. Reset rebuilds the chosen persona from its start.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from backcare.demo import DEFAULT_PERSONA, PERSONAS, demo_patient, fill_store
+from backcare.routine import SHARE_PARAM
+from backcare.storage import SessionStore
+from backcare.ui.state import (
+    DEMO_KEY,
+    DEMO_LAST_KEY,
+    DEMO_STASH_KEY,
+    DEMO_STORE_KEY,
+    PROFILE_KEY,
+    RESULT_KEYS,
+    ROUTINE_KEY,
+    demo_persona,
+    save_routine,
+    save_screening_result,
+)
+from backcare.ui.store import SESSION_FRAMES_KEY, UNDO_KEY
+
+SWITCH_LABEL = "Demo patient"
+PICK_LABEL = "Which demo patient"
+RESET_LABEL = "Reset demo patient"
+# Session values that belong to the person (or to what a page shows of their diary).
+OWN_KEYS: tuple[str, ...] = (
+    *RESULT_KEYS,
+    ROUTINE_KEY,
+    PROFILE_KEY,
+    UNDO_KEY,
+    SESSION_FRAMES_KEY,
+    "bc_sessions_done",  # pages/3_Routine_builder.py: sessions logged in this tab
+    "bc_diary_flash",  # pages/4_Pain_diary.py: the last "Saved" message
+    "bc_diary_confirm_delete",
+    "diary_chosen",  # the entry picked for change or delete
+    "diary_summary_dates",  # the clinician summary's range and parts
+    "diary_summary_parts",
+)
+
+
+def _stash() -> None:
+    own = {key: st.session_state[key] for key in OWN_KEYS if key in st.session_state}
+    st.session_state[DEMO_STASH_KEY] = {
+        "session": own,
+        "share": st.query_params.get(SHARE_PARAM),
+    }
+
+
+def _clear_own() -> None:
+    for key in OWN_KEYS:
+        st.session_state.pop(key, None)
+    st.query_params.pop(SHARE_PARAM, None)
+
+
+def load_persona(persona_id: str, today: date | None = None) -> None:
+    """Fill this tab with the persona from its start (used to switch on, swap and reset)."""
+    patient = demo_patient(persona_id, today or date.today())
+    if demo_persona() is None:
+        _stash()
+    _clear_own()
+    store = SessionStore()
+    fill_store(store, patient)
+    for name, result in patient.results().items():
+        save_screening_result(name, result)
+    if patient.routine is not None:
+        save_routine(patient.routine, patient.profile)
+    else:
+        st.session_state[PROFILE_KEY] = patient.profile
+    st.session_state[DEMO_STORE_KEY] = store
+    st.session_state[DEMO_KEY] = persona_id
+
+
+def stop_demo() -> None:
+    """Throw the demo away and put the person's own values back as they were."""
+    if demo_persona() is None:
+        return
+    stash: dict[str, Any] = st.session_state.pop(DEMO_STASH_KEY, {})
+    _clear_own()
+    for key, value in stash.get("session", {}).items():
+        st.session_state[key] = value
+    if stash.get("share"):
+        st.query_params[SHARE_PARAM] = stash["share"]
+    st.session_state.pop(DEMO_STORE_KEY, None)
+    st.session_state.pop(DEMO_KEY, None)
+
+
+def reset_demo() -> None:
+    persona_id = demo_persona()
+    if persona_id is not None:
+        load_persona(persona_id)
+
+
+def _toggled(toggle_key: str) -> None:
+    if st.session_state.get(toggle_key):
+        load_persona(st.session_state.get(DEMO_LAST_KEY, DEFAULT_PERSONA))
+    else:
+        stop_demo()
+
+
+def _picked(pick_key: str) -> None:
+    persona_id = st.session_state.get(pick_key)
+    if persona_id in PERSONAS and persona_id != demo_persona():
+        st.session_state[DEMO_LAST_KEY] = persona_id
+        load_persona(persona_id)
+
+
+def demo_switch(place: str) -> None:
+    """The switch, the persona choice and reset. ``place`` keeps widget keys apart."""
+    toggle_key, pick_key = f"bc_demo_toggle_{place}", f"bc_demo_pick_{place}"
+    persona_id = demo_persona()
+    st.session_state[toggle_key] = persona_id is not None
+    st.toggle(
+        SWITCH_LABEL,
+        key=toggle_key,
+        on_change=_toggled,
+        args=(toggle_key,),
+        help="Fill BackCare with a made-up patient to show how it works. Your own "
+        "results and diary are put aside, untouched, and come back when you switch it off.",
+    )
+    if persona_id is None:
+        return
+    st.session_state[pick_key] = persona_id
+    st.selectbox(
+        PICK_LABEL,
+        list(PERSONAS),
+        format_func=lambda key: PERSONAS[key].name,
+        key=pick_key,
+        on_change=_picked,
+        args=(pick_key,),
+    )
+    st.caption(PERSONAS[persona_id].story)
+    st.button(
+        RESET_LABEL,
+        key=f"bc_demo_reset_{place}",
+        on_click=reset_demo,
+        icon=":material/restart_alt:",
+        help="Put this demo patient back to how it started.",
+    )
+
+
+def demo_banner() -> None:
+    """The banner every page shows while the demo is on (words, not colour alone)."""
+    persona_id = demo_persona()
+    if persona_id is None:
+        return
+    st.warning(
+        f"**Demo data.** You are looking at a made-up patient: {PERSONAS[persona_id].name}. "
+        "Nothing here is about you. Your own results and diary are put aside, untouched. "
+        "Switch off **Demo patient** in the sidebar to go back to them.",
+        icon=":material/theater_comedy:",
+    )

@@ -1,0 +1,213 @@
+"""Demo mode in AppTest: the switch, the banner on every page, and the real diary untouched.
+
+tests/app/conftest.py sets BACKCARE_STORAGE=sql with a SQLite file in the temp dir, so the
+person's own diary here is a real SQL store.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from backcare import storage
+from backcare.demo import DEMO_OWNER, PERSONAS, demo_patient
+from backcare.diary import Entry
+from backcare.routine import Profile, build_routine
+from backcare.screening import oswestry, triage
+from tests.helpers import PAGE_TABLE
+
+DIARY = "pages/4_Pain_diary.py"
+ROUTINE = "pages/3_Routine_builder.py"
+HOME_TOGGLE = "bc_demo_toggle_home"
+SIDEBAR_TOGGLE = "bc_demo_toggle_sidebar"
+BANNER = "**Demo data.**"
+
+
+def banners(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if w.value.startswith(BANNER)]
+
+
+def no_exception(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def switch(at: AppTest, key: str, on: bool) -> AppTest:
+    at.toggle(key=key).set_value(on).run()
+    return no_exception(at)
+
+
+@pytest.fixture
+def sql_store() -> storage.SqlStore:
+    return storage.SqlStore(storage.database_url())
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    for kind in (at.button, at.form_submit_button):
+        for widget in kind:
+            if widget.label == label:
+                widget.click().run()
+                return no_exception(at)
+    raise AssertionError(f"no button {label!r}")
+
+
+def test_home_has_the_switch_and_no_banner_when_off(app):
+    no_exception(app)
+    assert app.toggle(key=HOME_TOGGLE).label == "Demo patient"
+    assert app.toggle(key=SIDEBAR_TOGGLE).value is False
+    assert banners(app) == []
+
+
+def test_banner_on_every_page_while_on(app):
+    switch(app, HOME_TOGGLE, True)
+    for page, _title, _path in PAGE_TABLE:
+        app.switch_page(page).run()
+        no_exception(app)
+        assert len(banners(app)) == 1, page
+        assert app.toggle(key=SIDEBAR_TOGGLE).value is True, page
+
+
+def test_home_and_sidebar_switches_agree(app):
+    switch(app, SIDEBAR_TOGGLE, True)
+    assert app.toggle(key=HOME_TOGGLE).value is True
+    app.switch_page(DIARY).run()
+    switch(app, SIDEBAR_TOGGLE, False)
+    app.switch_page("app.py").run()
+    assert app.toggle(key=HOME_TOGGLE).value is False
+    assert banners(app) == []
+
+
+def test_demo_diary_shows_the_persona(app):
+    switch(app, HOME_TOGGLE, True)
+    app.switch_page(DIARY).run()
+    no_exception(app)
+    assert any(i.value.startswith("Demo data: this diary") for i in app.info)
+    expected = len(demo_patient("chronic").entries)
+    assert f"of your {expected} entries" in " ".join(c.value for c in app.caption)
+    assert app.get("vega_lite_chart"), "the pain chart is drawn"
+
+
+def test_on_then_off_leaves_the_real_diary_and_results_unchanged(app, sql_store):
+    # The person's own diary and results, before the demo.
+    own = Entry(timestamp=datetime.now() - timedelta(days=1), pain=3, owner="local", note="mine")
+    sql_store.add(own)
+    sql_store.add_screening("local", "oswestry", datetime.now(), 30.0, {"band": "moderate"})
+    own_odi = oswestry([3, 3, 3, 3, 3, 0, 0, 0, 0, 0])
+    own_triage = triage([], age=40)
+    own_profile = Profile(minutes=30)
+    own_routine = build_routine(own_profile)
+    app.session_state["bc_result_oswestry"] = own_odi
+    app.session_state["bc_result_triage"] = own_triage
+    app.session_state["bc_routine"] = own_routine
+    app.session_state["bc_profile"] = own_profile
+    before = (
+        sql_store.list("local"),
+        sql_store.screenings("local"),
+        sql_store.events("local"),
+        sql_store.revision("local"),
+    )
+
+    switch(app, HOME_TOGGLE, True)
+    assert app.session_state["bc_result_oswestry"].percent == pytest.approx(24)
+    # Use the demo: a diary entry and a routine session, both go to the demo store.
+    app.switch_page(DIARY).run()
+    app.segmented_control(key="diary_new_pain").set_value(9)
+    click(app, "Save entry")
+    app.switch_page(ROUTINE).run()
+    no_exception(app)
+    app.segmented_control(key="session_done_pain").set_value(2)
+    click(app, "I did today's session")
+    switch(app, SIDEBAR_TOGGLE, False)
+
+    after = (
+        sql_store.list("local"),
+        sql_store.screenings("local"),
+        sql_store.events("local"),
+        sql_store.revision("local"),
+    )
+    assert after == before
+    assert sql_store.count(DEMO_OWNER) == 0
+    assert app.session_state["bc_result_oswestry"] == own_odi
+    assert app.session_state["bc_result_triage"] == own_triage
+    assert app.session_state["bc_routine"] == own_routine
+    assert app.session_state["bc_profile"] == own_profile
+    assert "bc_result_peg" not in app.session_state  # the demo's PEG went with it
+    app.switch_page(DIARY).run()
+    no_exception(app)
+    assert list(app.dataframe[0].value["Note"]) == ["mine"]
+
+
+def test_reset_puts_the_persona_back(app):
+    switch(app, HOME_TOGGLE, True)
+    app.switch_page(DIARY).run()
+    app.segmented_control(key="diary_new_pain").set_value(9)
+    click(app, "Save entry")
+    assert app.dataframe[0].value["Pain"].iloc[0] == 9
+    click(app, "Reset demo patient")
+    app.run()
+    patient = demo_patient("chronic")
+    assert app.dataframe[0].value["Pain"].iloc[0] == patient.entries[-1].pain
+    assert f"of your {len(patient.entries)} entries" in " ".join(c.value for c in app.caption)
+    assert len(banners(app)) == 1
+
+
+def test_red_flag_persona_shows_triage_and_no_routine(app):
+    switch(app, HOME_TOGGLE, True)
+    app.selectbox(key="bc_demo_pick_home").set_value("red_flag").run()
+    no_exception(app)
+    assert PERSONAS["red_flag"].name in banners(app)[0]
+    app.switch_page("pages/1_Screening.py").run()
+    no_exception(app)
+    assert app.session_state["bc_result_triage"].level == "emergency"
+    app.switch_page(ROUTINE).run()
+    no_exception(app)
+    assert [e.value for e in app.error] == [demo_patient("red_flag").refused]
+    assert "bc_routine" not in app.session_state
+
+
+def summary_button(at: AppTest):
+    (button,) = [
+        b for b in at.get("download_button") if b.proto.label.startswith("Download the clinician")
+    ]
+    return button.proto
+
+
+def test_clinician_summary_offers_the_range_and_parts(app):
+    switch(app, HOME_TOGGLE, True)
+    app.switch_page(DIARY).run()
+    no_exception(app)
+    patient = demo_patient("chronic")
+    assert app.date_input(key="diary_summary_dates").value == (patient.first_day, patient.today)
+    assert len(app.multiselect(key="diary_summary_parts").value) == 4
+    assert summary_button(app).disabled is False
+    app.multiselect(key="diary_summary_parts").set_value([]).run()
+    no_exception(app)
+    assert summary_button(app).disabled is True
+    assert any("at least one part" in w.value for w in app.warning)
+    # Another persona starts with its own whole range and every part again.
+    app.selectbox(key="bc_demo_pick_sidebar").set_value("acute").run()
+    no_exception(app)
+    acute = demo_patient("acute")
+    assert app.date_input(key="diary_summary_dates").value == (acute.first_day, acute.today)
+    assert len(app.multiselect(key="diary_summary_parts").value) == 4
+
+
+def test_clinician_summary_waits_for_a_diary(app):
+    app.switch_page(DIARY).run()
+    no_exception(app)
+    assert any(i.value.startswith("Add diary entries or do a screening") for i in app.info)
+    assert not [b for b in app.get("download_button") if "clinician" in b.proto.label]
+
+
+def test_clinician_summary_range_follows_a_changed_diary(app, sql_store):
+    yesterday = datetime.now() - timedelta(days=1)
+    sql_store.add(Entry(timestamp=yesterday, pain=5, owner="local"))
+    app.session_state["diary_summary_dates"] = (yesterday.date() - timedelta(days=400),) * 2
+    app.switch_page(DIARY).run()
+    no_exception(app)
+    assert app.date_input(key="diary_summary_dates").value == (
+        yesterday.date(),
+        datetime.now().date(),
+    )

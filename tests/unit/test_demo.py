@@ -1,0 +1,159 @@
+"""backcare.demo: personas are the same every time, plausible, and fill only their store."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backcare import analytics, diary
+from backcare.demo import (
+    DEMO_OWNER,
+    PERSONAS,
+    ROUTINE_STARTED,
+    demo_patient,
+    fill_store,
+)
+from backcare.storage import SessionStore, SqlStore
+
+TODAY = date(2026, 3, 15)
+
+# persona id, diary days, triage level, routine built?
+PERSONA_TABLE = [
+    ("acute", 21, "self_care", True),
+    ("chronic", 182, "self_care", True),
+    ("red_flag", 14, "emergency", False),
+]
+
+
+def test_at_least_three_personas():
+    assert len(PERSONAS) >= 3
+    assert {row[0] for row in PERSONA_TABLE} <= set(PERSONAS)
+
+
+@pytest.mark.parametrize("persona_id", list(PERSONAS))
+def test_same_data_twice(persona_id):
+    assert demo_patient(persona_id, TODAY) == demo_patient(persona_id, TODAY)
+
+
+@pytest.mark.parametrize("persona_id", list(PERSONAS))
+def test_dates_move_with_today(persona_id):
+    a = demo_patient(persona_id, TODAY)
+    b = demo_patient(persona_id, TODAY + timedelta(days=10))
+    assert [e.pain for e in a.entries] == [e.pain for e in b.entries]
+    assert [e.timestamp + timedelta(days=10) for e in a.entries] == [e.timestamp for e in b.entries]
+
+
+@pytest.mark.parametrize(("persona_id", "days", "level", "has_routine"), PERSONA_TABLE)
+def test_persona_fills_everything(persona_id, days, level, has_routine):
+    patient = demo_patient(persona_id, TODAY)
+    assert patient.triage.level == level
+    assert (patient.routine is not None) is has_routine
+    assert (patient.refused is None) is has_routine
+    assert {e.timestamp.date() for e in patient.entries} == {
+        TODAY - timedelta(days=n) for n in range(1, days + 1)
+    }
+    assert set(patient.results()) >= {"triage", "start_back", "oswestry", "peg"}
+    assert patient.screenings
+
+
+@pytest.mark.parametrize("persona_id", list(PERSONAS))
+def test_plausible_diary(persona_id):
+    patient = demo_patient(persona_id, TODAY)
+    stamps = [e.timestamp for e in patient.entries]
+    assert stamps == sorted(stamps)
+    assert len(set(stamps)) == len(stamps)
+    assert all(0 <= e.pain <= 10 for e in patient.entries)
+    assert max(stamps).date() < TODAY  # nothing in the future
+    assert all(e.owner == DEMO_OWNER for e in patient.entries)
+    assert all(s.taken_at.date() < TODAY for s in patient.screenings)
+    assert len({e.id for e in patient.entries}) == len(patient.entries)
+
+
+def _mean_pain(patient, first_days: int | None = None, last_days: int | None = None) -> float:
+    days = sorted({e.timestamp.date() for e in patient.entries})
+    chosen = set(days[:first_days] if first_days else days[-last_days:])
+    pains = [e.pain for e in patient.entries if e.timestamp.date() in chosen]
+    return sum(pains) / len(pains)
+
+
+def test_acute_strain_improves_over_three_weeks():
+    patient = demo_patient("acute", TODAY)
+    assert _mean_pain(patient, first_days=3) >= 6
+    assert _mean_pain(patient, last_days=3) <= 3
+    odi = [s.score for s in patient.screenings if s.instrument == "oswestry"]
+    assert odi[-1] < odi[0]
+
+
+def test_chronic_oswestry_falls_from_about_42_to_24():
+    patient = demo_patient("chronic", TODAY)
+    odi = [s.score for s in patient.screenings if s.instrument == "oswestry"]
+    assert len(odi) >= 5
+    assert odi[0] == pytest.approx(42, abs=2)
+    assert odi[-1] == pytest.approx(24, abs=2)
+    assert odi == sorted(odi, reverse=True)  # never rises
+    assert patient.oswestry.percent == odi[-1]
+    assert [s.score for s in patient.screenings if s.instrument == "peg"][-1] < 5
+
+
+def test_chronic_routine_starts_in_week_8_with_exercise_after():
+    patient = demo_patient("chronic", TODAY)
+    first = patient.first_day
+    (started,) = [e for e in patient.events if e.label == ROUTINE_STARTED]
+    assert (started.date - first).days // 7 + 1 == 8
+    before = [e for e in patient.entries if e.timestamp.date() < started.date]
+    after = [e for e in patient.entries if e.timestamp.date() >= started.date]
+    assert not any(e.exercised for e in before)
+    assert sum(e.exercised for e in after) >= 3 * (len(after) // 7)
+    assert sum(e.flare for e in patient.entries) >= 12  # several flare-ups
+    assert {e.timestamp.date() for e in patient.entries}.__len__() == 182  # six months
+
+
+def test_chronic_before_after_is_a_meaningful_improvement():
+    patient = demo_patient("chronic", TODAY)
+    comparison = analytics.compare_periods(
+        diary.entries_frame(patient.entries), diary.events_frame(patient.events)
+    )
+    assert comparison.anchor == "routine"
+    assert comparison.change is not None and comparison.change.direction == "better"
+
+
+def test_red_flag_person_gets_triage_and_no_routine():
+    patient = demo_patient("red_flag", TODAY)
+    assert patient.triage.urgent_or_worse
+    assert patient.routine is None
+    assert patient.refused
+    assert not patient.events  # no routine, so no "Routine started"
+
+
+def test_unknown_persona_names_the_choices():
+    with pytest.raises(ValueError, match="chronic"):
+        demo_patient("nobody", TODAY)
+
+
+def test_today_must_be_a_date():
+    with pytest.raises(ValueError, match="today"):
+        demo_patient("acute", "2026-03-15")  # type: ignore[arg-type]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)))
+def test_any_today_gives_a_valid_diary(today):
+    patient = demo_patient("acute", today)
+    assert max(e.timestamp for e in patient.entries).date() == today - timedelta(days=1)
+
+
+def test_fill_store_writes_only_the_demo_owner(tmp_path):
+    real = SqlStore(f"sqlite:///{tmp_path / 'diary.sqlite3'}")
+    real.add(diary.Entry(timestamp=TODAY - timedelta(days=1), pain=4, owner="local"))
+    before = (real.list("local"), real.screenings("local"), real.events("local"))
+    demo_store = SessionStore()
+    patient = demo_patient("chronic", TODAY)
+    assert fill_store(demo_store, patient) == len(patient.entries)
+    assert demo_store.count(DEMO_OWNER) == len(patient.entries)
+    assert len(demo_store.screenings(DEMO_OWNER)) == len(patient.screenings)
+    assert [e.label for e in demo_store.events(DEMO_OWNER)] == [ROUTINE_STARTED]
+    assert (real.list("local"), real.screenings("local"), real.events("local")) == before
+    assert real.count(DEMO_OWNER) == 0

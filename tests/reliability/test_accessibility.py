@@ -156,10 +156,23 @@ def test_a_refused_import_lists_its_problems_accessibly(page: Page, server, tmp_
     check_axe(page, "Pain diary: import refused")
 
 
-def test_demo_mode_on():
+MENU = ["Screening", "Learn", "Routine builder", "Pain diary", "About and privacy", "Home"]
+
+
+def test_every_page_with_the_demo_patient_on(page: Page, server):
     if importlib.util.find_spec("backcare.demo") is None:
         pytest.skip("demo mode not merged yet")
-    pytest.skip("demo mode not merged yet: switch it on here and run check_axe once it is")
+    open_page(page, server, "")
+    page.get_by_label("Demo patient").first.check(force=True)
+    wait_for_app(page)
+    expect(page.get_by_text("Demo data").first).to_be_visible()
+    check_axe(page, "Home, demo on")
+    for label in MENU:  # the sidebar menu keeps the session (a typed URL would not)
+        page.get_by_test_id("stSidebar").get_by_role("link", name=label, exact=True).click()
+        wait_for_app(page)
+        expect(page.get_by_role("heading", level=1).first).to_be_visible()
+        expect(page.get_by_text("Demo data").first).to_be_visible()
+        check_axe(page, f"{label}, demo on")
 
 
 # --------------------------------------------------------------------------- keyboard

@@ -103,7 +103,8 @@ _CHRONIC_PEG = ((7, 7, 6), (7, 6, 6), (6, 6, 6), (6, 5, 5), (5, 5, 4), (5, 4, 4)
 
 def _chronic_flares() -> frozenset[int]:
     """Six flare-ups of three or four days, spread over the six months (seeded)."""
-    rng = random.Random(2207)  # noqa: S311 - seeded made-up data, not security
+    # Seeded made-up data, not security (ruff S311, bandit B311).
+    rng = random.Random(2207)  # noqa: S311 # nosec B311
     days: set[int] = set()
     for start in (12, 38, 70, 101, 130, 160):
         first = start + rng.randint(0, 5)
@@ -294,7 +295,8 @@ def demo_patient(
     if isinstance(today, datetime) or not isinstance(today, date):
         raise ValueError(f"today must be a date, got {today!r}")
     first = today - timedelta(days=persona.days)
-    rng = random.Random(persona.seed)  # noqa: S311 - seeded made-up data, not security
+    # Seeded made-up data, not security (ruff S311, bandit B311).
+    rng = random.Random(persona.seed)  # noqa: S311 # nosec B311
 
     screenings: list[Screening] = []
     latest: dict[str, Any] = {}

@@ -600,3 +600,17 @@ def test_several_screenings_on_one_day_make_one_chart_mark():
     ev = events_frame([], screenings)
     assert list(ev["label"]) == ["Screening done", "Screening done"]
     assert list(ev["date"]) == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-08")]
+
+
+def test_a_plain_csv_over_the_row_limit_is_refused_before_any_row_is_read():
+    """The whole-file fast path honours the row limit like the checked path."""
+    from backcare.diary import MAX_IMPORT_ROWS
+
+    rows = (
+        f"2020-01-01 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d},{i % 11}\n"
+        for i in range(MAX_IMPORT_ROWS + 1)
+    )
+    data = ("date,pain\n" + "".join(rows)).encode()
+    with pytest.raises(diary.ImportError) as caught:
+        read_entries(data, format="csv")
+    assert "more than 100,000 entries" in caught.value.problems[0].reason

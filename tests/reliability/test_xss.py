@@ -124,7 +124,7 @@ def test_a_hostile_note_is_plain_text_in_the_list_and_the_edit_form(page: Page, 
     page.get_by_label("Medication (name and dose)").fill(f"![m]({base}/medication.png)")
     page.get_by_role("button", name="Save entry").click()
     wait_for_app(page)
-    expect(page.get_by_text("Saved: ").first).to_contain_text("pain 4")
+    expect(page.get_by_text("Saved: ").first).to_contain_text("pain 4", timeout=30_000)
     assert_nothing_left_the_page(page, watch, recorded, base)
 
     # The list: a fresh render of the stored note (a reload is a new session).
@@ -176,7 +176,7 @@ def test_a_hostile_import_file_is_reported_as_plain_text(page: Page, server, rec
     wait_for_app(page)
     page.get_by_role("button", name="Import entries").click()
     wait_for_app(page)
-    expect(page.get_by_text("Imported 9 entries").first).to_be_visible()
+    expect(page.get_by_text("Imported 9 entries").first).to_be_visible(timeout=30_000)
     screenshot(page, "xss-import")
     assert_nothing_left_the_page(page, watch, recorded, base)
 

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.async_api import expect as async_expect
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import CHROMIUM_ARGS, wait_for_app
@@ -26,6 +25,26 @@ PAIN_LABEL = "Pain now"
 FLARE_LABEL = "This is a flare-up"
 # What a user would see as an error: an uncaught exception, or any st.error box.
 ERROR_SELECTOR = "[data-testid='stException'], [data-testid='stAlertContentError']"
+
+
+# Counts script runs started in this page (data-test-script-state turning "running"), so
+# a wait can tell the confirmation of this save from the one left by the previous save.
+WATCH_RUNS_JS = """() => {
+  if (window.__bcRuns !== undefined) return;
+  window.__bcRuns = 0;
+  const app = document.querySelector("[data-testid='stApp']");
+  new MutationObserver(() => {
+    if (app.dataset.testScriptState === 'running') window.__bcRuns += 1;
+  }).observe(app, { attributes: true, attributeFilter: ['data-test-script-state'] });
+}"""
+# True once a run started after ``runs`` has finished and shows "Saved:" or an error.
+SAVED_OR_ERROR_JS = """(runs) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (window.__bcRuns <= runs || app.dataset.testScriptState !== 'notRunning') return false;
+  if (document.querySelector(`ERRORS`)) return true;
+  return [...document.querySelectorAll("[data-testid='stAlertContentSuccess']")].some(
+    (e) => e.innerText.includes('Saved: ') && !e.closest("[data-stale='true']"));
+}""".replace("ERRORS", ERROR_SELECTOR)
 
 
 # --------------------------------------------------------------------------- sync
@@ -44,14 +63,20 @@ def errors_shown(page: Page) -> list[str]:
 
 def quick_save(page: Page, pain: int, *, flare: bool = False, timeout: float = 30_000) -> str:
     """Add one entry with the quick entry form; return the "Saved: ..." text shown."""
-    page.get_by_role("radiogroup", name=PAIN_LABEL).get_by_role(
+    radio = page.get_by_role("radiogroup", name=PAIN_LABEL).get_by_role(
         "radio", name=str(pain), exact=True
-    ).click()
-    if flare:
+    )
+    if radio.get_attribute("aria-checked") != "true":  # a second click would unchoose it
+        radio.click()
+    if page.get_by_label(FLARE_LABEL).is_checked() != flare:
         page.get_by_text(FLARE_LABEL).click()
+    page.evaluate(WATCH_RUNS_JS)
+    runs = page.evaluate("() => window.__bcRuns")
     page.get_by_role("button", name="Save entry").click()
+    page.wait_for_function(SAVED_OR_ERROR_JS, arg=runs, timeout=timeout)
     wait_for_app(page, timeout=timeout)
-    saved = page.get_by_text("Saved: ").first
+    assert errors_shown(page) == [], errors_shown(page)
+    saved = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Saved: ").first
     expect(saved).to_contain_text(f"pain {pain}", timeout=timeout)
     return saved.inner_text()
 
@@ -122,35 +147,30 @@ async def _one_session(
         page = await context.new_page()
         await page.goto(f"{url}/Pain_diary", timeout=timeout)
         await _wait_for_app(page, timeout)
+        await page.evaluate(WATCH_RUNS_JS)
         radio = page.get_by_role("radiogroup", name=PAIN_LABEL).get_by_role(
             "radio", name=str(pain), exact=True
         )
         saved = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Saved: ")
+        flare_switch = page.get_by_label(FLARE_LABEL)
         for _ in range(entries):
-            await radio.click(timeout=timeout)
-            if flare:
+            # The form keeps its last answers after a save: click only what must change
+            # (clicking a chosen pain again would unchoose it).
+            if await radio.get_attribute("aria-checked") != "true":
+                await radio.click(timeout=timeout)
+            if await flare_switch.is_checked() != flare:
                 await page.get_by_text(FLARE_LABEL).click(timeout=timeout)
+            runs = await page.evaluate("() => window.__bcRuns")
             start = time.perf_counter()
             await page.get_by_role("button", name="Save entry").click(timeout=timeout)
-            # A save clears the form: the chosen pain is unchecked in the run that shows
-            # the new "Saved:" (the previous one looks the same, so it is no signal).
+            await page.wait_for_function(SAVED_OR_ERROR_JS, arg=runs, timeout=timeout)
             shown = page.locator(ERROR_SELECTOR)
-            waits = [
-                asyncio.ensure_future(async_expect(radio).not_to_be_checked(timeout=timeout)),
-                asyncio.ensure_future(shown.first.wait_for(timeout=timeout)),
-            ]
-            done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            for task in pending:
-                task.cancel()
-            for task in done:
-                task.result()  # a timeout here is this session's failure
-            await _wait_for_app(page, timeout)
             if await shown.count():
                 result.errors.extend(await shown.all_inner_texts())
                 break
-            await saved.first.wait_for(timeout=timeout)
             result.latencies.append(time.perf_counter() - start)
             text = await saved.first.inner_text()
+            await _wait_for_app(page, timeout)
             expected = f"pain {pain}" + (" · flare" if flare else "")
             if expected not in text:
                 result.errors.append(f"unexpected confirmation {text!r}")

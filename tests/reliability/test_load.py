@@ -1,0 +1,73 @@
+"""Load: 20 browser sessions at once, 25 quick diary entries each, on one server.
+
+SQL store (SQLite, every local session is the one owner "local"): all 500 entries are in
+the file exactly once, no session ever shows an error, and each export holds all 500.
+Session store: each tab sees and exports only its own 25 entries. Timings are printed
+(and written by bench/bench_load.py), never asserted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+
+from tests.e2e.conftest import storage_env
+from tests.e2e.server import start_server
+from tests.reliability.helpers import run_load, signature, summary
+
+SESSIONS = 20
+ENTRIES = 25
+TOTAL = SESSIONS * ENTRIES
+
+
+def _check_sessions(result) -> None:
+    failures = {s.index: s.errors for s in result.sessions if s.errors}
+    assert failures == {}, f"sessions that saw an error or failed: {failures}"
+    assert [s.confirmed for s in result.sessions] == [ENTRIES] * SESSIONS
+
+
+def _signatures(rows) -> Counter:
+    return Counter((int(r["pain"]), r["flare"] == "yes") for r in rows)
+
+
+def test_twenty_sessions_write_to_one_sqlite_diary(tmp_path, chromium_executable):
+    data = tmp_path / "data"
+    server = start_server(tmp_path, env=storage_env(data, "sql"))
+    try:
+        result = run_load(server.url, chromium_executable, SESSIONS, ENTRIES)
+    finally:
+        server.stop()
+    print("\nSQL store:", summary(result))
+    _check_sessions(result)
+
+    with sqlite3.connect(data / "diary.sqlite3") as db:
+        rows = db.execute("SELECT owner, pain, flare FROM entries").fetchall()
+        ids = db.execute("SELECT COUNT(DISTINCT id) FROM entries").fetchone()[0]
+        ok = db.execute("PRAGMA integrity_check").fetchone()[0]
+    assert len(rows) == TOTAL and ids == TOTAL
+    assert {owner for owner, _, _ in rows} == {"local"}
+    # Each session's (pain, flare) pair is stored exactly ENTRIES times: none lost, none doubled.
+    stored = Counter((pain, bool(flare)) for _, pain, flare in rows)
+    assert stored == Counter({signature(i): ENTRIES for i in range(SESSIONS)})
+    assert ok == "ok"
+    # One person's diary on their own machine: every tab sees all of it.
+    for session in result.sessions:
+        assert len(session.exported) == TOTAL
+        assert _signatures(session.exported) == stored
+
+
+def test_twenty_sessions_with_the_session_store_see_only_their_own(tmp_path, chromium_executable):
+    data = tmp_path / "data"
+    server = start_server(tmp_path, env=storage_env(data, "session"))
+    try:
+        result = run_load(server.url, chromium_executable, SESSIONS, ENTRIES)
+    finally:
+        server.stop()
+    print("\nSession store:", summary(result))
+    _check_sessions(result)
+    for session in result.sessions:
+        assert session.caption == f"The latest 20 of your {ENTRIES} entries, newest first."
+        assert _signatures(session.exported) == Counter({(session.pain, session.flare): ENTRIES}), (
+            f"session {session.index} exported someone else's entries"
+        )
+    assert not data.exists(), "the session store wrote to the server's disk"

@@ -187,7 +187,9 @@ def tiny_disk(tmp_path):
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     yield mount_point
-    subprocess.run(["umount", str(mount_point)], check=False)
+    st.cache_resource.clear()  # drop the cached engine that holds the file open
+    # Lazy: detaches now even if a connection is still open; freed when it closes.
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def _fill(folder: Path) -> Path:

@@ -8,6 +8,7 @@ Session store: each tab sees and exports only its own 25 entries. Timings are pr
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections import Counter
 
@@ -15,9 +16,13 @@ from tests.e2e.conftest import storage_env
 from tests.e2e.server import start_server
 from tests.reliability.helpers import run_load, signature, summary
 
-SESSIONS = 20
-ENTRIES = 25
+# The figures; a slow machine may lower them for a quick look (never in CI).
+SESSIONS = int(os.environ.get("BACKCARE_LOAD_SESSIONS", "20"))
+ENTRIES = int(os.environ.get("BACKCARE_LOAD_ENTRIES", "25"))
 TOTAL = SESSIONS * ENTRIES
+# Per step and overall limits: generous, since 20 pages share the machine's cores.
+STEP_MS = 180_000
+OVERALL_S = 3000.0
 
 
 def _check_sessions(result) -> None:
@@ -34,7 +39,9 @@ def test_twenty_sessions_write_to_one_sqlite_diary(tmp_path, chromium_executable
     data = tmp_path / "data"
     server = start_server(tmp_path, env=storage_env(data, "sql"))
     try:
-        result = run_load(server.url, chromium_executable, SESSIONS, ENTRIES)
+        result = run_load(
+            server.url, chromium_executable, SESSIONS, ENTRIES, timeout=STEP_MS, overall=OVERALL_S
+        )
     finally:
         server.stop()
     print("\nSQL store:", summary(result))
@@ -60,13 +67,20 @@ def test_twenty_sessions_with_the_session_store_see_only_their_own(tmp_path, chr
     data = tmp_path / "data"
     server = start_server(tmp_path, env=storage_env(data, "session"))
     try:
-        result = run_load(server.url, chromium_executable, SESSIONS, ENTRIES)
+        result = run_load(
+            server.url, chromium_executable, SESSIONS, ENTRIES, timeout=STEP_MS, overall=OVERALL_S
+        )
     finally:
         server.stop()
     print("\nSession store:", summary(result))
     _check_sessions(result)
     for session in result.sessions:
-        assert session.caption == f"The latest 20 of your {ENTRIES} entries, newest first."
+        expected = (
+            f"The latest 20 of your {ENTRIES} entries, newest first."
+            if ENTRIES > 20
+            else f"{ENTRIES} entries, newest first."
+        )
+        assert session.caption == expected
         assert _signatures(session.exported) == Counter({(session.pain, session.flare): ENTRIES}), (
             f"session {session.index} exported someone else's entries"
         )

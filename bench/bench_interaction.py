@@ -72,7 +72,7 @@ def timed_change(page: Page, change) -> float:
     before = page.locator(CHART).first.get_attribute("aria-label")
     start = time.perf_counter()
     change()
-    page.wait_for_function(UPDATED_JS, arg=[runs, before], timeout=120_000)
+    page.wait_for_function(UPDATED_JS, arg=[runs, before], timeout=120_000, polling="raf")
     return time.perf_counter() - start
 
 

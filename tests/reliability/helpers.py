@@ -47,6 +47,20 @@ SAVED_OR_ERROR_JS = """(runs) => {
 }""".replace("ERRORS", ERROR_SELECTOR)
 
 
+# Failed load sessions leave a screenshot here when this folder exists.
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+STATE_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return {
+    connection: app && app.dataset.testConnectionState,
+    script: app && app.dataset.testScriptState,
+    runs: window.__bcRuns,
+    stale: document.querySelectorAll("[data-stale='true']").length,
+    alerts: [...document.querySelectorAll("[data-testid^='stAlertContent']")].map(
+      (e) => e.innerText.slice(0, 80)),
+  };
+}"""
+
 # --------------------------------------------------------------------------- sync
 
 
@@ -73,7 +87,7 @@ def quick_save(page: Page, pain: int, *, flare: bool = False, timeout: float = 3
     page.evaluate(WATCH_RUNS_JS)
     runs = page.evaluate("() => window.__bcRuns")
     page.get_by_role("button", name="Save entry").click()
-    page.wait_for_function(SAVED_OR_ERROR_JS, arg=runs, timeout=timeout)
+    page.wait_for_function(SAVED_OR_ERROR_JS, arg=runs, timeout=timeout, polling=100)
     wait_for_app(page, timeout=timeout)
     assert errors_shown(page) == [], errors_shown(page)
     saved = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Saved: ").first
@@ -134,6 +148,10 @@ async def _wait_for_app(page, timeout: float) -> None:
     await page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
         timeout=timeout
     )
+    # Widgets are drawn as skeletons until their code has loaded: slow on a busy machine.
+    await page.locator("[data-testid='stSkeleton']").first.wait_for(
+        state="detached", timeout=timeout
+    )
     await page.locator("[data-stale='true']").first.wait_for(state="detached", timeout=timeout)
 
 
@@ -143,6 +161,7 @@ async def _one_session(
     pain, flare = signature(index)
     result = SessionResult(index, pain, flare)
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = None
     try:
         page = await context.new_page()
         await page.goto(f"{url}/Pain_diary", timeout=timeout)
@@ -156,14 +175,15 @@ async def _one_session(
         for _ in range(entries):
             # The form keeps its last answers after a save: click only what must change
             # (clicking a chosen pain again would unchoose it).
-            if await radio.get_attribute("aria-checked") != "true":
+            if await radio.get_attribute("aria-checked", timeout=timeout) != "true":
                 await radio.click(timeout=timeout)
-            if await flare_switch.is_checked() != flare:
+            if await flare_switch.is_checked(timeout=timeout) != flare:
                 await page.get_by_text(FLARE_LABEL).click(timeout=timeout)
             runs = await page.evaluate("() => window.__bcRuns")
             start = time.perf_counter()
             await page.get_by_role("button", name="Save entry").click(timeout=timeout)
-            await page.wait_for_function(SAVED_OR_ERROR_JS, arg=runs, timeout=timeout)
+            # Poll on a timer: animation frames are throttled in pages that are not in front.
+            await page.wait_for_function(SAVED_OR_ERROR_JS, arg=runs, timeout=timeout, polling=100)
             shown = page.locator(ERROR_SELECTOR)
             if await shown.count():
                 result.errors.extend(await shown.all_inner_texts())
@@ -186,6 +206,13 @@ async def _one_session(
             result.exported = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     except Exception as exc:  # reported as this session's failure
         result.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
+        if SHOTS.exists() and page is not None:
+            try:
+                await page.screenshot(path=str(SHOTS / f"load-failed-{index}.png"))
+                state = await page.evaluate(STATE_JS)
+                result.errors.append(f"page state: {state}")
+            except Exception as more:  # the page may be gone
+                result.errors.append(f"no screenshot: {type(more).__name__}")
     finally:
         await context.close()
     return result

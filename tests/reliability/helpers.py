@@ -47,8 +47,8 @@ SAVED_OR_ERROR_JS = """(runs) => {
 }""".replace("ERRORS", ERROR_SELECTOR)
 
 
-# Failed load sessions leave a screenshot here when this folder exists.
-SHOTS = Path(__file__).resolve().parent / "screenshots"
+# Failed load sessions leave a screenshot here (git ignores it), with the page's state.
+SHOTS = Path(__file__).resolve().parents[1] / "e2e" / "screenshots"
 STATE_JS = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   return {
@@ -206,8 +206,9 @@ async def _one_session(
             result.exported = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     except Exception as exc:  # reported as this session's failure
         result.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
-        if SHOTS.exists() and page is not None:
+        if page is not None:
             try:
+                SHOTS.mkdir(parents=True, exist_ok=True)
                 await page.screenshot(path=str(SHOTS / f"load-failed-{index}.png"))
                 state = await page.evaluate(STATE_JS)
                 result.errors.append(f"page state: {state}")

@@ -37,13 +37,20 @@ WATCH_RUNS_JS = """() => {
     if (app.dataset.testScriptState === 'running') window.__bcRuns += 1;
   }).observe(app, { attributes: true, attributeFilter: ['data-test-script-state'] });
 }"""
-# True once a run started after ``runs`` has finished and shows "Saved:" or an error.
+# Marks the confirmations on screen before a save, so the next one can be told apart.
+MARK_OLD_JS = """() => document
+    .querySelectorAll("[data-testid='stAlertContentSuccess']")
+    .forEach((e) => { e.dataset.bcOld = '1'; })"""
+# True once the app is idle and shows an error, or a "Saved:" confirmation drawn after the
+# click: a new element, or any after a run started (a busy browser may never show the
+# "running" state, and React may reuse the element, so either sign is enough).
 SAVED_OR_ERROR_JS = """(runs) => {
   const app = document.querySelector("[data-testid='stApp']");
-  if (window.__bcRuns <= runs || app.dataset.testScriptState !== 'notRunning') return false;
+  if (app.dataset.testScriptState !== 'notRunning') return false;
   if (document.querySelector(`ERRORS`)) return true;
   return [...document.querySelectorAll("[data-testid='stAlertContentSuccess']")].some(
-    (e) => e.innerText.includes('Saved: ') && !e.closest("[data-stale='true']"));
+    (e) => e.innerText.includes('Saved: ') && !e.closest("[data-stale='true']")
+      && (window.__bcRuns > runs || !e.dataset.bcOld));
 }""".replace("ERRORS", ERROR_SELECTOR)
 
 
@@ -86,6 +93,7 @@ def quick_save(page: Page, pain: int, *, flare: bool = False, timeout: float = 3
         page.get_by_text(FLARE_LABEL).click()
     page.evaluate(WATCH_RUNS_JS)
     runs = page.evaluate("() => window.__bcRuns")
+    page.evaluate(MARK_OLD_JS)
     page.get_by_role("button", name="Save entry").click()
     page.wait_for_function(SAVED_OR_ERROR_JS, arg=runs, timeout=timeout, polling=100)
     wait_for_app(page, timeout=timeout)
@@ -180,6 +188,7 @@ async def _one_session(
             if await flare_switch.is_checked(timeout=timeout) != flare:
                 await page.get_by_text(FLARE_LABEL).click(timeout=timeout)
             runs = await page.evaluate("() => window.__bcRuns")
+            await page.evaluate(MARK_OLD_JS)
             start = time.perf_counter()
             await page.get_by_role("button", name="Save entry").click(timeout=timeout)
             # Poll on a timer: animation frames are throttled in pages that are not in front.

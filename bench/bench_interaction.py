@@ -1,0 +1,153 @@
+"""Interaction from a user's seat: change a widget, wait for the updated chart in Chromium.
+
+Run from the project root (needs Chromium):
+
+    python bench/bench_interaction.py --repeat 10
+
+BackCare: the Pain diary page with 10 years of entries (4 a day, seeded in a SQLite file
+through ``backcare.storage``), changing "Time range to show" between "1 year" and "All".
+Baseline: ``bench/minimal_slider_chart.py`` (one slider, one chart), moving the slider one
+step with the keyboard. Each time runs from the change to the end of the script run it
+caused with the first chart's aria-label (its description) changed. Prints medians and
+their ratio (target: at most 1.5x). Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from backcare.diary import Entry  # noqa: E402
+from backcare.storage import SqlStore, database_url  # noqa: E402
+from tests.e2e.conftest import CHROMIUM_ARGS, storage_env, wait_for_app  # noqa: E402
+from tests.e2e.server import start_server  # noqa: E402
+from tests.reliability.helpers import WATCH_RUNS_JS  # noqa: E402
+
+CHART = "[data-testid='stVegaLiteChart'] [aria-label]"
+# A run started after ``runs`` finished, nothing stale, and the chart's label changed.
+UPDATED_JS = """([runs, before]) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (window.__bcRuns <= runs || app.dataset.testScriptState !== 'notRunning') return false;
+  if (document.querySelector("[data-stale='true']")) return false;
+  const chart = document.querySelector("CHART");
+  return chart !== null && chart.getAttribute('aria-label') !== before;
+}""".replace("CHART", CHART.replace('"', '\\"'))
+
+
+def seed(data: Path, years: int = 10, per_day: int = 4) -> int:
+    store = SqlStore(database_url({"BACKCARE_DATA_DIR": str(data)}))
+    rng = random.Random(7)
+    end = datetime.now().replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    entries = [
+        Entry(
+            timestamp=end - timedelta(days=day, hours=4 * k),
+            pain=rng.randint(0, 10),
+            owner="local",
+            flare=rng.random() < 0.1,
+        )
+        for day in range(365 * years)
+        for k in range(per_day)
+    ]
+    added = store.add_many(entries)
+    store.engine.dispose()
+    return added
+
+
+def timed_change(page: Page, change) -> float:
+    runs = page.evaluate("() => window.__bcRuns")
+    before = page.locator(CHART).first.get_attribute("aria-label")
+    start = time.perf_counter()
+    change()
+    page.wait_for_function(UPDATED_JS, arg=[runs, before], timeout=120_000, polling="raf")
+    return time.perf_counter() - start
+
+
+def measure(page: Page, url: str, changes, repeat: int) -> list[float]:
+    page.goto(url)
+    wait_for_app(page, timeout=120_000)
+    page.locator(CHART).first.wait_for(timeout=120_000)
+    page.evaluate(WATCH_RUNS_JS)
+    for change in changes:  # warm the caches of both states once
+        timed_change(page, change)
+    return [timed_change(page, changes[i % len(changes)]) for i in range(repeat)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument(
+        "--chromium", default=os.environ.get("BACKCARE_CHROMIUM", "/usr/bin/chromium")
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as pw:
+        folder = Path(folder)
+        entries = seed(folder / "data")
+        browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+        app = start_server(folder, env=storage_env(folder / "data", "sql"))
+        try:
+            radio = page.get_by_role("radiogroup", name="Time range to show")
+            diary = measure(
+                page,
+                f"{app.url}/Pain_diary",
+                [
+                    lambda: radio.get_by_text("1 year", exact=True).click(),
+                    lambda: radio.get_by_text("All", exact=True).click(),
+                ],
+                args.repeat,
+            )
+        finally:
+            app.stop()
+
+        base = start_server(folder, script=ROOT / "bench" / "minimal_slider_chart.py")
+        try:
+            slider = page.get_by_role("slider", name="Days to show")
+            minimal = measure(
+                page,
+                base.url,
+                [
+                    lambda: (slider.focus(), page.keyboard.press("ArrowLeft")),
+                    lambda: (slider.focus(), page.keyboard.press("ArrowRight")),
+                ],
+                args.repeat,
+            )
+        finally:
+            base.stop()
+        browser.close()
+    print(
+        f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}, "
+        f"{args.repeat} changes each, diary of {entries} entries"
+    )
+    print("| Page | Change | Median (ms) | p90 (ms) | all (ms) |")
+    print("|---|---|---:|---:|---|")
+    rows = {
+        "Pain diary, 10 years": ("Time range to show: 1 year / All", diary),
+        "Minimal: one slider, one chart": ("slider one step (keyboard)", minimal),
+    }
+    for name, (what, times) in rows.items():
+        ms = [1000 * t for t in times]
+        p90 = statistics.quantiles(ms, n=10, method="inclusive")[-1]
+        listed = ", ".join(f"{t:.0f}" for t in ms)
+        print(f"| {name} | {what} | {statistics.median(ms):.0f} | {p90:.0f} | {listed} |")
+    ratio = statistics.median(diary) / statistics.median(minimal)
+    print(f"\nRatio Pain diary / minimal page: {ratio:.2f}x (target <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""Faults: a server killed mid-write, a diary folder that cannot be written or is full, a
+database that cannot be reached, an old diary file, a file that is not a diary.
+
+Browser tests for the crash and the unwritable folder (what a person sees, export
+included); AppTest for the other storage faults (same page code, much faster).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from playwright.sync_api import Browser, expect
+from streamlit.testing.v1 import AppTest
+
+from backcare import storage
+from tests.e2e.conftest import screenshot, storage_env
+from tests.e2e.server import start_server
+from tests.helpers import APP
+from tests.reliability.helpers import errors_shown, export_rows, open_page, quick_save
+
+DIARY = "pages/4_Pain_diary.py"
+FALLBACK = "Your saved diary could not be opened"
+
+
+# --------------------------------------------------------------------------- browser
+
+
+def test_a_server_killed_mid_write_keeps_every_confirmed_entry(browser: Browser, tmp_path):
+    data = tmp_path / "data"
+    env = storage_env(data, "sql")
+    server = start_server(tmp_path, env=env)
+    page = browser.new_page()
+    confirmed: list[int] = []
+    try:
+        open_page(page, server.url)
+        for pain in range(1, 8):
+            quick_save(page, pain)
+            confirmed.append(pain)
+        # One more save is on its way when the server dies without any clean-up.
+        page.get_by_role("radiogroup", name="Pain now").get_by_role(
+            "radio", name="9", exact=True
+        ).click()
+        page.get_by_role("button", name="Save entry").click()
+        server.stop(signal.SIGKILL)
+        assert server.process.returncode == -signal.SIGKILL
+    finally:
+        server.stop()
+
+    db_file = data / storage.DB_FILENAME
+    with sqlite3.connect(db_file) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = [row[0] for row in db.execute("SELECT pain FROM entries")]
+    assert set(confirmed) <= set(stored), f"confirmed {confirmed}, stored {stored}"
+    assert len(stored) in (len(confirmed), len(confirmed) + 1)  # the last may or may not land
+
+    # The restarted app on the same folder lists them and keeps working.
+    again = start_server(tmp_path, env=env)
+    try:
+        open_page(page, again.url)
+        expect(page.get_by_text(f"{len(stored)} entries, newest first.")).to_be_visible()
+        quick_save(page, 2)
+        assert errors_shown(page) == []
+    finally:
+        page.close()
+        again.stop()
+    with sqlite3.connect(db_file) as db:
+        assert db.execute("SELECT COUNT(*) FROM entries").fetchone()[0] == len(stored) + 1
+
+
+def test_an_unwritable_data_folder_falls_back_to_the_tab_with_export(browser: Browser, tmp_path):
+    # We run as root, so chmod stops nothing: make the folder's parent a regular file.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    server = start_server(tmp_path, env=storage_env(blocker / "data", "sql"))
+    page = browser.new_page()
+    try:
+        open_page(page, server.url)
+        expect(page.get_by_text(FALLBACK)).to_be_visible()
+        expect(page.get_by_text("cannot create the diary folder")).to_be_visible()
+        assert page.locator("[data-testid='stException']").count() == 0
+        quick_save(page, 6)
+        rows = export_rows(page)
+        assert [(r["pain"], r["flare"]) for r in rows] == [("6", "no")]
+        screenshot(page, "faults-unwritable-folder")
+    finally:
+        page.close()
+        server.stop()
+    assert blocker.read_text() == "not a folder"
+
+
+# --------------------------------------------------------------------------- AppTest
+
+
+@pytest.fixture
+def clean(tmp_path, monkeypatch):
+    monkeypatch.setenv("BACKCARE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BACKCARE_STORAGE", "sql")
+    monkeypatch.delenv("BACKCARE_DATABASE_URL", raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_diary() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    at.switch_page(DIARY).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def save(at: AppTest, pain: int) -> AppTest:
+    at.segmented_control(key="diary_new_pain").set_value(pain)
+    next(b for b in at.form_submit_button if b.label == "Save entry").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def assert_falls_back(at: AppTest, reason: str) -> None:
+    """A clear warning with the reason, and the diary still works in this tab."""
+    assert any(FALLBACK in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any(reason in t.value for t in at.text), [t.value for t in at.text]
+    save(at, 3)
+    assert any("Saved:" in s.value for s in at.success)
+    assert any(c.value == "1 entry, newest first." for c in at.caption)
+    exports = [b for b in at.get("download_button") if "Download" in b.proto.label]
+    assert exports and not any(b.proto.disabled for b in exports)
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # closed again when the block ends
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        # No PostgreSQL driver is installed here: the message names the missing driver.
+        (
+            "postgresql://backcare:secret@127.0.0.1:{port}/diary",
+            "the database driver is not installed",
+        ),
+        ("nosuchdb://127.0.0.1:{port}/diary", "the database driver is not installed"),
+        ("sqlite:///:memory:", "use a file or the session store"),
+    ],
+)
+def test_an_unusable_database_url_falls_back_with_a_clear_message(clean, monkeypatch, url, reason):
+    monkeypatch.setenv("BACKCARE_DATABASE_URL", url.format(port=_closed_port()))
+    at = open_diary()
+    assert_falls_back(at, reason)
+    shown = [e.value for kind in (at.text, at.warning, at.code, at.error) for e in kind]
+    assert not any("secret" in text for text in shown), shown
+
+
+def test_an_unreachable_database_server_falls_back(clean, monkeypatch):
+    """A driver that is installed (SQLAlchemy's pysqlite) and a place it cannot open."""
+    folder = clean / "is-a-file"
+    folder.write_text("x")
+    monkeypatch.setenv("BACKCARE_DATABASE_URL", f"sqlite:///{folder}/sub/diary.sqlite3")
+    assert_falls_back(open_diary(), "cannot create the diary folder")
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 256 KB tmpfs (needs root and mount); skipped with the reason where it cannot be."""
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("a full disk needs root and mount(8) to make a tiny tmpfs")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount_point
+    st.cache_resource.clear()  # drop the cached engine that holds the file open
+    # Lazy: detaches now even if a connection is still open; freed when it closes.
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def _fill(folder: Path) -> Path:
+    filler = folder / f"filler-{uuid.uuid4().hex}"
+    out = filler.open("wb", buffering=0)
+    try:
+        while True:
+            out.write(b"\0" * 4096)
+    except OSError:  # No space left on device: full
+        pass
+    finally:
+        out.close()
+    return filler
+
+
+def test_a_full_disk_at_open_falls_back(clean, monkeypatch, tiny_disk):
+    _fill(tiny_disk)
+    monkeypatch.setenv("BACKCARE_DATA_DIR", str(tiny_disk / "data"))
+    assert_falls_back(open_diary(), "database or disk is full")
+
+
+def test_a_disk_that_fills_up_refuses_the_save_and_keeps_the_diary(clean, monkeypatch, tiny_disk):
+    monkeypatch.setenv("BACKCARE_DATA_DIR", str(tiny_disk / "data"))
+    at = open_diary()
+    save(at, 4)
+    filler = _fill(tiny_disk)
+    for pain in (5, 6, 7):  # WAL pages may still fit one write; keep going until refused
+        at = save(at, pain)
+        if at.error:
+            break
+    assert at.error, "a save on a full disk was not refused"
+    assert "Not saved" in at.error[0].value and "full" in at.error[0].value
+    filler.unlink()
+    kept = storage.SqlStore(storage.database_url())
+    with sqlite3.connect(tiny_disk / "data" / storage.DB_FILENAME) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert kept.count("local") >= 1
+    kept.engine.dispose()
+
+
+def test_an_old_schema_file_is_migrated_when_the_app_opens_it(clean):
+    folder = clean / "data"
+    folder.mkdir()
+    db_file = folder / storage.DB_FILENAME
+    with sqlite3.connect(db_file) as db:
+        for statement in storage.V1_SCHEMA_SQL:
+            db.execute(statement)
+        db.execute(
+            "INSERT INTO entries VALUES ('old-1', 'local', '2024-03-01 08:30:00', 6, 1, 0, 1,"
+            " 'written by BackCare 0.1')"
+        )
+    at = open_diary()
+    assert not at.warning or not any(FALLBACK in w.value for w in at.warning)
+    assert any(c.value == "1 entry, newest first." for c in at.caption)
+    save(at, 2)
+    with sqlite3.connect(db_file) as db:
+        assert db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 2
+        notes = sorted(row[0] for row in db.execute("SELECT note FROM entries"))
+        assert notes == ["", "written by BackCare 0.1"]
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_file_that_is_not_a_database_is_left_untouched(clean):
+    folder = clean / "data"
+    folder.mkdir()
+    db_file = folder / storage.DB_FILENAME
+    content = b"My shopping list: bread, milk, eggs.\n" * 200
+    db_file.write_bytes(content)
+    at = open_diary()
+    assert_falls_back(at, "is not a BackCare diary file")
+    assert db_file.read_bytes() == content
+    assert sorted(p.name for p in folder.iterdir()) == [storage.DB_FILENAME]

@@ -1,0 +1,103 @@
+"""Load: 20 browser sessions at once, 25 quick diary entries each, on one server.
+
+SQL store (SQLite, every local session is the one owner "local"): all 500 entries are in
+the file exactly once, no session ever shows an error, and each export holds all 500.
+Session store: each tab sees and exports only its own 25 entries. Timings are printed
+(and written by bench/bench_load.py), never asserted.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections import Counter
+
+import pytest
+
+from tests.e2e.conftest import storage_env
+from tests.e2e.server import start_server
+from tests.reliability.helpers import run_load, signature, summary
+
+# The issue's figures; a slow machine may lower them for a quick look (never in CI).
+SESSIONS = int(os.environ.get("BACKCARE_LOAD_SESSIONS", "20"))
+ENTRIES = int(os.environ.get("BACKCARE_LOAD_ENTRIES", "25"))
+TOTAL = SESSIONS * ENTRIES
+# Per step and overall limits: generous, since 20 pages share the machine's cores.
+STEP_MS = 180_000
+OVERALL_S = 3000.0
+
+# Opt-in for now (issue 8 stays open): on the 2-core build machine the full 20 x 25 takes
+# about 40 minutes (about 0.2 saves a second), and under that load the harness can miss a
+# "Saved:" confirmation that is on screen (the browser skips the running state and React
+# reuses the element), which would fail CI with no fault in the app. Run it with
+# BACKCARE_LOAD_TEST=1 (and BACKCARE_LOAD_SESSIONS / BACKCARE_LOAD_ENTRIES to scale).
+pytestmark = pytest.mark.skipif(
+    os.environ.get("BACKCARE_LOAD_TEST") != "1",
+    reason="load test is opt-in: set BACKCARE_LOAD_TEST=1 (20 x 25 takes ~40 min on 2 cores)",
+)
+
+
+def _check_sessions(result) -> None:
+    failures = {s.index: s.errors for s in result.sessions if s.errors}
+    assert failures == {}, f"sessions that saw an error or failed: {failures}"
+    assert [s.confirmed for s in result.sessions] == [ENTRIES] * SESSIONS
+
+
+def _signatures(rows) -> Counter:
+    return Counter((int(r["pain"]), r["flare"] == "yes") for r in rows)
+
+
+def test_twenty_sessions_write_to_one_sqlite_diary(tmp_path, chromium_executable):
+    data = tmp_path / "data"
+    server = start_server(tmp_path, env=storage_env(data, "sql"))
+    try:
+        result = run_load(
+            server.url, chromium_executable, SESSIONS, ENTRIES, timeout=STEP_MS, overall=OVERALL_S
+        )
+    finally:
+        server.stop()
+    print("\nSQL store:", summary(result))
+    _check_sessions(result)
+
+    with sqlite3.connect(data / "diary.sqlite3") as db:
+        rows = db.execute("SELECT owner, pain, flare FROM entries").fetchall()
+        stored_ids = {row[0] for row in db.execute("SELECT id FROM entries")}
+        ids = len(stored_ids)
+        ok = db.execute("PRAGMA integrity_check").fetchone()[0]
+    assert len(rows) == TOTAL and ids == TOTAL
+    assert {owner for owner, _, _ in rows} == {"local"}
+    # Each session's (pain, flare) pair is stored exactly ENTRIES times: none lost, none doubled.
+    stored = Counter((pain, bool(flare)) for _, pain, flare in rows)
+    assert stored == Counter({signature(i): ENTRIES for i in range(SESSIONS)})
+    assert ok == "ok"
+    # One person's diary on their own machine: each tab's export (taken when that tab was
+    # done, while others may still be saving) holds all its own entries, and only rows
+    # that are in the file.
+    for session in result.sessions:
+        exported = _signatures(session.exported)
+        assert exported[(session.pain, session.flare)] == ENTRIES
+        assert {r["id"] for r in session.exported} <= stored_ids
+
+
+def test_twenty_sessions_with_the_session_store_see_only_their_own(tmp_path, chromium_executable):
+    data = tmp_path / "data"
+    server = start_server(tmp_path, env=storage_env(data, "session"))
+    try:
+        result = run_load(
+            server.url, chromium_executable, SESSIONS, ENTRIES, timeout=STEP_MS, overall=OVERALL_S
+        )
+    finally:
+        server.stop()
+    print("\nSession store:", summary(result))
+    _check_sessions(result)
+    for session in result.sessions:
+        expected = (
+            f"The latest 20 of your {ENTRIES} entries, newest first."
+            if ENTRIES > 20
+            else f"{ENTRIES} entries, newest first."
+        )
+        assert session.caption == expected
+        assert _signatures(session.exported) == Counter({(session.pain, session.flare): ENTRIES}), (
+            f"session {session.index} exported someone else's entries"
+        )
+    assert not data.exists(), "the session store wrote to the server's disk"

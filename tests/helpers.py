@@ -14,3 +14,10 @@ PAGE_TABLE = [
     ("pages/4_Pain_diary.py", "Pain diary · BackCare", "Pain_diary"),
     ("pages/5_About_and_privacy.py", "About and privacy · BackCare", "About_and_privacy"),
 ]
+
+
+def quick_key(at, name: str) -> str:
+    """The Pain diary quick-entry widget key now: keys get a new version after each save
+    (pages/4_Pain_diary.py, QUICK_VERSION_KEY), so the browser draws fresh widgets."""
+    version = at.session_state.get("bc_diary_quick_version", 0)
+    return f"diary_new{version or ''}_{name}"

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from backcare import storage
 from backcare.diary import FRAME_COLUMNS, Entry, to_json
-from tests.helpers import APP
+from tests.helpers import APP, quick_key
 
 DIARY = "pages/4_Pain_diary.py"
 ABOUT = "pages/5_About_and_privacy.py"
@@ -50,18 +50,11 @@ def click(at: AppTest, label: str) -> AppTest:
     raise AssertionError(f"no button {label!r}: {[b.label for b in at.button]}")
 
 
-def qk(at: AppTest, name: str) -> str:
-    """The key of a quick-entry widget now (the keys get a new version after each save)."""
-    state = at.session_state
-    version = state.get("bc_diary_quick_version", 0)
-    return f"diary_new{version or ''}_{name}"
-
-
 def quick_entry(at: AppTest, pain: int | None, **toggles: bool) -> AppTest:
     if pain is not None:
-        at.segmented_control(key=qk(at, "pain")).set_value(pain)
+        at.segmented_control(key=quick_key(at, "pain")).set_value(pain)
     for key, value in toggles.items():
-        at.toggle(key=qk(at, key)).set_value(value)
+        at.toggle(key=quick_key(at, key)).set_value(value)
     return click(at, "Save entry")
 
 
@@ -87,27 +80,27 @@ def test_quick_entry_saves_pain_and_one_tap_answers(page, sql_store):
 
 
 def test_save_without_a_pain_score_asks_for_one_and_keeps_what_was_typed(page, sql_store):
-    page.text_area(key=qk(page, "note")).set_value("stiff after the drive")
+    page.text_area(key=quick_key(page, "note")).set_value("stiff after the drive")
     quick_entry(page, None, flare=True)
     assert "Choose your pain" in page.error[0].value
     assert sql_store.count("local") == 0
-    assert page.text_area(key=qk(page, "note")).value == "stiff after the drive"
-    assert page.toggle(key=qk(page, "flare")).value is True
+    assert page.text_area(key=quick_key(page, "note")).value == "stiff after the drive"
+    assert page.toggle(key=quick_key(page, "flare")).value is True
     quick_entry(page, 5)
     assert sql_store.list("local")[0].note == "stiff after the drive"
     # After a save the form is fresh for the next entry.
-    assert page.text_area(key=qk(page, "note")).value == ""
-    assert page.toggle(key=qk(page, "flare")).value is False
-    assert page.segmented_control(key=qk(page, "pain")).value is None
+    assert page.text_area(key=quick_key(page, "note")).value == ""
+    assert page.toggle(key=quick_key(page, "flare")).value is False
+    assert page.segmented_control(key=quick_key(page, "pain")).value is None
 
 
 def test_detail_is_saved_and_the_note_is_plain_text(page, sql_store):
     note = "**bold** <script>alert(1)</script> ![x](http://127.0.0.1:9/p.png)"
-    page.segmented_control(key=qk(page, "pain")).set_value(3)
-    page.multiselect(key=qk(page, "where")).set_value(["lower back", "left leg"])
-    page.number_input(key=qk(page, "sleep")).set_value(6.5)
-    page.number_input(key=qk(page, "pegp")).set_value(5)
-    page.text_area(key=qk(page, "note")).set_value(note)
+    page.segmented_control(key=quick_key(page, "pain")).set_value(3)
+    page.multiselect(key=quick_key(page, "where")).set_value(["lower back", "left leg"])
+    page.number_input(key=quick_key(page, "sleep")).set_value(6.5)
+    page.number_input(key=quick_key(page, "pegp")).set_value(5)
+    page.text_area(key=quick_key(page, "note")).set_value(note)
     click(page, "Save entry")
     (saved,) = sql_store.list("local")
     assert saved.locations == frozenset({"lower back", "left leg"})

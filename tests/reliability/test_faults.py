@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 from backcare import storage
 from tests.e2e.conftest import screenshot, storage_env
 from tests.e2e.server import start_server
-from tests.helpers import APP
+from tests.helpers import APP, quick_key
 from tests.reliability.helpers import errors_shown, export_rows, open_page, quick_save
 
 DIARY = "pages/4_Pain_diary.py"
@@ -121,7 +121,7 @@ def open_diary() -> AppTest:
 
 
 def save(at: AppTest, pain: int) -> AppTest:
-    at.segmented_control(key="diary_new_pain").set_value(pain)
+    at.segmented_control(key=quick_key(at, "pain")).set_value(pain)
     next(b for b in at.form_submit_button if b.label == "Save entry").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at

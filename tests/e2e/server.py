@@ -7,10 +7,15 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 from tests.helpers import ROOT
 
@@ -84,3 +89,34 @@ def start_server(
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"streamlit did not answer within {timeout}s:\n{log.read_text()}")
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    requests: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:  # http.server's method name
+        type(self).requests.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    do_POST = do_GET
+
+    def log_message(self, *_args) -> None:
+        pass
+
+
+@contextmanager
+def recording_server() -> Iterator[tuple[str, list[str]]]:
+    """A loopback web server that records the path of every request made to it.
+
+    Yields its base URL and the (live) list of requested paths.
+    """
+    handler = type("Recorder", (_Recorder,), {"requests": []})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", handler.requests
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

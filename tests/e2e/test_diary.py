@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import screenshot, storage_env, wait_for_app
-from tests.e2e.server import Server, start_server
+from tests.e2e.server import Server, recording_server, start_server
 
 PAIN_LABEL = "Pain now"
 
@@ -34,28 +31,11 @@ def session_server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
     server.stop()
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    requests: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:  # http.server's method name
-        type(self).requests.append(self.path)
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *_args) -> None:
-        pass
-
-
 @pytest.fixture
 def pixel_server() -> Iterator[tuple[str, list[str]]]:
     """A loopback web server that records every request made to it."""
-    handler = type("Recorder", (_Recorder,), {"requests": []})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", handler.requests
-    httpd.shutdown()
-    httpd.server_close()
+    with recording_server() as (url, requests):
+        yield url, requests
 
 
 def open_diary(page: Page, server: Server) -> None:

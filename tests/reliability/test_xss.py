@@ -9,10 +9,7 @@ element, and the recorder gets nothing. More broadly, every request the page mak
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -20,33 +17,14 @@ from playwright.sync_api import Page, expect
 
 from backcare.routine import SHARE_PARAM
 from tests.e2e.conftest import screenshot, storage_env, wait_for_app
-from tests.e2e.server import Server, start_server
-
-
-class _Recorder(BaseHTTPRequestHandler):
-    requests: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:  # http.server's method name
-        type(self).requests.append(self.path)
-        self.send_response(204)
-        self.end_headers()
-
-    do_POST = do_GET
-
-    def log_message(self, *_args) -> None:
-        pass
+from tests.e2e.server import Server, recording_server, start_server
 
 
 @pytest.fixture
 def recorder() -> Iterator[tuple[str, list[str]]]:
     """A loopback web server that records every request made to it."""
-    handler = type("Recorder", (_Recorder,), {"requests": []})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", handler.requests
-    httpd.shutdown()
-    httpd.server_close()
+    with recording_server() as (url, requests):
+        yield url, requests
 
 
 @pytest.fixture(scope="module")

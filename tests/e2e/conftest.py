@@ -99,3 +99,16 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def choose_file(page: Page, path: Path) -> None:
+    """Put a file in the page's file uploader and wait for the run the upload starts.
+
+    The upload triggers its own rerun a moment after the file is listed; a click made
+    before that run has begun can be lost (seen once in CI on a busy machine), so wait
+    for the file to be listed, give the rerun a moment to start, then for it to finish.
+    """
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    expect(page.get_by_role("button", name=f"Remove {path.name}")).to_be_visible()
+    page.wait_for_timeout(500)
+    wait_for_app(page)

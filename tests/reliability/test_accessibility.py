@@ -19,7 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from backcare.screening import load_red_flags
-from tests.e2e.conftest import screenshot, storage_env, wait_for_app
+from tests.e2e.conftest import choose_file, screenshot, storage_env, wait_for_app
 from tests.e2e.server import Server, start_server
 from tests.helpers import PAGE_TABLE
 
@@ -148,8 +148,7 @@ def test_a_refused_import_lists_its_problems_accessibly(page: Page, server, tmp_
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"date,pain\n24/11/2026,3\n2026-11-24,12\n")
     open_page(page, server, "Pain_diary")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
-    wait_for_app(page)
+    choose_file(page, bad)
     page.get_by_role("button", name="Import entries").click()
     wait_for_app(page)
     expect(page.get_by_text("Nothing was imported").first).to_be_visible()

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from backcare.routine import SHARE_PARAM
-from tests.e2e.conftest import screenshot, storage_env, wait_for_app
+from tests.e2e.conftest import choose_file, screenshot, storage_env, wait_for_app
 from tests.e2e.server import Server, recording_server, start_server
 
 
@@ -132,8 +132,7 @@ def test_a_hostile_import_file_is_reported_as_plain_text(page: Page, server, rec
     rows = f"![d]({base}/date.png),3\n2026-01-02,<script>fetch('{base}/pain')</script>\n"
     bad.write_text(header + rows, encoding="utf-8")
     open_page(page, server, "Pain_diary")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
-    wait_for_app(page)
+    choose_file(page, bad)
     page.get_by_role("button", name="Import entries").click()
     wait_for_app(page)
     expect(page.get_by_text("Nothing was imported").first).to_be_visible()
@@ -150,8 +149,7 @@ def test_a_hostile_import_file_is_reported_as_plain_text(page: Page, server, rec
         ),
         encoding="utf-8",
     )
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(good))
-    wait_for_app(page)
+    choose_file(page, good)
     page.get_by_role("button", name="Import entries").click()
     wait_for_app(page)
     expect(page.get_by_text("Imported 9 entries").first).to_be_visible(timeout=30_000)

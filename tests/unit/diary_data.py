@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from backcare.diary import FRAME_COLUMNS
+
 START = pd.Timestamp("2025-01-06 08:00")
 
 
@@ -34,18 +36,7 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
         mood=np.full(n, np.nan),
         sleep_hours=np.full(n, np.nan),
     )
-    frame = frame.astype(
-        {
-            "timestamp": "datetime64[ns]",
-            "pain": "int64",
-            "flare": "bool",
-            "medication_taken": "bool",
-            "exercised": "bool",
-            "exercise_minutes": "float64",
-            "mood": "float64",
-            "sleep_hours": "float64",
-        }
-    )
+    frame = frame.astype(FRAME_COLUMNS)  # the charts contract, from backcare.diary
     columns = [
         "timestamp",
         "pain",

@@ -17,7 +17,7 @@ st.markdown(
 )
 st.warning(notices.not_a_diagnosis, icon=":material/info:")
 
-st.subheader("Where to start")
+st.header("Where to start")
 st.page_link(
     PAGES["screening"],
     label="1. Screening: warning signs first, then questionnaires",
@@ -42,7 +42,7 @@ st.page_link(
     icon=":material/shield:",
 )
 
-st.subheader("Show BackCare with a demo patient")
+st.header("Show BackCare with a demo patient")
 st.markdown(
     "For clinicians and the curious: fill every page with a made-up patient and their "
     "diary. Your own results and diary are put aside, untouched, until you switch it off."

@@ -42,7 +42,7 @@ if TOPIC_KEY not in st.session_state:
 
 nav, main = st.columns([1, 2], gap="large")
 with nav, st.container(key="learn_suggest", border=True):
-    st.subheader("Suggested for you", anchor="suggested")
+    st.header("Suggested for you", anchor="suggested")
     if suggested:
         st.caption("Based on your answers on the Screening page in this session.")
         for item in suggested:

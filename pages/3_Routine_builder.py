@@ -88,7 +88,7 @@ saved = st.session_state.get(PROFILE_KEY)
 show_downloads(routine, saved.days_per_week if saved and not shared else 3)
 show_share_link(encode_share(routine))
 
-st.subheader("Done for today?")
+st.header("Done for today?")
 with st.form("session_done"):
     pain_after = st.segmented_control(
         "Your pain now, from 0 (none) to 10 (worst imaginable)",

@@ -14,7 +14,7 @@ frame("About and privacy", "🛡️")
 notices = load_notices()
 
 st.title("About and privacy")
-st.subheader("What BackCare is")
+st.header("What BackCare is")
 st.markdown(
     "BackCare is an open-source self-help dashboard for adults with back pain. "
     "It brings together a warning-sign check, validated questionnaires, plain-language "
@@ -22,14 +22,14 @@ st.markdown(
 )
 st.warning(notices.not_a_diagnosis, icon=":material/info:")
 
-st.subheader("Your data")
+st.header("Your data")
 st.markdown(
     "- BackCare makes no network calls and has no analytics or tracking.\n"
     "- Nothing about your health is put in the page address.\n"
     "- There is no account: what you enter stays with you."
 )
 
-st.subheader("Where your pain diary lives")
+st.header("Where your pain diary lives")
 choice = current_store()
 storage_notice(choice)
 st.markdown(
@@ -76,7 +76,7 @@ with st.expander("Delete my whole diary"):
             st.session_state.pop(UNDO_KEY, None)
             st.success(f"Deleted {removed} entries. Your diary is empty.")
 
-st.subheader("Questionnaires, sources and licences")
+st.header("Questionnaires, sources and licences")
 st.markdown(
     "BackCare's own code and words are free to use under the MIT licence. The "
     "questionnaires belong to their authors and are shown with their notices. They were "

@@ -2,13 +2,17 @@
 
 Called by pages/4_Pain_diary.py as ``render_diary_charts(entries, events, screenings)``.
 
-Caching: the aggregation runs in ``_prepare``, an ``st.cache_data`` function. The cache is
+Caching: the aggregation runs in ``_prepare`` (the charts that do not depend on the range)
+and ``_prepare_pain`` (the pain chart, per range), ``st.cache_data`` functions. The cache is
 shared by every session of one server, so it is keyed by a SHA-256 digest of the *whole*
-content of the three frames (``pandas.util.hash_pandas_object``) plus the chosen range.
+content of the three frames (``pandas.util.hash_pandas_object``), plus the chosen range.
 We do not rely on Streamlit's own DataFrame hashing: from 50,000 rows it hashes a sample
 of 10,000 rows, so an edit to one entry of a long diary could show stale charts. A cache
 hit therefore needs exactly the same data; user data is never cached unkeyed. The frames
 themselves are passed as ``_``-prefixed (unhashed) arguments next to their digest.
+
+The range choice and the pain chart are an ``st.fragment``: changing the range reruns only
+them (bench/README.md, "Interaction").
 
 Summaries are built by ``backcare.analytics`` from numbers, dates and our own words, never
 from user text, so they are safe to show with ``st.caption``.
@@ -32,30 +36,38 @@ DATE_COLUMNS = {"period", "date"}  # the date columns of the frames backcare.cha
 
 
 @dataclass(frozen=True)
+class PainPrepared:
+    """The pain-over-time chart for one range: at most ``analytics.MAX_POINTS`` rows."""
+
+    series: analytics.PainSeries
+    spec: dict | None
+
+
+@dataclass(frozen=True)
 class Prepared:
-    """Everything the section draws, small: at most ``analytics.MAX_POINTS`` chart rows.
+    """Everything else the section draws, small, and the same for every range.
 
     The charts are kept as finished Vega-Lite specs: building and validating six Altair
     charts costs about 0.2 s, too much to repeat on every rerun of the diary page.
     """
 
-    series: analytics.PainSeries
     comparison: analytics.Comparison
     trends: list[analytics.ScreeningTrend]
     better: analytics.BetterDays
-    pain_spec: dict | None
     comparison_spec: dict | None
     trend_specs: list[dict]
     better_spec: dict | None
 
 
 def vega_spec(chart: alt.TopLevelMixin) -> dict:
-    """A validated Vega-Lite spec of an Altair chart, its datasets as DataFrames.
+    """The Vega-Lite spec of an Altair chart, its datasets as DataFrames.
 
     ``st.vega_lite_chart`` sends each dataset as Arrow, as ``st.altair_chart`` would. The
     default theme's view size is dropped: Streamlit sizes the chart to its container.
+    Not validated here (a third of the build time, paid on every save): every builder in
+    ``backcare.charts`` is validated against the Vega-Lite schema by tests/unit/test_charts.py.
     """
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)
     spec.pop("config", None)
     datasets = {}
     for name, rows in spec.get("datasets", {}).items():
@@ -79,26 +91,27 @@ def frame_digest(*frames: pd.DataFrame) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def _prepare(
-    digest: str,
-    range_label: str,
-    _entries: pd.DataFrame,
-    _events: pd.DataFrame,
-    _screenings: pd.DataFrame,
-) -> Prepared:
-    """Aggregate and build the charts. Keyed by ``digest`` (all three frames) and the range."""
+def _prepare_pain(
+    digest: str, range_label: str, _entries: pd.DataFrame, _events: pd.DataFrame
+) -> PainPrepared:
+    """The pain chart for one range. Keyed by ``digest`` (all three frames) and the range."""
     series = analytics.pain_over_time(_entries, range_label)
+    spec = None if series.frame.empty else vega_spec(charts.pain_over_time_chart(series, _events))
+    return PainPrepared(series=series, spec=spec)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def _prepare(
+    digest: str, _entries: pd.DataFrame, _events: pd.DataFrame, _screenings: pd.DataFrame
+) -> Prepared:
+    """Aggregate and build the charts that do not depend on the range. Keyed by ``digest``."""
     comparison = analytics.compare_periods(_entries, _events)
     trends = analytics.screening_trends(_screenings)
     better = analytics.better_days(_entries)
     return Prepared(
-        series=series,
         comparison=comparison,
         trends=trends,
         better=better,
-        pain_spec=None
-        if series.frame.empty
-        else vega_spec(charts.pain_over_time_chart(series, _events)),
         comparison_spec=None
         if comparison.change is None
         else vega_spec(charts.before_after_chart(comparison)),
@@ -107,26 +120,22 @@ def _prepare(
     )
 
 
-def prepare(
-    entries: pd.DataFrame, events: pd.DataFrame, screenings: pd.DataFrame, range_label: str
-) -> Prepared:
-    """Check the frames, then return the cached aggregation for exactly this content."""
+def check_frames(entries: pd.DataFrame, events: pd.DataFrame, screenings: pd.DataFrame) -> str:
+    """Check the frames' columns; return the digest of exactly this content."""
     analytics.check_columns(entries, analytics.ENTRY_COLUMNS, "entries")
     analytics.check_columns(events, analytics.EVENT_COLUMNS, "events")
     analytics.check_columns(screenings, analytics.SCREENING_COLUMNS, "screenings")
-    digest = frame_digest(entries, events, screenings)
-    return _prepare(digest, range_label, entries, events, screenings)
+    return frame_digest(entries, events, screenings)
 
 
 def _chart(spec: dict) -> None:
     st.vega_lite_chart(spec, width="stretch")
 
 
-def render_diary_charts(
-    entries: pd.DataFrame, events: pd.DataFrame, screenings: pd.DataFrame
-) -> None:
-    """Draw the charts section of the diary page. Shows an error, never a traceback."""
-    st.subheader("Your pain over time")
+@st.fragment
+def _pain_section(digest: str, entries: pd.DataFrame, events: pd.DataFrame) -> None:
+    """The range choice and the pain chart. A fragment: changing the range reruns only this,
+    so the rest of the page and the other charts are neither rebuilt nor redrawn."""
     range_label = st.radio(
         RANGE_LABEL,
         list(analytics.RANGES),
@@ -136,18 +145,31 @@ def render_diary_charts(
         help="Counted back from your last entry. Long ranges show weeks or months.",
     )
     try:
-        prepared = prepare(entries, events, screenings, range_label)
+        pain = _prepare_pain(digest, range_label, entries, events)
+    except ValueError as err:
+        st.error(f"The pain chart could not be drawn: {err}")
+        return
+    if pain.spec is None:
+        st.info("No diary entries yet. Add your first entry and your chart appears here.")
+    else:
+        _chart(pain.spec)
+        st.caption(pain.series.summary)
+
+
+def render_diary_charts(
+    entries: pd.DataFrame, events: pd.DataFrame, screenings: pd.DataFrame
+) -> None:
+    """Draw the charts section of the diary page. Shows an error, never a traceback."""
+    st.header("Your pain over time")
+    try:
+        digest = check_frames(entries, events, screenings)
+        prepared = _prepare(digest, entries, events, screenings)
     except ValueError as err:
         st.error(f"The charts could not be drawn: {err}")
         return
+    _pain_section(digest, entries, events)
 
-    if prepared.pain_spec is None:
-        st.info("No diary entries yet. Add your first entry and your chart appears here.")
-    else:
-        _chart(prepared.pain_spec)
-        st.caption(prepared.series.summary)
-
-    st.subheader("Before and after")
+    st.header("Before and after")
     comparison = prepared.comparison
     if prepared.comparison_spec is None:
         st.info(comparison.summary)
@@ -155,14 +177,14 @@ def render_diary_charts(
         _chart(prepared.comparison_spec)
         st.caption(comparison.summary)
 
-    st.subheader("Screening scores over time")
+    st.header("Screening scores over time")
     if not prepared.trends:
         st.info("No screening results saved yet. Scores appear here after a screening.")
     for trend, spec in zip(prepared.trends, prepared.trend_specs, strict=True):
         _chart(spec)
         st.caption(trend.summary)
 
-    st.subheader("What goes with better days")
+    st.header("What goes with better days")
     better = prepared.better
     if prepared.better_spec is None:
         st.info(f"**{NOT_ENOUGH_TITLE}.** {better.summary.removeprefix(NOT_ENOUGH_TITLE + '. ')}")

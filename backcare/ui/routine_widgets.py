@@ -93,7 +93,7 @@ def profile_form(
 
 def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> None:
     """Each phase with its exercises: drawing, dose, steps, stop-if cues, swap button."""
-    st.subheader(f"Your routine: about {routine.total_minutes:g} minutes")
+    st.header(f"Your routine: about {routine.total_minutes:g} minutes")
     pain_rule = progression_plan(routine).pain_rule
     for note in routine.notes:
         if note != pain_rule:  # the pain rule is shown with the plan, with its source
@@ -135,7 +135,7 @@ def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> Non
 def show_plan(routine: Routine) -> None:
     """The weekly plan as a table with a text summary, the pain rule and when to get help."""
     plan = progression_plan(routine)
-    st.subheader(f"Your {len(plan.weeks)}-week plan")
+    st.header(f"Your {len(plan.weeks)}-week plan")
     st.write(plan.how_it_grows)
     table = pd.DataFrame(
         {
@@ -164,7 +164,7 @@ def show_plan(routine: Routine) -> None:
 
 def show_downloads(routine: Routine, days_per_week: int) -> None:
     """The handout and the calendar, made only when the button is pressed."""
-    st.subheader("Take it with you")
+    st.header("Take it with you")
     left, right = st.columns(2)
     left.download_button(
         "Download the handout (PDF)",
@@ -186,7 +186,7 @@ def show_downloads(routine: Routine, days_per_week: int) -> None:
 
 def show_share_link(code: str) -> None:
     base = (st.context.url or "").split("?")[0]
-    st.subheader("Open this routine again")
+    st.header("Open this routine again")
     st.write(
         "This link holds only the exercise names and doses, nothing about you. Bookmark it, "
         "or send it to yourself."

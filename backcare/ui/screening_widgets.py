@@ -139,7 +139,7 @@ def told(result: TriageResult) -> str:
 def show_triage(result: TriageResult, rules: RedFlagRules) -> None:
     """The triage result with every reason; loud for emergency and urgent."""
     heading = f"{result.label}: {result.action}"
-    body = f"### {heading}\n\n{result.advice}"
+    body = f"## {heading}\n\n{result.advice}"
     if result.hold_exercise:
         body += f"\n\n**{rules.hold_exercise_text}**"
     icon = LEVEL_ICONS[result.level]

@@ -57,7 +57,7 @@ def test_demo_diary_shows_every_chart_with_its_summary():
     assert "before your routine started" in captions
     assert "Oswestry Disability Index: 3 scores" in captions
     assert "not what causes what" in captions
-    assert [s.value for s in at.subheader] == [
+    assert [s.value for s in at.header] == [
         "Your pain over time",
         "Before and after",
         "Screening scores over time",

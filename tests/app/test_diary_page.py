@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import types
 from datetime import datetime
@@ -263,7 +262,7 @@ def test_saved_screening_results_are_listed(app, sql_store):
 
 @pytest.fixture
 def fake_charts(monkeypatch):
-    """Stand-in for backcare.ui.diary_charts (feat/charts): records the frames it gets."""
+    """Stand-in for backcare.ui.diary_charts: records the frames the page hands it."""
     calls: list[tuple] = []
     module = types.ModuleType("backcare.ui.diary_charts")
 
@@ -289,12 +288,6 @@ def test_the_charts_get_contract_frames_that_follow_every_change(fake_charts, ap
     entries = fake_charts[-1][0]
     assert list(entries["pain"]) == [6] and list(entries["flare"]) == [True]
     assert "fake charts: 1 entries" in [m.value for m in app.markdown]
-
-
-def test_without_the_charts_module_the_page_says_charts_will_come(page):
-    if importlib.util.find_spec("backcare.ui.diary_charts") is not None:
-        pytest.skip("backcare.ui.diary_charts is present: the real charts are drawn")
-    assert "Charts of your trend will appear here." in [c.value for c in page.caption]
 
 
 def test_tab_only_charts_follow_every_change_too(fake_charts, monkeypatch):

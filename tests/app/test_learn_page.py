@@ -29,7 +29,8 @@ def _open(query_topic: str | None = None, **results) -> AppTest:
 
 
 def _heading(at: AppTest) -> str:
-    return at.header[0].value
+    """The open topic's title (the h2 with the "topic" anchor)."""
+    return next(h.value for h in at.header if h.proto.anchor == "topic")
 
 
 def _main_markdown(at: AppTest) -> str:

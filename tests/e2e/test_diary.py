@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 
 import pytest
@@ -105,8 +104,6 @@ def test_three_entries_are_saved_and_listed(page: Page, local_server):
 
 
 def test_the_chart_and_its_summary_show_the_entries(page: Page, local_server):
-    if importlib.util.find_spec("backcare.ui.diary_charts") is None:
-        pytest.skip("backcare.ui.diary_charts is not on this branch yet (feat/charts)")
     open_diary(page, local_server)
     if page.get_by_text("No entries yet").count():
         for pain in (6, 4, 2):

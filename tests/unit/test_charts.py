@@ -212,3 +212,22 @@ def test_every_chart_has_title_and_description(demo):
         spec = chart.to_dict()
         assert spec["title"]["text"]
         assert len(spec["description"]) > 40
+
+
+@pytest.mark.parametrize("range_label", list(a.RANGES))
+def test_every_chart_is_valid_vega_lite(demo, range_label):
+    """The page builds specs without Altair's validation (backcare.ui.diary_charts.vega_spec),
+    so every builder is held to the Vega-Lite schema here, on every range."""
+    entries, events, screenings = demo
+    built = [
+        c.pain_over_time_chart(a.pain_over_time(entries, range_label), events),
+        c.pain_over_time_chart(
+            a.pain_over_time(synthetic_entries(n_entries=20_000, per_day=4), range_label),
+            events_frame([]),
+        ),
+        c.before_after_chart(a.compare_periods(entries, events)),
+        c.better_days_chart(a.better_days(entries)),
+        *[c.screening_chart(t) for t in a.screening_trends(screenings)],
+    ]
+    for chart in built:
+        chart.to_dict(validate=True)  # raises on any schema error

@@ -12,13 +12,21 @@ import streamlit as st
 
 from backcare import diary
 from backcare.reports import SUMMARY_PARTS, summary_pdf
+from backcare.storage import StorageError
 from backcare.ui import frame
 from backcare.ui.diary_charts import render_diary_charts
 from backcare.ui.state import SCREENING_RESULTS, current_routine, screening_result
-from backcare.ui.store import UNDO_KEY, chart_frames, current_store, storage_notice
+from backcare.ui.store import (
+    FLASH_KEY,
+    UNDO_KEY,
+    chart_frames,
+    current_store,
+    hold_unsaved,
+    offer_unsaved,
+    storage_notice,
+)
 
 RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
-FLASH_KEY = "bc_diary_flash"
 QUICK_PREFIX = "diary_new"  # every quick-entry widget key starts with this
 # Bumped after each save so the browser gets fresh quick-entry widgets: deleting a form
 # widget's key leaves the old value in the browser, which the next submit sends back
@@ -133,10 +141,18 @@ def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
 
 
 def save_new(entry: diary.Entry) -> None:
+    """Save a new entry. If the diary file refuses it (a full disk...), the entry is held in
+    this tab and the page offers to try again or to keep the diary in the tab."""
     if entry.timestamp > datetime.now() + diary.FUTURE_TOLERANCE:
         raise ValueError("That time is in the future. Choose a time that has passed.")
-    store.add(entry)
-    flash(f"Saved: {entry.describe()}.")
+    try:
+        store.add(entry)
+    except StorageError as exc:
+        if choice.mode != "sql":
+            raise
+        hold_unsaved(str(exc), [entry])
+    else:
+        flash(f"Saved: {entry.describe()}.")
 
 
 # --------------------------------------------------------------------------- quick entry
@@ -148,6 +164,8 @@ entry_col, list_col = st.columns([1, 1], gap="large")
 
 with entry_col:
     st.header("How is your pain right now?")
+    if offer_unsaved(choice):
+        st.rerun()
     # Cleared by hand after a save, so a mistake never wipes what was typed.
     version = st.session_state.get(QUICK_VERSION_KEY, 0)
     quick = f"{QUICK_PREFIX}{version or ''}"

@@ -3,7 +3,10 @@
 The privacy rule (``backcare.storage.choose_mode``): opened on this machine with nothing
 configured, the diary is a SQLite file in the data directory with owner "local"; opened
 from anywhere else it lives in this browser tab only. ``BACKCARE_STORAGE`` forces a mode.
-If the database cannot be opened, the page says why and falls back to this tab only.
+If the database cannot be opened, the page says why and falls back to this tab only. If
+it stops taking writes later (a full disk, a folder made read-only, a database gone), the
+entries that could not be saved are held in the session and the page offers to move the
+diary into this tab, with the unsaved entries, so nothing is lost and Export still works.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import hashlib
 import secrets
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -38,6 +41,10 @@ SESSION_OWNER_KEY = "bc_diary_owner"
 SESSION_FRAMES_KEY = "bc_diary_frames"
 # Why this tab fell back to a tab-only diary; it stays there so entries never vanish.
 FALLBACK_KEY = "bc_diary_fallback"
+# A one-off confirmation the diary page shows at the top of its next run.
+FLASH_KEY = "bc_diary_flash"
+# Entries a save could not write to the database, and why: (reason, [Entry, ...]).
+PENDING_KEY = "bc_diary_pending"
 # The entry deleted last, for "Undo delete" (cleared when the whole diary is deleted).
 UNDO_KEY = "bc_diary_last_deleted"
 LOCAL_OWNER = "local"
@@ -140,6 +147,101 @@ def current_store() -> StoreChoice:
     return StoreChoice(result, _login_owner() or LOCAL_OWNER, "sql")
 
 
+def hold_unsaved(reason: str, entries: list[diary.Entry]) -> None:
+    """Keep entries a database refused (a full disk...) so the page can offer the tab store."""
+    _, held = st.session_state.get(PENDING_KEY, ("", []))
+    st.session_state[PENDING_KEY] = (reason, [*held, *entries])
+
+
+def unsaved() -> tuple[str, list[diary.Entry]] | None:
+    """(reason, entries) held after a refused save, or None."""
+    return st.session_state.get(PENDING_KEY)
+
+
+def clear_unsaved() -> None:
+    st.session_state.pop(PENDING_KEY, None)
+
+
+def move_to_tab(choice: StoreChoice) -> tuple[int, bool]:
+    """Copy the diary into this tab's own store, add the held entries, and use the tab from
+    now on (for this tab only; the database file is left as it is).
+
+    Returns (entries now in the tab, whether the saved diary could be copied). When the
+    database cannot even be read, the tab starts with the held entries alone.
+    """
+    reason, held = unsaved() or ("the database stopped taking new entries", [])
+    entries: list[diary.Entry] = []
+    screenings: list[diary.Screening] = []
+    events: list[diary.Event] = []
+    copied = True
+    try:
+        entries = choice.store.list(choice.owner)
+        screenings = choice.store.screenings(choice.owner)
+        events = choice.store.events(choice.owner)
+    except ValueError:  # StorageError: unreadable as well as unwritable
+        entries, screenings, events, copied = [], [], [], False
+    tab = _session_choice(reason)
+    tab.store.add_many(replace(e, owner=tab.owner) for e in [*entries, *held])
+    for s in screenings:
+        tab.store.add_screening(tab.owner, s.instrument, s.taken_at, s.score, s.details)
+    for ev in events:
+        tab.store.add_event(tab.owner, ev.date, ev.label)
+    clear_unsaved()
+    return tab.store.count(tab.owner), copied
+
+
+def offer_unsaved(choice: StoreChoice) -> bool:
+    """After a refused save: say what happened, and offer to try again or to keep the
+    diary in this tab. Returns True when something changed (the caller reruns the page).
+    """
+    held = unsaved()
+    if held is None:
+        return False
+    reason, entries = held
+    count = len(entries)
+    if choice.mode == "demo":  # the demo's own store: the waiting entries are not its
+        return False
+    if choice.mode == "session":  # the database fell away since: the tab takes them now
+        choice.store.add_many(replace(e, owner=choice.owner) for e in entries)
+        clear_unsaved()
+        st.session_state[FLASH_KEY] = (
+            f"{count} waiting {'entry was' if count == 1 else 'entries were'} added to this "
+            "tab's diary. Export it before you close the tab."
+        )
+        return True
+    st.error(
+        f"Not saved: {reason}\n\n"
+        f"{count} {'entry is' if count == 1 else 'entries are'} waiting in this tab. Fix "
+        "the cause (a full disk needs some space freed) and try again, or keep your diary "
+        "in this tab for now: your entries so far and the waiting ones are copied here, "
+        "and Export gives you everything as a file to import later.",
+        icon=":material/error:",
+    )
+    # One under the other: side by side, the longer label was cut off in the narrow column.
+    if st.button("Try saving again", icon=":material/refresh:", key="bc_retry_unsaved"):
+        try:
+            choice.store.add_many(entries)
+        except ValueError as exc:  # still refused: keep holding, with the new reason
+            st.session_state[PENDING_KEY] = (str(exc), entries)
+        else:
+            clear_unsaved()
+            st.session_state[FLASH_KEY] = (
+                f"Saved {count} waiting {'entry' if count == 1 else 'entries'}."
+            )
+        return True
+    if st.button("Keep my diary in this tab for now", icon=":material/tab:", key="bc_to_tab"):
+        total, copied = move_to_tab(choice)
+        st.session_state[FLASH_KEY] = (
+            f"Your diary is now kept in this tab: {total} entries. Export it before you close "
+            "the tab."
+            if copied
+            else f"Your saved diary could not be read, so this tab holds only the {total} "
+            "waiting entries. Export them before you close the tab."
+        )
+        return True
+    return False
+
+
 def storage_notice(choice: StoreChoice) -> None:
     """Say plainly where the diary lives. Shown on every diary view."""
     if choice.mode == "demo":
@@ -151,8 +253,8 @@ def storage_notice(choice: StoreChoice) -> None:
         )
     elif choice.problem:
         st.warning(
-            "Your saved diary could not be opened, so for now entries are kept in this "
-            "browser tab only. Export them before you close the tab. The reason:",
+            "Your saved diary could not be opened or written, so for now entries are kept "
+            "in this browser tab only. Export them before you close the tab. The reason:",
             icon=":material/warning:",
         )
         st.text(choice.problem)

@@ -22,13 +22,14 @@ from playwright.sync_api import Browser, expect
 from streamlit.testing.v1 import AppTest
 
 from backcare import storage
+from backcare.ui.store import SESSION_OWNER_KEY, SESSION_STORE_KEY
 from tests.e2e.conftest import screenshot, storage_env
 from tests.e2e.server import start_server
 from tests.helpers import APP, quick_key
 from tests.reliability.helpers import errors_shown, export_rows, open_page, quick_save
 
 DIARY = "pages/4_Pain_diary.py"
-FALLBACK = "Your saved diary could not be opened"
+FALLBACK = "Your saved diary could not be opened or written"
 
 
 # --------------------------------------------------------------------------- browser
@@ -211,17 +212,86 @@ def test_a_full_disk_at_open_falls_back(clean, monkeypatch, tiny_disk):
     assert_falls_back(open_diary(), "database or disk is full")
 
 
-def test_a_disk_that_fills_up_refuses_the_save_and_keeps_the_diary(clean, monkeypatch, tiny_disk):
+def refused_until_error(at: AppTest, pains=(5, 6, 7)) -> AppTest:
+    """Save until the diary file refuses (WAL pages may still fit one write)."""
+    for pain in pains:
+        at = save(at, pain)
+        if at.error:
+            return at
+    raise AssertionError("a save on a full disk was not refused")
+
+
+def tab_pains(at: AppTest) -> list[int]:
+    """The pains in this tab's own store, sorted (entries saved within a second tie)."""
+    store = at.session_state[SESSION_STORE_KEY]
+    return sorted(e.pain for e in store.list(at.session_state[SESSION_OWNER_KEY]))
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def assert_refused_and_waiting(at: AppTest) -> None:
+    """The refusal names the reason, the entry waits in the tab, both ways out are offered."""
+    message = at.error[0].value
+    assert message.startswith("Not saved") and "full" in message, message
+    assert "1 entry is waiting in this tab" in message
+    assert {"Try saving again", "Keep my diary in this tab for now"} <= {b.label for b in at.button}
+
+
+def disk_full(self, entry):
+    """Stands in for SqlStore.add on a full disk (SQLite's own words in the message)."""
+    raise storage.StorageError("could not save the entry: database or disk is full")
+
+
+def test_a_refused_save_can_move_the_diary_to_this_tab(clean, monkeypatch):
+    """Any platform: the database refuses writes as a full disk does."""
+    at = open_diary()
+    save(at, 4)
+    monkeypatch.setattr(storage.SqlStore, "add", disk_full)
+    at = save(at, 5)
+    assert_refused_and_waiting(at)
+    assert at.segmented_control(key=quick_key(at, "pain")).value is None  # held, form freed
+    at = click(at, "Keep my diary in this tab for now")
+    assert any("now kept in this tab: 2 entries" in s.value for s in at.success)
+    assert any(FALLBACK in w.value for w in at.warning)
+    assert tab_pains(at) == [4, 5]
+    assert not at.error
+    save(at, 6)  # and the tab takes new entries
+    assert tab_pains(at) == [4, 5, 6]
+    assert any(c.value == "3 entries, newest first." for c in at.caption)
+    exports = [b for b in at.get("download_button") if "Download" in b.proto.label]
+    assert exports and not any(b.proto.disabled for b in exports)
+    # The file was left as it was: the first entry only.
+    kept = storage.SqlStore(storage.database_url())
+    assert [e.pain for e in kept.list("local")] == [4]
+    kept.engine.dispose()
+
+
+def test_a_refused_save_is_written_when_trying_again_works(clean, monkeypatch):
+    at = open_diary()
+    monkeypatch.setattr(storage.SqlStore, "add", disk_full)
+    at = save(at, 5)
+    assert_refused_and_waiting(at)
+    at = click(at, "Try saving again")  # add_many is not patched: space came back
+    assert any(s.value == "Saved 1 waiting entry." for s in at.success)
+    assert not at.error
+    assert any(c.value == "1 entry, newest first." for c in at.caption)
+
+
+def test_a_disk_that_fills_up_refuses_the_save_and_keeps_everything(clean, monkeypatch, tiny_disk):
     monkeypatch.setenv("BACKCARE_DATA_DIR", str(tiny_disk / "data"))
     at = open_diary()
     save(at, 4)
     filler = _fill(tiny_disk)
-    for pain in (5, 6, 7):  # WAL pages may still fit one write; keep going until refused
-        at = save(at, pain)
-        if at.error:
-            break
-    assert at.error, "a save on a full disk was not refused"
-    assert "Not saved" in at.error[0].value and "full" in at.error[0].value
+    at = refused_until_error(at)
+    assert_refused_and_waiting(at)
+    at = click(at, "Keep my diary in this tab for now")
+    assert any(FALLBACK in w.value for w in at.warning)
+    pains = tab_pains(at)
+    assert pains[0] == 4 and len(pains) >= 2  # the saved ones and the one that waited
     filler.unlink()
     kept = storage.SqlStore(storage.database_url())
     with sqlite3.connect(tiny_disk / "data" / storage.DB_FILENAME) as db:

@@ -3,7 +3,12 @@
 SQL store (SQLite, every local session is the one owner "local"): all 500 entries are in
 the file exactly once, no session ever shows an error, and each export holds all 500.
 Session store: each tab sees and exports only its own 25 entries. Timings are printed
-(and written by bench/bench_load.py), never asserted.
+(and written by bench/bench_load.py), never asserted. Part of the README's test command:
+each of the two runs takes about 5 to 6 minutes on the 2-core build machine.
+
+A save counts as confirmed when the page, idle again, shows "Saved:" with the quick entry
+form emptied (tests/reliability/helpers.py). Exports are taken once every session is done
+saving (see ``_AllSaved`` there for the Streamlit download race this avoids).
 """
 
 from __future__ import annotations
@@ -11,8 +16,6 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections import Counter
-
-import pytest
 
 from tests.e2e.conftest import storage_env
 from tests.e2e.server import start_server
@@ -25,16 +28,6 @@ TOTAL = SESSIONS * ENTRIES
 # Per step and overall limits: generous, since 20 pages share the machine's cores.
 STEP_MS = 180_000
 OVERALL_S = 3000.0
-
-# Opt-in for now (issue 8 stays open): on the 2-core build machine the full 20 x 25 takes
-# about 40 minutes (about 0.2 saves a second), and under that load the harness can miss a
-# "Saved:" confirmation that is on screen (the browser skips the running state and React
-# reuses the element), which would fail CI with no fault in the app. Run it with
-# BACKCARE_LOAD_TEST=1 (and BACKCARE_LOAD_SESSIONS / BACKCARE_LOAD_ENTRIES to scale).
-pytestmark = pytest.mark.skipif(
-    os.environ.get("BACKCARE_LOAD_TEST") != "1",
-    reason="load test is opt-in: set BACKCARE_LOAD_TEST=1 (20 x 25 takes ~40 min on 2 cores)",
-)
 
 
 def _check_sessions(result) -> None:
@@ -70,13 +63,11 @@ def test_twenty_sessions_write_to_one_sqlite_diary(tmp_path, chromium_executable
     stored = Counter((pain, bool(flare)) for _, pain, flare in rows)
     assert stored == Counter({signature(i): ENTRIES for i in range(SESSIONS)})
     assert ok == "ok"
-    # One person's diary on their own machine: each tab's export (taken when that tab was
-    # done, while others may still be saving) holds all its own entries, and only rows
-    # that are in the file.
+    # One person's diary on their own machine: each tab's export, taken when all the saving
+    # is over, holds exactly the rows in the file.
     for session in result.sessions:
-        exported = _signatures(session.exported)
-        assert exported[(session.pain, session.flare)] == ENTRIES
-        assert {r["id"] for r in session.exported} <= stored_ids
+        assert len(session.exported) == TOTAL
+        assert {r["id"] for r in session.exported} == stored_ids
 
 
 def test_twenty_sessions_with_the_session_store_see_only_their_own(tmp_path, chromium_executable):

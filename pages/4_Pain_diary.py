@@ -15,10 +15,9 @@ from backcare.reports import SUMMARY_PARTS, summary_pdf
 from backcare.storage import StorageError
 from backcare.ui import frame
 from backcare.ui.diary_charts import render_diary_charts
-from backcare.ui.state import SCREENING_RESULTS, current_routine, screening_result
+from backcare.ui.state import SCREENING_RESULTS, UNDO_KEY, current_routine, screening_result
 from backcare.ui.store import (
     FLASH_KEY,
-    UNDO_KEY,
     chart_frames,
     current_store,
     hold_unsaved,

@@ -7,7 +7,8 @@ import streamlit as st
 from backcare import diary, screening
 from backcare.notices import load_notices
 from backcare.ui import frame
-from backcare.ui.store import UNDO_KEY, current_store, storage_notice
+from backcare.ui.state import UNDO_KEY
+from backcare.ui.store import current_store, storage_notice
 
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
 frame("About and privacy", "🛡️")

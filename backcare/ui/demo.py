@@ -19,9 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from backcare.demo import DEFAULT_PERSONA, PERSONAS, demo_patient, fill_store
-from backcare.routine import SHARE_PARAM
-from backcare.storage import SessionStore
+from backcare.routine import SHARE_PARAM  # light: the standard library and TOML only
 from backcare.ui.state import (
     DEMO_KEY,
     DEMO_LAST_KEY,
@@ -30,11 +28,23 @@ from backcare.ui.state import (
     PROFILE_KEY,
     RESULT_KEYS,
     ROUTINE_KEY,
+    SESSION_FRAMES_KEY,
+    UNDO_KEY,
     demo_persona,
     save_routine,
     save_screening_result,
 )
-from backcare.ui.store import SESSION_FRAMES_KEY, UNDO_KEY
+
+
+def _demo():
+    """``backcare.demo``, imported when the demo is first used. It brings in pandas and
+    SQLAlchemy (about 0.4 s), which the home page otherwise does not need: every page draws
+    the demo switch, so importing it at the top made every cold start that much slower
+    (bench/README.md, "Cold start")."""
+    from backcare import demo
+
+    return demo
+
 
 SWITCH_LABEL = "Demo patient"
 PICK_LABEL = "Which demo patient"
@@ -71,12 +81,14 @@ def _clear_own() -> None:
 
 def load_persona(persona_id: str, today: date | None = None) -> None:
     """Fill this tab with the persona from its start (used to switch on, swap and reset)."""
-    patient = demo_patient(persona_id, today or date.today())
+    from backcare.storage import SessionStore  # with _demo(): loaded when first used
+
+    patient = _demo().demo_patient(persona_id, today or date.today())
     if demo_persona() is None:
         _stash()
     _clear_own()
     store = SessionStore()
-    fill_store(store, patient)
+    _demo().fill_store(store, patient)
     for name, result in patient.results().items():
         save_screening_result(name, result)
     if patient.routine is not None:
@@ -109,14 +121,14 @@ def reset_demo() -> None:
 
 def _toggled(toggle_key: str) -> None:
     if st.session_state.get(toggle_key):
-        load_persona(st.session_state.get(DEMO_LAST_KEY, DEFAULT_PERSONA))
+        load_persona(st.session_state.get(DEMO_LAST_KEY, _demo().DEFAULT_PERSONA))
     else:
         stop_demo()
 
 
 def _picked(pick_key: str) -> None:
     persona_id = st.session_state.get(pick_key)
-    if persona_id in PERSONAS and persona_id != demo_persona():
+    if persona_id in _demo().PERSONAS and persona_id != demo_persona():
         st.session_state[DEMO_LAST_KEY] = persona_id
         load_persona(persona_id)
 
@@ -137,15 +149,16 @@ def demo_switch(place: str) -> None:
     if persona_id is None:
         return
     st.session_state[pick_key] = persona_id
+    personas = _demo().PERSONAS
     st.selectbox(
         PICK_LABEL,
-        list(PERSONAS),
-        format_func=lambda key: PERSONAS[key].name,
+        list(personas),
+        format_func=lambda key: personas[key].name,
         key=pick_key,
         on_change=_picked,
         args=(pick_key,),
     )
-    st.caption(PERSONAS[persona_id].story)
+    st.caption(personas[persona_id].story)
     st.button(
         RESET_LABEL,
         key=f"bc_demo_reset_{place}",
@@ -161,7 +174,8 @@ def demo_banner() -> None:
     if persona_id is None:
         return
     st.warning(
-        f"**Demo data.** You are looking at a made-up patient: {PERSONAS[persona_id].name}. "
+        f"**Demo data.** You are looking at a made-up patient: "
+        f"{_demo().PERSONAS[persona_id].name}. "
         "Nothing here is about you. Your own results and diary are put aside, untouched. "
         "Switch off **Demo patient** in the sidebar to go back to them.",
         icon=":material/theater_comedy:",

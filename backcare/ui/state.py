@@ -44,6 +44,11 @@ def save_routine(routine: Any, profile: Any | None = None) -> None:
         st.session_state[PROFILE_KEY] = profile
 
 
+# The diary's chart frames of a tab-only diary, cached in the tab (backcare/ui/store.py).
+SESSION_FRAMES_KEY = "bc_diary_frames"
+# The entry deleted last, for "Undo delete" (cleared when the whole diary is deleted).
+UNDO_KEY = "bc_diary_last_deleted"
+
 # Demo mode (backcare/ui/demo.py). The truth is the plain key DEMO_KEY (the persona id
 # while the demo is on); the toggles on the home page and in the sidebar follow it.
 DEMO_KEY = "bc_demo_persona"

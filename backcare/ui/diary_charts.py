@@ -47,7 +47,7 @@ class PainPrepared:
 class Prepared:
     """Everything else the section draws, small, and the same for every range.
 
-    The charts are kept as finished Vega-Lite specs: building and validating six Altair
+    The charts are kept as finished Vega-Lite specs: building five or more Altair
     charts costs about 0.2 s, too much to repeat on every rerun of the diary page.
     """
 

@@ -163,7 +163,13 @@ def show_plan(routine: Routine) -> None:
 
 
 def show_downloads(routine: Routine, days_per_week: int) -> None:
-    """The handout and the calendar, made only when the button is pressed."""
+    """The handout and the calendar, made only when the button is pressed.
+
+    ``on_click="ignore"``: a download needs no rerun. With a rerun, the end of that run
+    sweeps Streamlit's unreferenced files, and a file made for the next download could be
+    deleted before the browser fetched it (most likely how a calendar download was lost
+    once in CI, right after the handout).
+    """
     st.header("Take it with you")
     left, right = st.columns(2)
     left.download_button(
@@ -172,6 +178,7 @@ def show_downloads(routine: Routine, days_per_week: int) -> None:
         file_name="backcare-routine.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
+        on_click="ignore",
     )
     start = right.date_input("First session day", value=dt.date.today(), format="DD/MM/YYYY")
     days = right.number_input("Sessions per week", 1, 7, days_per_week, key="ics_days")
@@ -181,6 +188,7 @@ def show_downloads(routine: Routine, days_per_week: int) -> None:
         file_name="backcare-routine.ics",
         mime="text/calendar",
         icon=":material/calendar_month:",
+        on_click="ignore",
     )
 
 

@@ -17,8 +17,12 @@ Choices made here (documented once, used everywhere):
   highest entry. Weeks and months average their *days* (each day counts once, however
   many entries it has) and keep the lowest and highest entry of the period.
 - Points rule: a chart never carries more than ``MAX_POINTS`` (1,500) rows. The shown
-  span picks the granularity: days if it touches at most 1,500 days, else weeks (Monday
-  to Sunday) if at most 1,500 weeks, else months (years only past 125 years, a safety net).
+  span picks the granularity: days if it touches at most ``SHOWN_POINTS`` (400) days, else
+  weeks (Monday to Sunday) if at most 400 weeks, else months (years only past 1,500
+  months, 125 years, a safety net). 400 is about one point per 2.5 pixels of the wide
+  chart, the most that still stand apart to the eye: so "1 year" is always days, and
+  "All" on 10 years is 120 months rather than 522 weeks, which also draws faster
+  (bench/README.md, "Interaction").
 - Smoothing: on days, a 7-day rolling mean of the daily means (the days with entries in
   the 7 calendar days ending that day); on weeks, a 4-week rolling mean of the weekly
   means; on months, a 3-month rolling mean of the monthly means (years: 3 years).
@@ -44,6 +48,9 @@ from backcare.change import MIC, Change, meaningful_change
 
 MAX_POINTS = 1_500
 """The most rows a chart carries, whatever the diary's length."""
+
+SHOWN_POINTS = 400
+"""Days, or else weeks, are shown while the span has at most this many of them."""
 
 RANGES: dict[str, int | None] = {
     "2 weeks": 14,
@@ -202,10 +209,13 @@ def period_count(start: pd.Timestamp, end: pd.Timestamp, granularity: Granularit
 
 
 def choose_granularity(start: pd.Timestamp, end: pd.Timestamp) -> Granularity:
-    """The finest of day, week, month (year as a last resort) with at most 1,500 points."""
-    for granularity in ("day", "week", "month"):
-        if period_count(start, end, granularity) <= MAX_POINTS:
+    """Days or weeks while there are at most ``SHOWN_POINTS`` of them, else months (at most
+    ``MAX_POINTS``), years as a last resort."""
+    for granularity in ("day", "week"):
+        if period_count(start, end, granularity) <= SHOWN_POINTS:
             return granularity
+    if period_count(start, end, "month") <= MAX_POINTS:
+        return "month"
     # Only for spans over 125 years (pandas dates cover 1677-2262, under 1,500 years).
     return "year"
 

@@ -66,14 +66,16 @@ def test_bad_events_and_screenings_frames_are_value_errors():
 # --------------------------------------------------------------------------- granularity
 
 GRANULARITY_CASES = [
-    # (start, end, granularity): the finest with at most 1,500 points
+    # (start, end, granularity): days or weeks up to 400 of them, else months up to 1,500
     ("2026-01-01", "2026-01-01", "day"),
     ("2026-01-01", "2026-01-14", "day"),
-    ("2026-01-01", "2030-02-08", "day"),  # 1,500 days
-    ("2026-01-01", "2030-02-09", "week"),  # 1,501 days
-    ("2016-01-01", "2025-12-31", "week"),  # 10 years
-    ("1990-01-01", "2018-09-30", "week"),  # 1,500 weeks, Monday to Sunday
-    ("1990-01-01", "2018-10-01", "month"),  # 1,501 weeks
+    ("2025-01-01", "2025-12-31", "day"),  # a year: always days
+    ("2024-01-01", "2024-12-31", "day"),  # a leap year too
+    ("2026-01-01", "2027-02-04", "day"),  # 400 days
+    ("2026-01-01", "2027-02-05", "week"),  # 401 days
+    ("2018-01-01", "2025-08-31", "week"),  # 400 weeks, Monday to Sunday
+    ("2018-01-01", "2025-09-01", "month"),  # 401 weeks
+    ("2016-01-01", "2025-12-31", "month"),  # 10 years: 120 months
     ("1900-01-01", "2024-12-31", "month"),  # 1,500 months
     ("1900-01-01", "2025-01-01", "year"),  # 1,501 months
 ]
@@ -96,10 +98,10 @@ def test_any_span_gives_at_most_1500_points(start, span):
 
 
 def test_the_points_rule_holds_on_a_real_aggregation_at_the_edge():
-    # 1,501 days from a Sunday: weeks, and exactly one row per week touched.
+    # 401 days from a Sunday: weeks, and exactly one row per week touched.
     entries = entries_frame(
-        [("2026-01-04 09:00", 3), ("2030-02-11 09:00", 4)]
-        + [(pd.Timestamp("2026-01-04") + pd.Timedelta(days=d), 5) for d in range(0, 1501, 3)]
+        [("2026-01-04 09:00", 3), ("2027-02-08 09:00", 4)]
+        + [(pd.Timestamp("2026-01-04") + pd.Timedelta(days=d), 5) for d in range(0, 401, 3)]
     )
     series = a.pain_over_time(entries, "All")
     assert series.granularity == "week"
@@ -109,7 +111,8 @@ def test_the_points_rule_holds_on_a_real_aggregation_at_the_edge():
 SIZE_CASES = [
     # (diary, range, granularity)
     ({"days": 365}, "All", "day"),
-    ({"days": 3_650}, "All", "week"),
+    ({"days": 1_000}, "All", "week"),
+    ({"days": 3_650}, "All", "month"),
     ({"n_entries": 100_000, "per_day": 3}, "All", "month"),
     ({"n_entries": 100_000, "per_day": 3}, "1 year", "day"),
     ({"n_entries": 100_000, "per_day": 3}, "2 weeks", "day"),
@@ -162,10 +165,17 @@ def test_rolling_is_smoothed_before_cutting_to_the_range():
     assert series.frame["rolling"].iloc[0] > 0
 
 
-def test_coarse_granularity_says_what_the_smoothing_is():
-    series = a.pain_over_time(synthetic_entries(3_650), "All")
-    assert series.smoothing.startswith("4-week average")
-    assert "one point per week" in series.summary
+@pytest.mark.parametrize(
+    ("days", "smoothing", "point"),
+    [
+        (1_000, "4-week average", "one point per week"),
+        (3_650, "3-month average", "one point per month"),
+    ],
+)
+def test_coarse_granularity_says_what_the_smoothing_is(days, smoothing, point):
+    series = a.pain_over_time(synthetic_entries(days), "All")
+    assert series.smoothing.startswith(smoothing)
+    assert point in series.summary
 
 
 def test_empty_diary():

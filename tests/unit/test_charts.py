@@ -128,7 +128,7 @@ def test_chart_data_never_exceeds_1500_rows(diary, range_label):
 
 
 def test_coarse_chart_says_how_to_see_markers():
-    series = a.pain_over_time(synthetic_entries(3_650), "All")
+    series = a.pain_over_time(synthetic_entries(1_000), "All")
     spec = c.pain_over_time_chart(series, events_frame([])).to_dict()
     assert "One point per week" in spec["title"]["subtitle"]
     assert "area" in _marks(spec)

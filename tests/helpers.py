@@ -1,5 +1,7 @@
-"""Shared test helpers: the project root and the page list."""
+"""Shared test helpers: the project root, the page list, and AppTest helpers."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,3 +23,36 @@ def quick_key(at, name: str) -> str:
     (pages/4_Pain_diary.py, QUICK_VERSION_KEY), so the browser draws fresh widgets."""
     version = at.session_state.get("bc_diary_quick_version", 0)
     return f"diary_new{version or ''}_{name}"
+
+
+@contextmanager
+def app_environment(monkeypatch, data_dir: Path) -> Iterator[None]:
+    """For AppTest, which runs the app in this process: a private SQLite diary in
+    ``data_dir``, and Streamlit's caches cleared before and after (they outlive one AppTest).
+
+    AppTest has no Host header, so the privacy rule would pick the session store: the
+    diary is forced to the SQLite file unless a test sets BACKCARE_STORAGE itself.
+    """
+    import streamlit as st
+
+    monkeypatch.setenv("BACKCARE_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("BACKCARE_STORAGE", "sql")
+    monkeypatch.delenv("BACKCARE_DATABASE_URL", raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        yield
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+def click(at, label: str):
+    """Click the button or form submit button labelled ``label``; the run raised nothing."""
+    for kind in (at.button, at.form_submit_button):
+        for widget in kind:
+            if widget.label == label:
+                widget.click().run()
+                assert not at.exception, [e.value for e in at.exception]
+                return at
+    raise AssertionError(f"no button {label!r}: {[b.label for b in at.button]}")

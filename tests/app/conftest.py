@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import APP
+from backcare import storage
+from tests.helpers import APP, app_environment
 
 
 @pytest.fixture(autouse=True)
 def _clean_caches_and_data(tmp_path, monkeypatch):
     """Caches survive across AppTest instances in one process: clear them each time."""
-    monkeypatch.setenv("BACKCARE_DATA_DIR", str(tmp_path / "data"))
-    # AppTest has no Host header, so the privacy rule would pick the session store:
-    # tests use the SQLite file in the temp dir unless they set BACKCARE_STORAGE.
-    monkeypatch.setenv("BACKCARE_STORAGE", "sql")
-    monkeypatch.delenv("BACKCARE_DATABASE_URL", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_environment(monkeypatch, tmp_path / "data"):
+        yield
+
+
+@pytest.fixture
+def sql_store() -> storage.SqlStore:
+    """The same diary file the page writes (BACKCARE_DATA_DIR points into tmp_path)."""
+    return storage.SqlStore(storage.database_url())
 
 
 @pytest.fixture

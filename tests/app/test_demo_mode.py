@@ -11,12 +11,11 @@ from datetime import datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from backcare import storage
 from backcare.demo import DEMO_OWNER, PERSONAS, demo_patient
 from backcare.diary import Entry
 from backcare.routine import Profile, build_routine
 from backcare.screening import oswestry, triage
-from tests.helpers import PAGE_TABLE
+from tests.helpers import PAGE_TABLE, click
 
 DIARY = "pages/4_Pain_diary.py"
 ROUTINE = "pages/3_Routine_builder.py"
@@ -37,20 +36,6 @@ def no_exception(at: AppTest) -> AppTest:
 def switch(at: AppTest, key: str, on: bool) -> AppTest:
     at.toggle(key=key).set_value(on).run()
     return no_exception(at)
-
-
-@pytest.fixture
-def sql_store() -> storage.SqlStore:
-    return storage.SqlStore(storage.database_url())
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    for kind in (at.button, at.form_submit_button):
-        for widget in kind:
-            if widget.label == label:
-                widget.click().run()
-                return no_exception(at)
-    raise AssertionError(f"no button {label!r}")
 
 
 def test_home_has_the_switch_and_no_banner_when_off(app):

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from backcare import storage
 from backcare.diary import FRAME_COLUMNS, Entry, to_json
-from tests.helpers import APP, quick_key
+from tests.helpers import APP, click, quick_key
 
 DIARY = "pages/4_Pain_diary.py"
 ABOUT = "pages/5_About_and_privacy.py"
@@ -31,22 +31,6 @@ def page(app) -> AppTest:
     app.switch_page(DIARY).run()
     assert not app.exception, [e.value for e in app.exception]
     return app
-
-
-@pytest.fixture
-def sql_store(tmp_path) -> storage.SqlStore:
-    """The same diary file the page writes (conftest points BACKCARE_DATA_DIR here)."""
-    return storage.SqlStore(storage.database_url())
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    for kind in (at.button, at.form_submit_button):
-        for widget in kind:
-            if widget.label == label:
-                widget.click().run()
-                assert not at.exception, [e.value for e in at.exception]
-                return at
-    raise AssertionError(f"no button {label!r}: {[b.label for b in at.button]}")
 
 
 def quick_entry(at: AppTest, pain: int | None, **toggles: bool) -> AppTest:

@@ -25,7 +25,7 @@ from backcare import storage
 from backcare.ui.store import SESSION_OWNER_KEY, SESSION_STORE_KEY
 from tests.e2e.conftest import screenshot, storage_env
 from tests.e2e.server import start_server
-from tests.helpers import APP, quick_key
+from tests.helpers import APP, app_environment, click, quick_key
 from tests.reliability.helpers import errors_shown, export_rows, open_page, quick_save
 
 DIARY = "pages/4_Pain_diary.py"
@@ -103,13 +103,8 @@ def test_an_unwritable_data_folder_falls_back_to_the_tab_with_export(browser: Br
 
 @pytest.fixture
 def clean(tmp_path, monkeypatch):
-    monkeypatch.setenv("BACKCARE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("BACKCARE_STORAGE", "sql")
-    monkeypatch.delenv("BACKCARE_DATABASE_URL", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield tmp_path
-    st.cache_data.clear()
+    with app_environment(monkeypatch, tmp_path / "data"):
+        yield tmp_path
     st.cache_resource.clear()
 
 
@@ -225,12 +220,6 @@ def tab_pains(at: AppTest) -> list[int]:
     """The pains in this tab's own store, sorted (entries saved within a second tie)."""
     store = at.session_state[SESSION_STORE_KEY]
     return sorted(e.pain for e in store.list(at.session_state[SESSION_OWNER_KEY]))
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    next(b for b in at.button if b.label == label).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def assert_refused_and_waiting(at: AppTest) -> None:

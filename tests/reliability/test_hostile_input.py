@@ -28,14 +28,13 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-import streamlit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from backcare import content, diary, routine, screening
 from backcare.storage import SqlStore
-from tests.helpers import APP
+from tests.helpers import APP, app_environment
 
 NOW = datetime(2027, 1, 1, 12, 0)  # a fixed "now", so 2026 dates are in the past
 OWNER = "local"
@@ -531,14 +530,8 @@ def test_a_huge_citation_number_is_a_value_error_naming_the_file(tmp_path, body)
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
     """A private SQLite diary for the page and clean Streamlit caches."""
-    monkeypatch.setenv("BACKCARE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("BACKCARE_STORAGE", "sql")
-    monkeypatch.delenv("BACKCARE_DATABASE_URL", raising=False)
-    streamlit.cache_data.clear()
-    streamlit.cache_resource.clear()
-    yield tmp_path / "data"
-    streamlit.cache_data.clear()
-    streamlit.cache_resource.clear()
+    with app_environment(monkeypatch, tmp_path / "data"):
+        yield tmp_path / "data"
 
 
 def diary_page() -> AppTest:

@@ -40,17 +40,23 @@ def _signatures(rows) -> Counter:
     return Counter((int(r["pain"]), r["flare"] == "yes") for r in rows)
 
 
-def test_twenty_sessions_write_to_one_sqlite_diary(tmp_path, chromium_executable):
-    data = tmp_path / "data"
-    server = start_server(tmp_path, env=storage_env(data, "sql"))
+def _run(tmp_path, chromium: str, mode: str):
+    """One server with the given store, SESSIONS browser sessions saving ENTRIES each."""
+    server = start_server(tmp_path, env=storage_env(tmp_path / "data", mode))
     try:
         result = run_load(
-            server.url, chromium_executable, SESSIONS, ENTRIES, timeout=STEP_MS, overall=OVERALL_S
+            server.url, chromium, SESSIONS, ENTRIES, timeout=STEP_MS, overall=OVERALL_S
         )
     finally:
         server.stop()
-    print("\nSQL store:", summary(result))
+    print(f"\n{mode} store:", summary(result))
     _check_sessions(result)
+    return result
+
+
+def test_twenty_sessions_write_to_one_sqlite_diary(tmp_path, chromium_executable):
+    data = tmp_path / "data"
+    result = _run(tmp_path, chromium_executable, "sql")
 
     with sqlite3.connect(data / "diary.sqlite3") as db:
         rows = db.execute("SELECT owner, pain, flare FROM entries").fetchall()
@@ -71,16 +77,7 @@ def test_twenty_sessions_write_to_one_sqlite_diary(tmp_path, chromium_executable
 
 
 def test_twenty_sessions_with_the_session_store_see_only_their_own(tmp_path, chromium_executable):
-    data = tmp_path / "data"
-    server = start_server(tmp_path, env=storage_env(data, "session"))
-    try:
-        result = run_load(
-            server.url, chromium_executable, SESSIONS, ENTRIES, timeout=STEP_MS, overall=OVERALL_S
-        )
-    finally:
-        server.stop()
-    print("\nSession store:", summary(result))
-    _check_sessions(result)
+    result = _run(tmp_path, chromium_executable, "session")
     for session in result.sessions:
         expected = (
             f"The latest 20 of your {ENTRIES} entries, newest first."
@@ -91,4 +88,4 @@ def test_twenty_sessions_with_the_session_store_see_only_their_own(tmp_path, chr
         assert _signatures(session.exported) == Counter({(session.pain, session.flare): ENTRIES}), (
             f"session {session.index} exported someone else's entries"
         )
-    assert not data.exists(), "the session store wrote to the server's disk"
+    assert not (tmp_path / "data").exists(), "the session store wrote to the server's disk"

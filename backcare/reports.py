@@ -85,17 +85,19 @@ def short_dose(item: RoutineItem) -> str:
 
 
 # ------------------------------------------------------------------------------ the PDF
-class _Handout(FPDF):
+class _Document(FPDF):
+    """An A4 portrait page whose footer names the document, says it is not a diagnosis and
+    numbers the page: "<name> - not a diagnosis - page N"."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.name = name
+
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font("Helvetica", "I", 8)
         self.set_text_color(90, 90, 90)
-        self.cell(
-            0,
-            6,
-            latin1(f"BackCare exercise handout - not a diagnosis - page {self.page_no()}"),
-            align="C",
-        )
+        self.cell(0, 6, latin1(f"{self.name} - not a diagnosis - page {self.page_no()}"), align="C")
         self.set_text_color(0, 0, 0)
 
 
@@ -168,7 +170,7 @@ def routine_pdf(routine: Routine) -> bytes:
     notices = load_notices()
     plan = progression_plan(routine)
 
-    pdf = _Handout(orientation="P", unit="mm", format="A4")
+    pdf = _Document("BackCare exercise handout")
     pdf.set_title("BackCare exercise routine")
     pdf.set_author("BackCare")
     pdf.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
@@ -329,23 +331,6 @@ SUMMARY_PARTS: dict[str, str] = {
 
 CHART_WIDTH, CHART_HEIGHT = 720, 300  # pixels before vl-convert's 2x scale
 _RESULT_ORDER = ("triage", "start_back", "oswestry", "peg")
-
-
-class _Summary(FPDF):
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("Helvetica", "I", 8)
-        self.set_text_color(90, 90, 90)
-        self.cell(
-            0,
-            6,
-            latin1(
-                "BackCare summary, made by the person from their own answers and diary - "
-                f"not a diagnosis - page {self.page_no()}"
-            ),
-            align="C",
-        )
-        self.set_text_color(0, 0, 0)
 
 
 def _day(value: Any) -> str:
@@ -583,7 +568,7 @@ def summary_pdf(
     screenings = _in_range(screenings, "date", start, end)
     made_on = made_on or dt.date.today()
 
-    pdf = _Summary(orientation="P", unit="mm", format="A4")
+    pdf = _Document("BackCare summary, made by the person from their own answers and diary")
     pdf.set_title("BackCare summary for a clinician")
     pdf.set_author("BackCare")
     pdf.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))

@@ -271,3 +271,16 @@ def test_summary_rejects_bad_choices(kwargs, message):
 def test_chart_png_is_a_png():
     chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x", y="y")
     assert chart_png(chart).startswith(b"\x89PNG")
+
+
+def test_every_page_of_both_pdfs_says_it_is_not_a_diagnosis():
+    routine = build_routine(Profile())
+    summary, _ = _summary()
+    for name, pdf in (
+        ("BackCare exercise handout", routine_pdf(routine)),
+        ("BackCare summary, made by the person from their own answers and diary", summary),
+    ):
+        reader = PdfReader(io.BytesIO(pdf))
+        for number, page in enumerate(reader.pages, start=1):
+            footer = f"{name} - not a diagnosis - page {number}"
+            assert footer in " ".join(page.extract_text().split()), (name, number)

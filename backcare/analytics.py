@@ -30,9 +30,13 @@ Choices made here (documented once, used everywhere):
   points are smoothed too.
 - An exercise day is a day with an entry that says "did my exercises" or gives exercise
   minutes above 0. A flare day is a day with an entry marked "flare".
-- Before/after: mean of the daily means of each period, compared with
-  ``backcare.change.meaningful_change("pain", ...)`` (MIC: 2 points or 30%; Ostelo et al.,
-  Spine 2008).
+- Before/after: mean of the daily means of each period, rounded to one decimal as it is
+  shown, then compared with ``backcare.change.meaningful_change("pain", ...)`` (the MIC
+  table, ``backcare.change.MIC``). No verdict until each period has ``MIN_DAYS_PER_PERIOD``
+  (7) days with entries: with fewer, one unusual day moves the average too far. The text
+  says that back pain often gets better by itself, so it shows change, not its cause.
+- Screening trends compare the first and the latest score as they are shown (Oswestry
+  whole percent, PEG one decimal) against the same MIC table.
 - "What goes with better days" needs ``MIN_DAYS_EACH`` (7) next-day pairs in each group:
   with fewer, one or two unusual days would decide the answer.
 """
@@ -44,7 +48,14 @@ from typing import Literal
 
 import pandas as pd
 
-from backcare.change import MIC, Change, meaningful_change
+from backcare.change import (
+    MIC,
+    Change,
+    as_read,
+    fmt_score,
+    meaningful_change,
+    readable_target,
+)
 
 MAX_POINTS = 1_500
 """The most rows a chart carries, whatever the diary's length."""
@@ -68,6 +79,17 @@ ROUTINE_EVENT = "Routine started"
 
 MIN_DAYS_EACH = 7
 """Next-day pairs needed in each group before "what goes with better days" is shown."""
+
+MIN_DAYS_PER_PERIOD = 7
+"""Days with entries needed in each period before before/after gives a verdict (issue 12):
+a week of entries, so one unusual day cannot decide the average."""
+
+NATURAL_COURSE_NOTE = (
+    "Back pain often gets better on its own over weeks, so this shows how your pain "
+    "changed, not what made it change."
+)
+"""Said with every before/after verdict. Source: NHS, Back pain (pain usually eases within
+a few weeks); Hartvigsen et al., Lancet 2018 (most episodes improve)."""
 
 Granularity = Literal["day", "week", "month", "year"]
 
@@ -144,17 +166,6 @@ def _fmt(value: float) -> str:
 
 def _plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
-def _movement(difference: float, percent: float | None, spec: str) -> str:
-    """'down 2.3 points (36% lower)', 'up 1 point (20% higher)' or 'no change'."""
-    if difference == 0:
-        return "no change"
-    size = format(abs(difference), spec)
-    word = "point" if size in {"1", "1.0"} else "points"
-    way, more = ("down", "lower") if difference < 0 else ("up", "higher")
-    share = "" if percent is None else f" ({abs(percent):.0f}% {more})"
-    return f"{way} {size} {word}{share}"
 
 
 def daily(entries: pd.DataFrame) -> pd.DataFrame:
@@ -353,16 +364,6 @@ def _pain_summary(
     return " ".join(part for part in parts if part)
 
 
-def improvement_target(measure: str, before: float) -> float:
-    """The score at or below which a later score is a meaningful improvement on ``before``.
-
-    Same rule as ``backcare.change.meaningful_change``: a drop of MIC points or MIC fraction
-    of the earlier score, whichever is smaller (Ostelo et al., Spine 2008).
-    """
-    mic = MIC[measure]
-    return max(0.0, before - min(mic.points, mic.fraction * before))
-
-
 # --------------------------------------------------------------------------- before / after
 
 
@@ -382,15 +383,16 @@ class Comparison:
     before: Period | None
     after: Period | None
     anchor: Literal["routine", "first_last"]
-    change: Change | None  # None when a period has no entries or they overlap
+    change: Change | None  # None until both periods have MIN_DAYS_PER_PERIOD days with entries
     summary: str
 
     @property
     def target(self) -> float | None:
-        """Average pain at or below which the later period is a meaningful improvement."""
+        """Average pain (as shown, one decimal) at or below which the later period is a
+        meaningful improvement; None when no average could be."""
         if self.before is None or self.before.mean is None:
             return None
-        return improvement_target("pain", self.before.mean)
+        return readable_target("pain", as_read("pain", self.before.mean))
 
 
 def _period(days: pd.DataFrame, label: str, start: pd.Timestamp, end: pd.Timestamp) -> Period:
@@ -462,27 +464,24 @@ def compare_periods(
         return Comparison(
             before, after, anchor, None, f"{lead} The two periods overlap, so not yet.{need}"
         )
-    if before.mean is None or after.mean is None:
-        empty = before if before.mean is None else after
+    if min(before.days, after.days) < MIN_DAYS_PER_PERIOD:
         return Comparison(
             before,
             after,
             anchor,
             None,
-            f"{lead} There are no entries in the period '{empty.label}' "
-            f"({fmt_date(empty.start)} to {fmt_date(empty.end)}), so no comparison yet.",
+            f"{lead} Not enough days yet to compare: each period needs at least "
+            f"{MIN_DAYS_PER_PERIOD} days with entries. So far '{before.label}' "
+            f"({fmt_date(before.start)} to {fmt_date(before.end)}) has "
+            f"{_plural(before.days, 'day')} and '{after.label}' has {after.days}.",
         )
-    change = meaningful_change("pain", round(before.mean, 2), round(after.mean, 2))
-    verdict = {
-        "better": "This is a meaningful improvement",
-        "worse": "This is a meaningful rise in pain",
-        "no_meaningful_change": "This is smaller than a meaningful change",
-    }[change.direction]
+    assert before.mean is not None and after.mean is not None  # both have >= 7 days
+    change = meaningful_change("pain", as_read("pain", before.mean), as_read("pain", after.mean))
     summary = (
-        f"{lead} Average pain {_fmt(before.mean)} ({_plural(before.days, 'day')} with entries) "
-        f"then {_fmt(after.mean)} ({_plural(after.days, 'day')}): "
-        f"{_movement(change.difference, change.percent, '.1f')}. {verdict} "
-        f"(a meaningful change is {change.rule}; {change.source})."
+        f"{lead} Average pain {_fmt(change.before)} ({_plural(before.days, 'day')} with "
+        f"entries) then {_fmt(change.after)} ({_plural(after.days, 'day')}): "
+        f"{change.movement}. This is {change.verdict}. The rule: {change.rule} "
+        f"({change.source}). {NATURAL_COURSE_NOTE}"
     )
     return Comparison(before, after, anchor, change, summary)
 
@@ -528,39 +527,45 @@ def screening_trends(screenings: pd.DataFrame) -> list[ScreeningTrend]:
 
 
 def _trend(instrument: str, name: str, frame: pd.DataFrame) -> ScreeningTrend:
-    first, latest = float(frame["score"].iloc[0]), float(frame["score"].iloc[-1])
     first_date, latest_date = frame["date"].iloc[0], frame["date"].iloc[-1]
     scale_max = SCALE_MAX[instrument]
     count = _plural(len(frame), "score")
     if instrument not in MIC:
         # STarT Back sorts people into risk groups; there is no agreed MIC for its total.
+        latest = float(frame["score"].iloc[-1])
         summary = (
             f"{name}: {count}, latest {latest:g} out of {scale_max:g} on "
             f"{fmt_date(latest_date)}. There is no agreed minimal important change for this "
             "tool; it sorts people into groups for care."
         )
         return ScreeningTrend(instrument, name, frame, scale_max, None, None, summary)
+    # Compared as shown: Oswestry whole percent, PEG one decimal.
+    first = as_read(instrument, frame["score"].iloc[0])
+    latest = as_read(instrument, frame["score"].iloc[-1])
     mic = MIC[instrument]
-    target = improvement_target(instrument, first)
+    target = readable_target(instrument, first)
+    scale = f"scale 0 to {scale_max:g}{mic.unit}"
+    rule = f"The rule: {mic.rule} ({mic.source})."
+    if target is None:
+        aim = "From a first score this low, no lower score would count as a meaningful change."
+    else:
+        aim = (
+            f"A score of {fmt_score(instrument, target)} or lower {{when}} a meaningful "
+            "improvement on the first score."
+        )
     if len(frame) < 2:
         summary = (
-            f"{name}: one score so far, {first:g} out of {scale_max:g} on "
-            f"{fmt_date(first_date)}. A score of {target:.1f} or lower next time would be "
-            f"a meaningful improvement ({mic.points:g} points or {mic.fraction:.0%}; {mic.source})."
+            f"{name}: one score so far, {fmt_score(instrument, first)} on "
+            f"{fmt_date(first_date)} ({scale}; lower is better). "
+            f"{aim.format(when='next time would be')} {rule}"
         )
         return ScreeningTrend(instrument, name, frame, scale_max, target, None, summary)
     change = meaningful_change(instrument, first, latest)
-    verdict = {
-        "better": "a meaningful improvement",
-        "worse": "a meaningful worsening",
-        "no_meaningful_change": "less than a meaningful change",
-    }[change.direction]
     summary = (
-        f"{name}: {count}. First {first:g} on {fmt_date(first_date)}, latest {latest:g} on "
-        f"{fmt_date(latest_date)} (out of {scale_max:g}; lower is better): "
-        f"{_movement(change.difference, change.percent, 'g')}, {verdict}. "
-        f"The dashed line at {target:.1f} marks "
-        f"a meaningful improvement on the first score ({change.rule}; {change.source})."
+        f"{name}: {count}. First {fmt_score(instrument, first)} on {fmt_date(first_date)}, "
+        f"latest {fmt_score(instrument, latest)} on {fmt_date(latest_date)} ({scale}; lower "
+        f"is better): {change.movement}, {change.verdict}. "
+        f"{aim.format(when='(the dashed line) is')} {rule}"
     )
     return ScreeningTrend(instrument, name, frame, scale_max, target, change, summary)
 

@@ -18,6 +18,7 @@ from backcare.analytics import (
     ScreeningTrend,
     fmt_date,
 )
+from backcare.change import MIC, fmt_score
 
 # Calm palette; each colour is paired with a shape, a dash or a text label.
 MEAN_COLOUR = "#2166ac"
@@ -279,7 +280,8 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
 def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
     """One instrument's scores over time, each written on the chart, with a dashed line at
     the score that would be a meaningful improvement on the first one."""
-    data = trend.frame.assign(text=trend.frame["score"].map(lambda s: f"{s:g}"))
+    shown = (lambda s: fmt_score(trend.instrument, s)) if trend.instrument in MIC else "{:g}".format
+    data = trend.frame.assign(text=trend.frame["score"].map(shown))
     scale = alt.Scale(domain=[0, trend.scale_max], nice=False)
     base = alt.Chart(data).encode(
         x=alt.X(
@@ -301,7 +303,7 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
             pd.DataFrame(
                 {
                     "target": [trend.target],
-                    "text": [f"Meaningful improvement: {trend.target:.1f} or lower"],
+                    "text": [f"Meaningful improvement: {shown(trend.target)} or lower"],
                 }
             )
         )

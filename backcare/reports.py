@@ -28,7 +28,7 @@ from fpdf import FPDF
 from icalendar import Calendar, Event
 
 from backcare import analytics, charts
-from backcare.change import MIC, meaningful_change
+from backcare.change import Change, fmt_points, fmt_score
 from backcare.exercises import PHASE_LABELS
 from backcare.notices import load_notices
 from backcare.routine import (
@@ -447,50 +447,58 @@ def _chart_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame) -> None:
 
 
 def _change_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame, screenings) -> None:
+    """The same comparisons and rules as the diary page (``backcare.analytics``): pain only
+    with 7 days of entries on each side, every score as it is shown on screen."""
     _heading(pdf, "Before and after", 12)
-    rows = [["Measure", "Before", "After", "Change", "Meaningful? (rule; source)"]]
+    rows = [["Measure", "Before", "After", "Change", "Meaningful?"]]
+    rules: list[str] = []
     comparison = analytics.compare_periods(entries, events)
     change = comparison.change
     if change is not None and comparison.before and comparison.after:
         rows.append(
             [
                 "Average pain (0-10)",
-                f"{change.before:.1f} ({comparison.before.label.lower()})",
-                f"{change.after:.1f} ({comparison.after.label.lower()})",
-                f"{change.difference:+.1f}",
-                f"{_verdict(change.direction)} ({change.rule}; {change.source})",
+                f"{fmt_score('pain', change.before)} ({comparison.before.label.lower()})",
+                f"{fmt_score('pain', change.after)} ({comparison.after.label.lower()})",
+                _signed(change),
+                _verdict(change.direction),
             ]
         )
+        rules.append(f"Average pain: {change.rule} ({change.source}).")
     for trend in analytics.screening_trends(screenings):
-        if trend.instrument not in MIC or len(trend.frame) < 2:
+        moved = trend.change
+        if moved is None:  # STarT Back (no agreed MIC) or a single score
             continue
-        first, latest = trend.frame.iloc[0], trend.frame.iloc[-1]
-        moved = meaningful_change(trend.instrument, float(first.score), float(latest.score))
+        first, latest = trend.frame["date"].iloc[0], trend.frame["date"].iloc[-1]
         rows.append(
             [
                 trend.name,
-                f"{_score(trend.instrument, first.score)} ({_day(first.date)})",
-                f"{_score(trend.instrument, latest.score)} ({_day(latest.date)})",
-                f"{_score(trend.instrument, moved.difference, sign=True)}",
-                f"{_verdict(moved.direction)} ({moved.rule}; {moved.source})",
+                f"{fmt_score(trend.instrument, moved.before)} ({_day(first)})",
+                f"{fmt_score(trend.instrument, moved.after)} ({_day(latest)})",
+                _signed(moved),
+                _verdict(moved.direction),
             ]
         )
-    if len(rows) == 1:
+        rules.append(f"{trend.name}: {moved.rule} ({moved.source}).")
+    if change is None:
         _para(pdf, comparison.summary, 9)
-        pdf.ln(2)
+        pdf.ln(1)
+    if len(rows) == 1:
+        pdf.ln(1)
         return
     _para(pdf, "Lower is better for every measure here.", 9)
-    _table(pdf, (38, 36, 36, 16, 64), rows)
-    _para(pdf, comparison.summary, 8)
+    _table(pdf, (46, 44, 44, 22, 30), rows)
+    _para(pdf, "When a change counts as meaningful:", 8, "B")
+    for rule in rules:
+        _para(pdf, f"- {rule}", 8)
+    _para(pdf, analytics.NATURAL_COURSE_NOTE, 8)
     pdf.ln(2)
 
 
-def _score(instrument: str, value: float, *, sign: bool = False) -> str:
-    """Oswestry in whole percent, the 0-10 scales to one decimal."""
-    plus = "+" if sign else ""
-    if instrument == "oswestry":
-        return f"{value:{plus}.0f}%"
-    return f"{value:{plus}.1f}"
+def _signed(change: Change) -> str:
+    """The change in points as the screen shows it: '-2.7 points', '+10 points'."""
+    sign = "-" if change.difference < 0 else "+" if change.difference > 0 else ""
+    return f"{sign}{fmt_points(change.measure, change.difference)}"
 
 
 def _verdict(direction: str) -> str:

@@ -74,6 +74,18 @@ def test_demo_diary_shows_the_persona(app):
     assert app.get("vega_lite_chart"), "the pain chart is drawn"
 
 
+def test_demo_diary_before_and_after_shows_change_not_cause(app):
+    """Alex (52): a routine in week 8, pain from 6.7 to 4.0 (issue 12, item 14)."""
+    switch(app, HOME_TOGGLE, True)
+    app.switch_page(DIARY).run()
+    no_exception(app)
+    captions = " ".join(c.value for c in app.caption)
+    assert "Average pain 6.7 (14 days with entries) then 4.0 (14 days)" in captions
+    assert "This is a meaningful improvement." in captions
+    assert "Back pain often gets better on its own" in captions
+    assert "Oswestry Disability Index: 7 scores. First 42% " in captions  # whole percent
+
+
 def test_on_then_off_leaves_the_real_diary_and_results_unchanged(app, sql_store):
     # The person's own diary and results, before the demo.
     own = Entry(timestamp=datetime.now() - timedelta(days=1), pain=3, owner="local", note="mine")

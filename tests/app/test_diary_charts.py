@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -87,6 +88,24 @@ def test_short_diary_says_not_enough_days_yet():
     assert "No routine start is recorded" in infos
     assert "No screening results saved yet" in infos
     assert len(at.get("vega_lite_chart")) == 1  # only the pain chart
+
+
+def test_before_and_after_gives_no_verdict_with_too_few_days():
+    """Issue 12, item 14: at least 7 days with entries on each side, and the page says how
+    many are needed and how many there are."""
+    entries, events, screenings = demo_frames(120)
+    # The routine started on day 30: keep only 4 days with entries in the 2 weeks before it.
+    started = events.loc[events["label"] == "Routine started", "date"].iloc[0]
+    day = entries["timestamp"].dt.normalize()
+    gap = (day >= started - pd.Timedelta(days=14)) & (day < started - pd.Timedelta(days=4))
+    at = _run(entries[~gap].reset_index(drop=True), events, screenings)
+    infos = " ".join(i.value for i in at.info)
+    assert "Not enough days yet to compare: each period needs at least 7 days with entries" in (
+        infos
+    )
+    assert "has 4 days and 'Last 2 weeks' has 14" in infos
+    assert "meaningful" not in infos
+    assert len(at.get("vega_lite_chart")) == 5  # pain, three screenings, better days
 
 
 def test_empty_diary_draws_no_chart_and_says_so():

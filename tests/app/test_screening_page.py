@@ -166,6 +166,30 @@ def test_start_back_scores_and_shows_its_working(page, answers, risk, total, psy
     assert result.answers == tuple(answers)
 
 
+# Keele's copyright and funding statement, word for word (Keele University as published on
+# patient.info, document 28885; and startback.hfac.keele.ac.uk/privacy-policy/ for the
+# funder's new name). Written out here, not read from the data file, so a reworded notice
+# fails this test.
+KEELE_STATEMENT = (
+    "The copyright (©2007) of the STarT Back Screening Tool and associated materials is owned "
+    "by Keele University, the development of which was part funded by Arthritis Research UK: "
+    "i) the tool is designed for use by health care practitioners, with appropriate treatment "
+    "packages for each of the stratified groups; ii) the tool is not intended to recommend the "
+    "use of any particular product."
+)
+KEELE_FUNDER_NOW = (
+    "The STarT Back Approach research was part-funded by Arthritis Research UK "
+    "(now Versus Arthritis)."
+)
+
+
+def test_start_back_shows_keeles_copyright_and_funding_statement_verbatim(page):
+    captions = " ".join(c.value for c in page.caption)
+    assert "© Keele University 01/08/07" in captions
+    assert KEELE_STATEMENT in captions
+    assert KEELE_FUNDER_NOW in captions
+
+
 def test_start_back_missing_answers_are_named_and_nothing_is_saved(page):
     answer_start_back(page, [1, 0, None, 0, 0, None, 0, 0, 2])
     errors = [e.value for e in page.error]

@@ -8,7 +8,7 @@ import pytest
 
 from backcare import analytics as a
 from backcare import charts as c
-from tests.unit.diary_data import demo_frames, events_frame, synthetic_entries
+from tests.unit.diary_data import demo_frames, events_frame, screenings_frame, synthetic_entries
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -173,7 +173,27 @@ def test_screening_chart_has_mic_reference(demo):
     rule = next(layer for layer in _layers(spec) if _marks(layer) == ["rule"])
     assert rule["mark"]["strokeDash"]  # dashed, not colour alone
     assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 100]
-    assert "Meaningful improvement: 32.0 or lower" in json.dumps(spec["datasets"])
+    assert "Meaningful improvement: 32% or lower" in json.dumps(spec["datasets"])
+
+
+def _texts(spec: dict) -> set[str]:
+    return {row["text"] for rows in spec["datasets"].values() for row in rows if "text" in row}
+
+
+def test_screening_chart_writes_scores_as_people_read_them():
+    rows = [("2026-01-01", "oswestry", 35.5556), ("2026-02-01", "oswestry", 26.6667)]
+    rows += [("2026-01-01", "peg", 6.6667), ("2026-02-01", "peg", 4.3333)]
+    oswestry, peg = a.screening_trends(screenings_frame(rows))
+    assert _texts(c.screening_chart(oswestry).to_dict()) == {
+        "36%",
+        "27%",
+        "Meaningful improvement: 26% or lower",
+    }
+    assert _texts(c.screening_chart(peg).to_dict()) == {
+        "6.7",
+        "4.3",
+        "Meaningful improvement: 4.9 or lower",
+    }
 
 
 def test_start_back_chart_has_no_mic_line(demo):

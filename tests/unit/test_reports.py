@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import altair as alt
@@ -27,6 +28,7 @@ from backcare.reports import (
     summary_pdf,
 )
 from backcare.routine import Profile, build_routine, decode_share, progression_plan
+from tests.unit.diary_data import entries_frame, events_frame
 
 PROFILES = [
     ("home beginner 20 min", Profile(minutes=20)),
@@ -208,10 +210,55 @@ def test_summary_has_scores_chart_change_and_routine():
     assert "STarT Back" in text and "PEG" in text
     # Before and after against the minimal important change.
     assert "42% (14 Sep 2025)" in text and "24% (14 Mar 2026)" in text
-    assert "10 points or 30%" in text and "Yes, better" in text
+    assert "-18 points" in text and "Yes, better" in text
+    flowing = re.sub(r" BackCare summary, made by .*? - page \d+", "", text)  # page footers
+    assert (
+        "Oswestry Disability Index: a fall of at least 10 points, or a fall of at least 30% of "
+        "the earlier score that is also at least 5 points, counts as better; only a rise of at "
+        "least 10 points counts as worse (Ostelo et al., Spine 2008)."
+    ) in flowing
+    assert "PEG: a fall of at least 1.75 points" in text and "Reed et al., J Pain 2023" in text
+    assert "Back pain often gets better on its own" in text
     # The routine.
     for item in patient.routine.items:
         assert latin1(item.exercise.name) in text
+
+
+def _change_text(days_before: int, days_after: int) -> str:
+    """The before/after part of a summary whose diary has entries (pain 7) on
+    ``days_before`` days before a routine started on 1 Mar 2026, and (pain 2) on
+    ``days_after`` days from that day on."""
+    started = dt.date(2026, 3, 1)
+    days = [started - dt.timedelta(days=n) for n in range(1, days_before + 1)]
+    days += [started + dt.timedelta(days=n) for n in range(days_after)]
+    entries = entries_frame(
+        [(dt.datetime.combine(day, dt.time(9)), 7 if day < started else 2) for day in sorted(days)]
+    )
+    pdf = summary_pdf(
+        entries,
+        events_frame([(started.isoformat(), "Routine started")]),
+        diary.screenings_frame([]),
+        start=dt.date(2026, 2, 1),
+        end=dt.date(2026, 3, 31),
+        include=["change"],
+    )
+    return _text(pdf)
+
+
+def test_summary_gives_no_pain_verdict_with_too_few_days():
+    """Issue 12: the clinician summary follows the diary page's 7-day rule."""
+    text = _change_text(days_before=5, days_after=14)
+    assert "Not enough days yet to compare: each period needs at least 7 days with entries" in text
+    assert "has 5 days and 'Last 2 weeks' has 14" in text
+    assert "Average pain (0-10)" not in text
+    assert "Yes, better" not in text and "meaningful improvement" not in text
+
+
+def test_summary_gives_the_pain_verdict_from_7_days_on_each_side():
+    text = _change_text(days_before=7, days_after=7)
+    assert "Average pain (0-10) 7.0 (2 weeks before routine) 2.0" in text
+    assert "-5.0 points Yes, better" in text
+    assert "Back pain often gets better on its own" in text
 
 
 def test_summary_prints_only_the_chosen_parts():

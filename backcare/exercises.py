@@ -26,6 +26,13 @@ KINDS = ("strength", "mobility", "stretch", "yoga", "aerobic")
 EQUIPMENT = ("none", "mat", "chair", "strap", "bench", "machine")
 LEVELS = ("beginner", "intermediate", "advanced")
 EFFORTS = ("gentle", "moderate", "hard")
+# How an exercise moves the spine (the trunk, not the neck): each movement it makes and how
+# far. "mid": part of the way; "end": to the end of the range; "loaded": against a weight
+# (the body's own lifted against gravity, or a machine's), which the rules treat at least as
+# strictly as end range. Movements not listed are not made (the spine stays neutral).
+SPINE_MOVEMENTS = ("flexion", "extension", "rotation", "side_bend")
+SPINE_RANGES = ("mid", "end", "loaded")
+END_OR_LOADED = frozenset({"end", "loaded"})
 CONDITIONS = (
     "pregnancy",
     "osteoporosis",
@@ -118,6 +125,38 @@ class Exercise:
     harder: str
     source: str
     flexible_minutes: tuple[float, float] | None = None
+    # (movement, range) pairs, sorted; see SPINE_MOVEMENTS and SPINE_RANGES.
+    spine: tuple[tuple[str, str], ...] = ()
+    # (condition, caution) pairs, sorted: shown only to someone who chose that condition.
+    condition_cautions: tuple[tuple[str, str], ...] = ()
+    # For reviewers only (evidence grade, the doses the sources give): never shown to users.
+    review_note: str = ""
+
+    def spine_range(self, movement: str) -> str | None:
+        """How far this exercise takes the spine in ``movement``, or None if not at all."""
+        return dict(self.spine).get(movement)
+
+    def end_range(self, movement: str) -> bool:
+        """True when the spine goes to the end of its range in ``movement``, or under load."""
+        return self.spine_range(movement) in END_OR_LOADED
+
+    def cautions_for(self, conditions: frozenset[str] | set[str]) -> tuple[str, ...]:
+        """The cautions to show someone with these conditions: the general ones, then those
+        for each condition they chose (a pregnancy caution only for someone pregnant)."""
+        keyed = tuple(text for key, text in self.condition_cautions if key in conditions)
+        return self.cautions + keyed
+
+    def patient_texts(self) -> tuple[str, ...]:
+        """Every string from this entry that a user can see, whatever they chose."""
+        return (
+            self.name,
+            self.position,
+            *self.steps,
+            *self.stop_if,
+            *self.cautions,
+            *(text for _, text in self.condition_cautions),
+            self.source,
+        )
 
     @property
     def illustration(self) -> Path:
@@ -165,6 +204,43 @@ def _tags(raw: dict, key: str, allowed: tuple[str, ...], where: str) -> frozense
     if unknown:
         raise ValueError(f"{where}: unknown {key} {unknown}; allowed: {', '.join(allowed)}")
     return frozenset(values)
+
+
+def _spine(raw: dict, where: str) -> tuple[tuple[str, str], ...]:
+    value = raw.get("spine", {})
+    if not isinstance(value, dict):
+        raise ValueError(f'{where}: spine must be a table such as {{ flexion = "mid" }}')
+    for movement, extent in value.items():
+        if movement not in SPINE_MOVEMENTS:
+            raise ValueError(
+                f"{where}: spine movement {movement!r} is not one of {', '.join(SPINE_MOVEMENTS)}"
+            )
+        if extent not in SPINE_RANGES:
+            raise ValueError(
+                f"{where}: spine {movement} {extent!r} is not one of {', '.join(SPINE_RANGES)}"
+            )
+    return tuple(sorted(value.items()))
+
+
+def _condition_cautions(raw: dict, where: str) -> tuple[tuple[str, str], ...]:
+    value = raw.get("condition_cautions", {})
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: condition_cautions must be a table of condition = text")
+    unknown = sorted(set(value) - set(CONDITIONS))
+    if unknown:
+        raise ValueError(
+            f"{where}: unknown condition_cautions {unknown}; allowed: {', '.join(CONDITIONS)}"
+        )
+    if not all(isinstance(v, str) and v.strip() for v in value.values()):
+        raise ValueError(f"{where}: every condition caution must be non-empty text")
+    return tuple(sorted((k, " ".join(v.split())) for k, v in value.items()))
+
+
+def _review_note(raw: dict, where: str) -> str:
+    value = raw.get("review_note", "")
+    if not isinstance(value, str):
+        raise ValueError(f"{where}: review_note must be text")
+    return " ".join(value.split())
 
 
 def parse_exercise(raw: dict) -> Exercise:
@@ -226,6 +302,9 @@ def parse_exercise(raw: dict) -> Exercise:
         harder=_need(raw, "harder", str, where),
         source=_need(raw, "source", str, where).strip(),
         flexible_minutes=flexible,
+        spine=_spine(raw, where),
+        condition_cautions=_condition_cautions(raw, where),
+        review_note=_review_note(raw, where),
     )
 
 

@@ -36,6 +36,7 @@ from backcare.routine import (
     Routine,
     RoutineItem,
     dose_in_week,
+    load_rules,
     progression_plan,
 )
 from backcare.screening import load_red_flags
@@ -130,7 +131,7 @@ def _box(pdf: FPDF, title: str, text: str, rgb: tuple[int, int, int]) -> None:
     pdf.ln(5)
 
 
-def _exercise(pdf: FPDF, number: int, item: RoutineItem) -> None:
+def _exercise(pdf: FPDF, number: int, item: RoutineItem, cautions: tuple[str, ...]) -> None:
     ex = item.exercise
     if pdf.get_y() > pdf.h - 85:
         pdf.add_page()
@@ -157,7 +158,7 @@ def _exercise(pdf: FPDF, number: int, item: RoutineItem) -> None:
         width, 4.5, latin1("Stop if: " + "; ".join(ex.stop_if) + "."), new_x="LEFT", new_y="NEXT"
     )
     pdf.set_font("Helvetica", "I", 8)
-    for caution in ex.cautions:
+    for caution in cautions:
         pdf.multi_cell(width, 4, latin1(f"Caution: {caution}"), new_x="LEFT", new_y="NEXT")
     pdf.multi_cell(width, 4, latin1(f"Source: {ex.source}"), new_x="LEFT", new_y="NEXT")
     pdf.set_x(pdf.l_margin)
@@ -205,7 +206,7 @@ def routine_pdf(routine: Routine) -> bytes:
         _heading(pdf, PHASE_LABELS[phase], 14)
         for item in items:
             number += 1
-            _exercise(pdf, number, item)
+            _exercise(pdf, number, item, routine.cautions(item))
 
     _progression(pdf, routine, plan)
     return bytes(pdf.output())
@@ -215,6 +216,8 @@ def _progression(pdf: FPDF, routine: Routine, plan: ProgressionPlan) -> None:
     pdf.add_page(orientation="L")
     _heading(pdf, f"Your {len(plan.weeks)}-week plan", 14)
     _para(pdf, plan.how_it_grows, 9)
+    pdf.ln(1)
+    _para(pdf, plan.schedule, 9)
     pdf.ln(2)
     paced = plan.paced
     weeks = [w.week for w in plan.weeks]
@@ -256,6 +259,7 @@ def _progression(pdf: FPDF, routine: Routine, plan: ProgressionPlan) -> None:
     _para(
         pdf,
         f"Sources: {plan.source}. Pain rule: {plan.pain_rule_source}. "
+        f"How often: {load_rules().schedule_source}. "
         f"When to get help: {plan.see_someone_source}.",
         7,
         "I",
@@ -303,11 +307,7 @@ def routine_ics(routine: Routine, *, start: dt.date, days_per_week: int) -> byte
         for item in routine.items:
             grown = dose_in_week(item, week, paced=paced)
             lines.append(f"- {item.exercise.name}: {grown.describe()}")
-        lines += [
-            "",
-            "Pain rule: up to 5/10 that settles within 24 hours is OK; more, or worse "
-            "the next day, go back a step. See your handout.",
-        ]
+        lines += ["", load_rules().pain.short]
         event = Event()
         event.add("uid", f"backcare-routine-{day.isoformat()}-{n}@backcare.local")
         event.add("dtstamp", stamp)

@@ -4,13 +4,18 @@ The rules (phase time shares, the high-pain session, progression steps, notes) l
 ``data/routine_rules.toml`` with their sources; this module applies them.
 
 Safety rules (each proven by tests/unit/test_routine.py):
-- triage "emergency" or "urgent": no routine, ``.refused`` says why;
+- triage "emergency" or "urgent", an age under the minimum (data/notices.toml), or spine
+  surgery in the last few months: no routine, ``.refused`` says why (``.refused_for`` names
+  the rule);
 - never an exercise whose contraindication tags meet the profile's conditions, nor one
-  needing equipment the person lacks ("none" and the floor are always there);
+  needing equipment the person lacks ("none" and the floor are always there), nor one whose
+  spine movement a condition rules out (osteoporosis: no loaded or end-range flexion);
 - warm-up first, main set, cool-down last; total within 10% of ``.target_minutes``, which is
   the asked-for minutes, or a shorter session when pain now is 7/10 or more;
-- beginners get beginner-level exercises only; pain 7+ gentle mobility only; high STarT Back
-  risk adds the pacing advice and never a strenuous ("hard") set; yoga only when asked.
+- pain 7+: an easy walk and at most a few of the gentlest moves, never end-range flexion and
+  end-range extension in one session; 9+ adds "see your GP if it is this bad";
+- beginners get beginner-level exercises only; high STarT Back risk adds the pacing advice
+  and never a strenuous ("hard") set; yoga only when asked.
 """
 
 from __future__ import annotations
@@ -22,15 +27,19 @@ from functools import cache
 from pathlib import Path
 
 from backcare.exercises import (
+    CONDITION_LABELS,
     CONDITIONS,
     EQUIPMENT,
     LEVELS,
     PHASES,
+    SPINE_MOVEMENTS,
+    SPINE_RANGES,
     Catalogue,
     Dose,
     Exercise,
     load_catalogue,
 )
+from backcare.notices import load_notices
 from backcare.paths import DATA_DIR
 
 RULES_FILE = DATA_DIR / "routine_rules.toml"
@@ -40,13 +49,36 @@ RISKS = ("low", "medium", "high")
 MIN_MINUTES, MAX_MINUTES = 10, 90
 TOLERANCE = 0.10  # total within 10% of the target
 GENTLE_KINDS = ("mobility", "stretch", "yoga")  # "gentle mobility" when pain is high
+SURGERY = "recent_spine_surgery"  # the condition that stops the builder (rules: spine_surgery)
+PAIN_SCALE_MAX = 10
 
 
 # ------------------------------------------------------------------------------ rules
 @dataclass(frozen=True)
+class PainRule:
+    """How much pain during exercise is acceptable (rules: pain_rule). See ``pain_limit``."""
+
+    absolute_limit: int  # usual pain below relative_from (or unknown): up to this out of 10
+    relative_from: int  # usual pain of this or more: the relative rule
+    relative_margin: int  # ... no more than this many points above the usual pain
+    text: str
+    short: str  # one line for calendar events
+    source: str
+
+
+@dataclass(frozen=True)
 class Rules:
     refusal_levels: tuple[str, ...]
     refusal: dict[str, str]
+    check_first: dict[str, str]  # heading, intro, confirm, screening_link, more, confirmed
+    check_first_source: str
+    age_question: str
+    age_missing: str
+    surgery_months: int
+    surgery_label: str
+    surgery_help: str
+    surgery_refusal: str
+    surgery_source: str
     warm_up_share: float
     cool_down_share: float
     max_sets: int
@@ -58,6 +90,15 @@ class Rules:
     high_pain_cap: float
     high_pain_floor: float
     high_pain_note: str
+    severe_max_moves: int
+    severe_moves: dict[str, int]
+    gentlest_first: tuple[str, ...]
+    never_together: tuple[str, ...]
+    very_severe_from: int
+    very_severe_note: str
+    high_pain_source: str
+    spine_rules: dict[str, dict[str, frozenset[str]]]
+    spine_rules_source: str
     weeks: int
     reps_per_week: int
     reps_per_week_paced: int
@@ -70,8 +111,9 @@ class Rules:
     keep_going: str
     progression_source: str
     focus: tuple[str, ...]
-    pain_rule: str
-    pain_rule_source: str
+    pain: PainRule
+    schedule_note: str
+    schedule_source: str
     see_someone: tuple[str, ...]
     see_someone_source: str
     pacing_note: str
@@ -81,9 +123,31 @@ class Rules:
     condition_notes: dict[str, str]
     shared_note: str
 
+    @property
+    def pain_rule(self) -> str:
+        return self.pain.text
 
-def _text(value: str) -> str:
-    return " ".join(value.split())
+    @property
+    def pain_rule_source(self) -> str:
+        return self.pain.source
+
+
+def _text(value: str, **values: object) -> str:
+    return " ".join(value.split()).format(**values)
+
+
+def _spine_rules(raw: dict, name: str) -> dict[str, dict[str, frozenset[str]]]:
+    rules: dict[str, dict[str, frozenset[str]]] = {}
+    for condition, limits in raw.items():
+        if condition == "source":
+            continue
+        if condition not in CONDITIONS or not isinstance(limits, dict):
+            raise ValueError(f"{name}: spine_rules.{condition} is not a condition's table")
+        for movement, ranges in limits.items():
+            if movement not in SPINE_MOVEMENTS or not set(ranges) <= set(SPINE_RANGES):
+                raise ValueError(f"{name}: spine_rules.{condition}.{movement} is not valid")
+        rules[condition] = {m: frozenset(r) for m, r in limits.items()}
+    return rules
 
 
 @cache
@@ -92,20 +156,49 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
         raw = tomllib.load(fh)
     try:
         prog = raw["progression"]
+        high, surgery, pain = raw["high_pain"], raw["spine_surgery"], raw["pain_rule"]
+        months = int(surgery["months"])
+        pain_values = {
+            "absolute_limit": int(pain["absolute_limit"]),
+            "relative_from": int(pain["relative_from"]),
+            "relative_margin": int(pain["relative_margin"]),
+        }
+        check = raw["check_first"]
         rules = Rules(
             refusal_levels=tuple(raw["refusal"]["levels"]),
             refusal={k: _text(raw["refusal"][k]) for k in raw["refusal"]["levels"]},
+            check_first={
+                k: _text(check[k])
+                for k in ("heading", "intro", "confirm", "screening_link", "more", "confirmed")
+            },
+            check_first_source=check["source"],
+            age_question=_text(raw["age"]["question"]),
+            age_missing=_text(raw["age"]["missing"]),
+            surgery_months=months,
+            surgery_label=_text(surgery["label"], months=months),
+            surgery_help=_text(surgery["help"], months=months),
+            surgery_refusal=_text(surgery["refusal"], months=months),
+            surgery_source=surgery["source"],
             warm_up_share=float(raw["phases"]["warm_up"]),
             cool_down_share=float(raw["phases"]["cool_down"]),
             max_sets=int(raw["sets"]["max_sets"]),
             max_sets_gentle=int(raw["sets"]["max_sets_gentle"]),
             phase_limits={p: int(raw["limits"][p]) for p in PHASES},
             beginner_note=_text(raw["beginner"]["note"]),
-            high_pain_threshold=int(raw["high_pain"]["threshold"]),
-            high_pain_fraction=float(raw["high_pain"]["fraction"]),
-            high_pain_cap=float(raw["high_pain"]["cap_minutes"]),
-            high_pain_floor=float(raw["high_pain"]["floor_minutes"]),
-            high_pain_note=_text(raw["high_pain"]["note"]),
+            high_pain_threshold=int(high["threshold"]),
+            high_pain_fraction=float(high["fraction"]),
+            high_pain_cap=float(high["cap_minutes"]),
+            high_pain_floor=float(high["floor_minutes"]),
+            high_pain_note=_text(high["note"]),
+            severe_max_moves=int(high["max_moves"]),
+            severe_moves={p: int(high["moves"][p]) for p in PHASES},
+            gentlest_first=tuple(high["gentlest_first"]),
+            never_together=tuple(high["never_together"]),
+            very_severe_from=int(high["very_severe_from"]),
+            very_severe_note=_text(high["very_severe_note"]),
+            high_pain_source=high["source"],
+            spine_rules=_spine_rules(raw["spine_rules"], path.name),
+            spine_rules_source=raw["spine_rules"]["source"],
             weeks=int(prog["weeks"]),
             reps_per_week=int(prog["reps_added_per_week"]),
             reps_per_week_paced=int(prog["reps_added_per_week_paced"]),
@@ -118,8 +211,14 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             keep_going=_text(prog["keep_going"]),
             progression_source=prog["source"],
             focus=tuple(prog["focus"]),
-            pain_rule=_text(raw["pain_rule"]["text"]),
-            pain_rule_source=raw["pain_rule"]["source"],
+            pain=PainRule(
+                **pain_values,
+                text=_text(pain["text"], **pain_values),
+                short=_text(pain["short"], **pain_values),
+                source=pain["source"],
+            ),
+            schedule_note=_text(raw["schedule"]["note"]),
+            schedule_source=raw["schedule"]["source"],
             see_someone=tuple(raw["see_someone"]["items"]),
             see_someone_source=raw["see_someone"]["source"],
             pacing_note=_text(raw["pacing"]["note"]),
@@ -133,7 +232,35 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
         raise ValueError(f"{path.name}: missing field {err.args[0]!r}") from None
     if len(rules.focus) != rules.weeks or rules.weeks < 6:
         raise ValueError(f"{path.name}: the plan needs at least 6 weeks and one focus per week")
+    if sum(rules.severe_moves.values()) > rules.severe_max_moves:
+        raise ValueError(f"{path.name}: high_pain.moves add up to more than max_moves")
+    if len(rules.never_together) != 2 or not set(rules.never_together) <= set(SPINE_MOVEMENTS):
+        raise ValueError(f"{path.name}: high_pain.never_together names two spine movements")
+    if not rules.high_pain_threshold <= rules.very_severe_from <= PAIN_SCALE_MAX:
+        raise ValueError(f"{path.name}: high_pain.very_severe_from must be from threshold to 10")
     return rules
+
+
+def condition_labels(rules: Rules | None = None) -> dict[str, str]:
+    """Plain-word labels of the conditions for forms (spine surgery names its period)."""
+    rules = rules or load_rules()
+    return {**CONDITION_LABELS, SURGERY: rules.surgery_label}
+
+
+def pain_limit(usual_pain: int | None, rules: Rules | None = None) -> int:
+    """The most pain (0-10) acceptable during exercise for someone whose usual pain is
+    ``usual_pain`` (None: not known), by the pain rule in data/routine_rules.toml.
+
+    Below ``relative_from`` (or unknown): the absolute limit (5). From ``relative_from`` on:
+    the usual pain plus ``relative_margin`` (2), never above 10. Either way the pain should be
+    back to the usual level by the next day.
+    """
+    if usual_pain is not None:
+        _int_in("usual_pain", usual_pain, 0, PAIN_SCALE_MAX)
+    pain = (rules or load_rules()).pain
+    if usual_pain is None or usual_pain < pain.relative_from:
+        return pain.absolute_limit
+    return min(PAIN_SCALE_MAX, usual_pain + pain.relative_margin)
 
 
 # ---------------------------------------------------------------------------- profile
@@ -151,6 +278,7 @@ class Profile:
     include_yoga: bool = False
     triage_level: str | None = None
     start_back_risk: str | None = None
+    age: int | None = None  # years; None when not asked (the page always asks)
 
     def __post_init__(self) -> None:
         _one_of("experience", self.experience, LEVELS)
@@ -166,6 +294,8 @@ class Profile:
             _one_of("triage_level", self.triage_level, TRIAGE_LEVELS)
         if self.start_back_risk is not None:
             _one_of("start_back_risk", self.start_back_risk, RISKS)
+        if self.age is not None:
+            _int_in("age", self.age, 0, 120)
 
     @property
     def available(self) -> frozenset[str]:
@@ -231,6 +361,17 @@ class Routine:
     # The profile it was built for; None for a routine opened from a shared link.
     # Never written into the share link, the calendar or the handout.
     profile: Profile | None = field(default=None, repr=False)
+    # Which rule refused: "triage", "age" or "surgery" (None when there is a routine).
+    refused_for: str | None = None
+
+    @property
+    def conditions(self) -> frozenset[str]:
+        """The conditions it was built for (none known for a shared routine)."""
+        return self.profile.conditions if self.profile is not None else frozenset()
+
+    def cautions(self, item: RoutineItem) -> tuple[str, ...]:
+        """The cautions to show with ``item``: general ones and those for chosen conditions."""
+        return item.exercise.cautions_for(self.conditions)
 
     @property
     def total_minutes(self) -> float:
@@ -263,16 +404,21 @@ def allowed(ex: Exercise, profile: Profile, rules: Rules | None = None) -> bool:
         return False
     if ex.needs(profile.available):
         return False
+    for condition in profile.conditions & rules.spine_rules.keys():
+        for movement, ranges in rules.spine_rules[condition].items():
+            if ex.spine_range(movement) in ranges:
+                return False
     if ex.kind == "yoga" and not profile.include_yoga:
         return False
     if _RANK[ex.level] > _RANK[profile.experience]:
         return False
     if profile.experience == "beginner" and ex.effort == "hard":
         return False
-    if profile.pain_now >= rules.high_pain_threshold and (
-        ex.kind not in GENTLE_KINDS or ex.effort != "gentle"
-    ):
-        return False
+    if profile.pain_now >= rules.high_pain_threshold:
+        # Severe pain: the gentlest moves and easy walking only.
+        gentle = ex.effort == "gentle" and ex.level == "beginner"
+        if not gentle or ex.kind not in (*GENTLE_KINDS, "aerobic"):
+            return False
     return not (profile.start_back_risk == "high" and ex.effort == "hard")
 
 
@@ -313,13 +459,53 @@ def build_routine(profile: Profile, catalogue: Catalogue | None = None) -> Routi
         raise ValueError("build_routine needs a Profile")
     catalogue = catalogue or load_catalogue()
     rules = load_rules()
-    if profile.triage_level in rules.refusal_levels:
-        return Routine((), 0.0, (), rules.refusal[profile.triage_level], profile)
+    refusal = _refusal(profile, rules)
+    if refusal is not None:
+        reason, text = refusal
+        return Routine((), 0.0, (), text, profile, reason)
 
     target = target_minutes(profile, rules)
     pool = sorted(
         (ex for ex in catalogue if allowed(ex, profile, rules)), key=_preference(profile, catalogue)
     )
+    if profile.pain_now >= rules.high_pain_threshold:
+        items = _severe_pain_items(pool, target, rules)
+    else:
+        items = _items(pool, target, rules)
+    items = _fill(items, target, rules)
+    total = sum(i.minutes for i in items)
+    notes = _notes(profile, items, rules)
+    if abs(total - target) > TOLERANCE * target:
+        # The safe exercises cannot fill the time: a shorter session, said plainly.
+        notes.append(
+            f"Only {total:g} minutes of exercises suit everything you told us, so the session "
+            "is shorter than you asked. That is fine: a short session you can do is better "
+            "than a long one that hurts."
+        )
+        target = float(total)
+    return Routine(tuple(items), target, tuple(notes), None, profile)
+
+
+def refusal(profile: Profile) -> Routine | None:
+    """The refusal ``build_routine`` would give this profile (triage, age, surgery), or None."""
+    found = _refusal(profile, load_rules())
+    return None if found is None else Routine((), 0.0, (), found[1], profile, found[0])
+
+
+def _refusal(profile: Profile, rules: Rules) -> tuple[str, str] | None:
+    """(rule, text) when this profile gets no routine at all, else None."""
+    if profile.triage_level in rules.refusal_levels:
+        return "triage", rules.refusal[profile.triage_level]
+    notices = load_notices()
+    if profile.age is not None and profile.age < notices.minimum_age:
+        return "age", notices.adults_only
+    if SURGERY in profile.conditions:
+        return "surgery", rules.surgery_refusal
+    return None
+
+
+def _items(pool: list[Exercise], target: float, rules: Rules) -> list[RoutineItem]:
+    """Warm-up, main set and cool-down, each phase filling its share of the time."""
     warm = _half(target * rules.warm_up_share)
     cool = _half(target * rules.cool_down_share)
     budgets = {"warm_up": warm, "main": target - warm - cool, "cool_down": cool}
@@ -349,20 +535,58 @@ def build_routine(profile: Profile, catalogue: Catalogue | None = None) -> Routi
                     used += minutes
                 break
         carry = budget - used
+    return [i for p in PHASES for i in chosen[p]]
 
-    items = [i for p in PHASES for i in chosen[p]]
-    items = _fill(items, target, rules)
-    total = sum(i.minutes for i in items)
-    notes = _notes(profile, items, rules)
-    if abs(total - target) > TOLERANCE * target:
-        # The safe exercises cannot fill the time: a shorter session, said plainly.
-        notes.append(
-            f"Only {total:g} minutes of exercises suit everything you told us, so the session "
-            "is shorter than you asked. That is fine: a short session you can do is better "
-            "than a long one that hurts."
-        )
-        target = float(total)
-    return Routine(tuple(items), target, tuple(notes), None, profile)
+
+def _end_ranges(ex: Exercise) -> int:
+    """How many spine movements this exercise takes to end range or under load."""
+    return sum(ex.end_range(movement) for movement, _ in ex.spine)
+
+
+def clashes(ex: Exercise, others: list[Exercise] | tuple[Exercise, ...], rules: Rules) -> bool:
+    """True when ``ex`` with ``others`` would take the spine to end range both ways named in
+    the rules' ``never_together`` (end-range flexion and end-range extension)."""
+    one, two = rules.never_together
+    group = [*others, ex]
+    return any(e.end_range(one) for e in group) and any(e.end_range(two) for e in group)
+
+
+def _severe_pain_items(pool: list[Exercise], target: float, rules: Rules) -> list[RoutineItem]:
+    """Pain 7+: an easy walk and at most a few of the gentlest moves (rules: high_pain),
+    within the session's time. The cool-down is chosen first so the session always ends
+    with one; ``_fill`` then lengthens the walk and adds sets to reach the time.
+    """
+    first = {ident: n for n, ident in enumerate(rules.gentlest_first)}
+    order = {ex.id: n for n, ex in enumerate(pool)}
+    moves = sorted(
+        (ex for ex in pool if ex.kind != "aerobic"),
+        key=lambda ex: (first.get(ex.id, len(first)), _end_ranges(ex), order[ex.id]),
+    )
+    walk = next((ex for ex in pool if ex.kind == "aerobic" and ex.flexible_minutes), None)
+    limits = dict(rules.severe_moves)
+    if walk is None or walk.phase != "warm_up":
+        limits["warm_up"] = max(1, limits["warm_up"])  # a session still starts with a warm-up
+    chosen: dict[str, list[RoutineItem]] = {p: [] for p in PHASES}
+    picked: list[Exercise] = []
+    used = 0.0
+    if walk is not None:
+        chosen[walk.phase].append(_item(walk, minutes=walk.flexible_minutes[0]))
+        used = walk.flexible_minutes[0]
+    for phase in ("cool_down", "warm_up", "main"):
+        for ex in moves:
+            if len(picked) >= rules.severe_max_moves:
+                break
+            if (
+                ex.phase == phase
+                and sum(i.exercise.kind != "aerobic" for i in chosen[phase]) < limits[phase]
+                and used + ex.minutes <= target + 1e-9
+                and not _same_family(ex, chosen[phase])
+                and not clashes(ex, picked, rules)
+            ):
+                chosen[phase].append(_item(ex))
+                picked.append(ex)
+                used += ex.minutes
+    return [i for p in PHASES for i in chosen[p]]
 
 
 def _same_family(ex: Exercise, items: list[RoutineItem]) -> bool:
@@ -410,6 +634,8 @@ def _notes(profile: Profile, items: list[RoutineItem], rules: Rules) -> list[str
         notes.append(rules.beginner_note)
     if profile.pain_now >= rules.high_pain_threshold:
         notes.append(rules.high_pain_note)
+    if profile.pain_now >= rules.very_severe_from:
+        notes.append(rules.very_severe_note)
     if profile.start_back_risk == "high":
         notes.append(rules.pacing_note)
     if profile.triage_level == "gp":
@@ -439,9 +665,13 @@ def swap(routine: Routine, index: int, catalogue: Catalogue | None = None) -> Ro
     ids = [ex.id for ex in catalogue]
     start = ids.index(old.exercise.id)
     rest = sum(i.minutes for n, i in enumerate(routine.items) if n != index)
+    others = [i.exercise for n, i in enumerate(routine.items) if n != index]
+    severe = routine.profile.pain_now >= rules.high_pain_threshold
     for step in range(1, len(ids)):
         ex = catalogue.get(ids[(start + step) % len(ids)])
         if ex.id in in_use or ex.phase != old.phase or not allowed(ex, routine.profile, rules):
+            continue
+        if severe and clashes(ex, others, rules):
             continue
         if (ex.kind == "aerobic") != (old.exercise.kind == "aerobic"):
             continue
@@ -476,6 +706,7 @@ class ProgressionPlan:
     keep_going: str
     pain_rule: str
     pain_rule_source: str
+    schedule: str  # sessions per week and NHS inform's "3 times a day" as one plan
     see_someone: tuple[str, ...]
     see_someone_source: str
     source: str
@@ -527,6 +758,7 @@ def progression_plan(routine: Routine) -> ProgressionPlan:
         keep_going=rules.keep_going,
         pain_rule=rules.pain_rule,
         pain_rule_source=rules.pain_rule_source,
+        schedule=rules.schedule_note,
         see_someone=rules.see_someone,
         see_someone_source=rules.see_someone_source,
         source=rules.progression_source,

@@ -7,19 +7,24 @@ import streamlit as st
 from backcare.routine import (
     SHARE_PARAM,
     Profile,
+    Routine,
     build_routine,
     decode_share,
     encode_share,
     load_rules,
+    refusal,
     swap,
 )
 from backcare.ui import PAGES, frame
 from backcare.ui.routine_widgets import (
+    check_first,
     profile_form,
     show_downloads,
     show_plan,
+    show_refusal,
     show_routine,
     show_share_link,
+    signs_checked,
 )
 from backcare.ui.state import PROFILE_KEY, current_routine, save_routine, screening_result
 from backcare.ui.store import record_session_done
@@ -36,6 +41,15 @@ def _swap(index: int) -> None:
         st.session_state[SWAP_ERROR_KEY] = str(err)
 
 
+def _shared(link: str) -> Routine | None:
+    """The routine a share link holds; a damaged link is explained, never echoed."""
+    try:
+        return decode_share(link)
+    except ValueError as err:
+        st.error(str(err), icon=":material/link_off:")
+        return None
+
+
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
 frame("Routine builder", "🤸")
 st.title("Routine builder")
@@ -47,33 +61,47 @@ st.write(
 triage = screening_result("triage")
 start_back = screening_result("start_back")
 triage_level = getattr(triage, "level", None)
+triage_age = getattr(triage, "age", None)
 risk = getattr(start_back, "risk", None)
 
-if triage_level in load_rules().refusal_levels:
-    st.error(build_routine(Profile(triage_level=triage_level)).refused, icon=":material/emergency:")
-    st.page_link(
-        PAGES["screening"], label="Go to your screening advice", icon=":material/emergency:"
-    )
+# Warning signs or an age under 16 from the screening: no routine, and no form.
+try:
+    stopped = refusal(Profile(triage_level=triage_level, age=triage_age))
+except ValueError:  # an age the builder does not take: the form asks again
+    stopped = refusal(Profile(triage_level=triage_level))
+if stopped is not None:
+    show_refusal(stopped)
     st.stop()
+
+link = st.query_params.get(SHARE_PARAM)
+if not signs_checked(triage):
+    if link:
+        _shared(link)
+    check_first()
+    st.stop()
+if triage is None:
+    st.caption(load_rules().check_first["confirmed"])
 if risk is not None:
     st.caption(f"From your screening: STarT Back risk {risk}. The routine takes this into account.")
 
-profile = profile_form(st.session_state.get(PROFILE_KEY), triage_level, risk)
+profile = profile_form(st.session_state.get(PROFILE_KEY), triage_level, risk, triage_age)
 if profile is not None:
     routine = build_routine(profile)
     save_routine(routine, profile)
-    st.query_params[SHARE_PARAM] = encode_share(routine)
+    if routine.refused is None:
+        st.query_params[SHARE_PARAM] = encode_share(routine)
+    else:
+        st.query_params.pop(SHARE_PARAM, None)
 
+link = st.query_params.get(SHARE_PARAM)  # read again: building a routine rewrites it
 routine = current_routine()
-link = st.query_params.get(SHARE_PARAM)
+if routine is not None and routine.refused is not None:
+    show_refusal(routine)
+    st.stop()
 shared = False
 if link and (routine is None or encode_share(routine) != link):
-    try:
-        routine = decode_share(link)
-        shared = True
-    except ValueError as err:
-        st.error(str(err), icon=":material/link_off:")
-        routine = None
+    routine = _shared(link)
+    shared = routine is not None
 
 if SWAP_ERROR_KEY in st.session_state:
     st.warning(st.session_state.pop(SWAP_ERROR_KEY), icon=":material/swap_horiz:")

@@ -360,6 +360,16 @@ POSES: dict[str, dict] = {
         ],
         [[(84, 87), (101, 106), (73, 106)], [(122, 82), (122, 94), (124, 106)]],
     ),
+    # The part-way version (osteoporosis): the hips move back a little, the back stays flat.
+    "bottom_to_heels_partial": all_fours(
+        torso=[(68, 85), (114, 79)],
+        head=(125, 72),
+        near_arm=[(114, 79), (119, 93), (123, 106)],
+        far_arm=[(114, 79), (116, 93), (119, 106)],
+        near_leg=[(68, 85), (77, 106), (53, 106)],
+        far_leg=[(68, 85), (74, 106), (50, 106)],
+    )
+    | {"props": [("path", "M 88 72 Q 78 66 66 72 M 66 72 L 72 69 M 66 72 L 70 76")]},
     "hamstring_stretch_strap": supine(
         near_leg=[(80, 102), (96, 76), (111, 50), (116, 46)],
         arm=[(40, 101), (54, 86), (66, 74)],

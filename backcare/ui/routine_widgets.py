@@ -13,13 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from backcare.exercises import (
-    CONDITION_LABELS,
     CONDITIONS,
     EQUIPMENT_LABELS,
     LEVEL_LABELS,
     LEVELS,
     PHASE_LABELS,
 )
+from backcare.notices import load_notices
 from backcare.reports import routine_ics, routine_pdf, short_dose
 from backcare.routine import (
     MAX_MINUTES,
@@ -27,20 +27,81 @@ from backcare.routine import (
     SHARE_PARAM,
     Profile,
     Routine,
+    condition_labels,
     dose_in_week,
+    load_rules,
     progression_plan,
 )
+from backcare.ui.frame import PAGES
 
 FORM_KEY = "routine_form"
 KIT = tuple(EQUIPMENT_LABELS)  # everything but "none", which is always there
+# "I have checked, none of the warning signs apply" for this tab (kept across visits later).
+CHECKED_KEY = "bc_routine_signs_checked"
+
+
+def signs_checked(triage: object | None) -> bool:
+    """Whether the warning-sign check is done: a triage result, or the confirmation."""
+    return triage is not None or bool(st.session_state.get(CHECKED_KEY))
+
+
+def _confirm_checked() -> None:
+    st.session_state[CHECKED_KEY] = True
+
+
+def check_first() -> None:
+    """Ask for the warning-sign check before any routine: a link to the Screening page's
+    check, or "I have checked: none of these apply to me" beside the emergency signs."""
+    text = load_rules().check_first
+    st.header(text["heading"])
+    st.write(text["intro"])
+    signs, act = st.columns([3, 2], gap="medium")
+    signs.error(load_notices().emergency, icon=":material/emergency:")
+    act.button(
+        text["confirm"],
+        on_click=_confirm_checked,
+        type="primary",
+        icon=":material/check:",
+        width="stretch",
+    )
+    act.page_link(PAGES["screening"], label=text["screening_link"], icon=":material/fact_check:")
+    act.caption(text["more"])
+
+
+def show_refusal(routine: Routine) -> None:
+    """Why there is no routine: triage (an error with the way to the advice), else a warning."""
+    if routine.refused_for == "triage":
+        st.error(routine.refused, icon=":material/emergency:")
+        st.page_link(
+            PAGES["screening"], label="Go to your screening advice", icon=":material/emergency:"
+        )
+    else:
+        st.warning(routine.refused, icon=":material/front_hand:")
 
 
 def profile_form(
-    saved: Profile | None, triage_level: str | None, start_back_risk: str | None
+    saved: Profile | None,
+    triage_level: str | None,
+    start_back_risk: str | None,
+    age: int | None = None,
 ) -> Profile | None:
-    """The profile form. Returns a Profile on a valid submit, else None (errors shown)."""
+    """The profile form. Returns a Profile on a valid submit, else None (errors shown).
+
+    ``age`` pre-fills the age question (from the screening's answers) when there is no
+    saved profile; the age is always asked, as there is no routine under 16.
+    """
     d = saved or Profile()
+    rules = load_rules()
+    labels = condition_labels(rules)
     with st.form(FORM_KEY):
+        years = st.number_input(
+            rules.age_question,
+            min_value=0,
+            max_value=120,
+            value=d.age if saved and d.age is not None else age,
+            step=1,
+            placeholder="For example 45",
+        )
         experience = st.radio(
             "How active are you?",
             LEVELS,
@@ -67,11 +128,15 @@ def profile_form(
             "Anything that applies to you",
             CONDITIONS,
             default=sorted(d.conditions),
-            format_func=CONDITION_LABELS.__getitem__,
+            format_func=labels.__getitem__,
+            help=rules.surgery_help,
         )
         yoga = st.checkbox("Include gentle yoga poses", value=d.include_yoga)
         submitted = st.form_submit_button("Build my routine", type="primary")
     if not submitted:
+        return None
+    if years is None:
+        st.error(rules.age_missing, icon=":material/error:")
         return None
     try:
         return Profile(
@@ -85,6 +150,7 @@ def profile_form(
             include_yoga=bool(yoga),
             triage_level=triage_level,
             start_back_risk=start_back_risk,
+            age=int(years),
         )
     except ValueError as err:
         st.error(f"Please check your answers: {err}", icon=":material/error:")
@@ -94,9 +160,12 @@ def profile_form(
 def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> None:
     """Each phase with its exercises: drawing, dose, steps, stop-if cues, swap button."""
     st.header(f"Your routine: about {routine.total_minutes:g} minutes")
-    pain_rule = progression_plan(routine).pain_rule
+    pain_rule = load_rules().pain_rule
+    very_severe = load_rules().very_severe_note
     for note in routine.notes:
-        if note != pain_rule:  # the pain rule is shown with the plan, with its source
+        if note == very_severe:  # pain 9-10: see a GP if it is this bad or getting worse
+            st.warning(note, icon=":material/medical_services:")
+        elif note != pain_rule:  # the pain rule is shown with the plan, with its source
             st.info(note, icon=":material/info:")
     number = 0
     index = {id(item): n for n, item in enumerate(routine.items)}
@@ -117,7 +186,7 @@ def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> Non
                 right.markdown(f"Dose: {item.describe()} (about {item.minutes:g} min)")
                 right.markdown("\n".join(f"{n}. {s}" for n, s in enumerate(ex.steps, 1)))
                 right.markdown("**Stop if:** " + "; ".join(ex.stop_if) + ".")
-                for caution in ex.cautions:
+                for caution in routine.cautions(item):
                     right.caption(f"Caution: {caution}")
                 right.caption(f"Source: {ex.source}")
                 n = index[id(item)]
@@ -137,6 +206,7 @@ def show_plan(routine: Routine) -> None:
     plan = progression_plan(routine)
     st.header(f"Your {len(plan.weeks)}-week plan")
     st.write(plan.how_it_grows)
+    st.write(plan.schedule)
     table = pd.DataFrame(
         {
             f"Week {w.week}": [
@@ -159,7 +229,7 @@ def show_plan(routine: Routine) -> None:
     st.success(plan.keep_going, icon=":material/event_repeat:")
     st.markdown("**When to see a physiotherapist, trainer or GP**")
     st.markdown("\n".join(f"- {line}" for line in plan.see_someone))
-    st.caption(f"Sources: {plan.source}; {plan.see_someone_source}")
+    st.caption(f"Sources: {plan.source}; {load_rules().schedule_source}; {plan.see_someone_source}")
 
 
 def show_downloads(routine: Routine, days_per_week: int) -> None:

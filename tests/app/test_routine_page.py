@@ -7,13 +7,20 @@ from types import SimpleNamespace
 
 import pytest
 
-from backcare.routine import Profile, build_routine, encode_share, load_rules
+from backcare.notices import load_notices
+from backcare.routine import SURGERY, Profile, build_routine, encode_share, load_rules
+from backcare.ui.routine_widgets import CHECKED_KEY
 from backcare.ui.state import PROFILE_KEY, ROUTINE_KEY
+from tests.helpers import click
 
 PAGE = "pages/3_Routine_builder.py"
+RULES = load_rules()
 
 
-def _open(app, **session):
+def _open(app, *, checked=True, **session):
+    """Open the page; ``checked``: the person has said none of the warning signs apply."""
+    if checked:
+        app.session_state[CHECKED_KEY] = True
     for key, value in session.items():
         app.session_state[key] = value
     app.switch_page(PAGE).run()
@@ -21,7 +28,8 @@ def _open(app, **session):
     return app
 
 
-def _build(app, *, minutes=20, pain=3, yoga=False, conditions=(), kit=()):
+def _build(app, *, minutes=20, pain=3, yoga=False, conditions=(), kit=(), age=40):
+    app.number_input[0].set_value(age)
     sliders = {s.label: s for s in app.slider}
     sliders["Minutes per session"].set_value(minutes)
     sliders["Your back pain right now (0 = none, 10 = worst)"].set_value(pain)
@@ -43,8 +51,9 @@ def _names(app) -> list[str]:
 
 def test_page_starts_with_a_labelled_form_and_no_routine(app):
     _open(app)
-    labels = [w.label for w in [*app.slider, *app.radio, *app.multiselect, *app.checkbox]]
-    assert all(label.strip() for label in labels) and len(labels) == 8
+    widgets = [*app.number_input, *app.slider, *app.radio, *app.multiselect, *app.checkbox]
+    labels = [w.label for w in widgets]
+    assert all(label.strip() for label in labels) and len(labels) == 9
     assert ROUTINE_KEY not in app.session_state
     assert any("Build my routine" in i.value for i in app.info)
 
@@ -60,7 +69,7 @@ def test_build_shows_every_exercise_with_its_drawing(app):
     headings = [m.value for m in app.markdown if m.value.startswith("### ")]
     assert headings == ["### Warm-up", "### Main set", "### Cool-down"]
     assert app.query_params["routine"] == encode_share(routine)
-    assert any("5 out of 10" in i.value for i in app.info)  # the pain rule
+    assert any(RULES.pain_rule in i.value for i in app.info)  # the pain rule
     assert app.dataframe[0].value.shape == (len(routine.items), 8)
 
 
@@ -86,6 +95,88 @@ def test_high_pain_gives_a_short_gentle_session(app):
     routine = app.session_state[ROUTINE_KEY]
     assert routine.target_minutes == 15
     assert any(load_rules().high_pain_note == i.value for i in app.info)
+    assert not any(RULES.very_severe_note == w.value for w in app.warning)
+
+
+def test_pain_9_offers_a_walk_a_few_moves_and_says_see_your_gp(app):
+    _build(_open(app), minutes=40, pain=9)
+    routine = app.session_state[ROUTINE_KEY]
+    names = _names(app)
+    assert names == [i.exercise.name for i in routine.items]
+    assert "Easy walk to warm up" in names
+    assert len([i for i in routine.items if i.exercise.kind != "aerobic"]) <= 4
+    assert [w.value for w in app.warning] == [RULES.very_severe_note]
+
+
+# --------------------------------------------------------- check for warning signs first
+def test_the_builder_asks_for_the_warning_sign_check_first(app):
+    _open(app, checked=False)
+    assert not app.get("form") and not app.slider and not app.number_input
+    assert [e.value for e in app.error] == [load_notices().emergency]
+    links = [(p.proto.label, p.proto.page) for p in app.main.get("page_link")]
+    assert links == [(RULES.check_first["screening_link"], "Screening")]
+    click(app, RULES.check_first["confirm"])
+    assert app.session_state[CHECKED_KEY] is True
+    assert app.get("form") and app.number_input
+    assert RULES.check_first["confirmed"] in [c.value for c in app.caption]
+    _build(app, minutes=15)
+    assert app.session_state[ROUTINE_KEY].items
+
+
+def test_a_screening_result_is_the_check(app):
+    _open(app, checked=False, bc_result_triage=SimpleNamespace(level="gp", age=52))
+    assert app.get("form") and not app.error
+    assert app.number_input[0].value == 52  # the age from the screening
+
+
+def test_a_shared_link_waits_for_the_check_too(app):
+    routine = build_routine(Profile(minutes=15))
+    app.query_params["routine"] = encode_share(routine)
+    _open(app, checked=False)
+    assert not app.get("image")
+    click(app, RULES.check_first["confirm"])
+    assert len(app.get("image")) == len(routine.items)
+
+
+# ------------------------------------------------------------------ surgery, under 16
+def test_recent_spine_surgery_gets_the_surgical_teams_plan_not_a_routine(app):
+    _build(_open(app), minutes=20)
+    assert app.query_params["routine"]
+    _build(app, minutes=20, conditions=[SURGERY])
+    assert [w.value for w in app.warning] == [RULES.surgery_refusal]
+    assert not app.get("image") and not app.get("download_button")
+    assert "routine" not in app.query_params
+    assert app.session_state[ROUTINE_KEY].refused_for == "surgery"
+    options = next(m for m in app.multiselect if m.label == "Anything that applies to you")
+    assert f"Spine surgery in the last {RULES.surgery_months} months" in options.options
+
+
+def test_under_16_from_the_screening_gets_no_form(app):
+    _open(app, checked=False, bc_result_triage=SimpleNamespace(level="self_care", age=15))
+    assert [w.value for w in app.warning] == [load_notices().adults_only]
+    assert not app.get("form")
+
+
+def test_under_16_in_the_form_gets_no_routine(app):
+    _build(_open(app), age=15)
+    assert [w.value for w in app.warning] == [load_notices().adults_only]
+    assert not app.get("image")
+
+
+def test_the_age_must_be_given(app):
+    _build(_open(app), age=None)
+    assert [e.value for e in app.error] == [RULES.age_missing]
+    assert ROUTINE_KEY not in app.session_state
+
+
+def test_cautions_for_conditions_not_chosen_are_not_shown(app):
+    _build(_open(app), minutes=30)
+    captions = " ".join(c.value for c in app.caption).lower()
+    assert "caution:" in captions
+    assert "pregnan" not in captions and "hip replacement" not in captions
+    _build(app, minutes=30, conditions=["osteoporosis"])
+    captions = [c.value for c in app.caption]
+    assert any(c.startswith("Caution: Osteoporosis: keep the movement slow") for c in captions)
 
 
 @pytest.mark.parametrize("level", ["emergency", "urgent"])

@@ -19,6 +19,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from backcare.routine import load_rules
 from backcare.screening import load_red_flags
 from tests.e2e.conftest import choose_file, screenshot, storage_env, wait_for_app
 from tests.e2e.server import Server, start_server
@@ -121,8 +122,17 @@ def test_screening_with_start_back_and_oswestry_results(page: Page, server):
     check_axe(page, "Screening: STarT Back and Oswestry results")
 
 
+def test_the_routine_builder_asks_for_the_warning_sign_check_first(page: Page, server):
+    open_page(page, server, "Routine_builder")
+    expect(page.get_by_role("button", name=load_rules().check_first["confirm"])).to_be_visible()
+    check_axe(page, "Routine builder: check for warning signs first")
+
+
 def test_a_built_routine(page: Page, server):
     open_page(page, server, "Routine_builder")
+    page.get_by_role("button", name=load_rules().check_first["confirm"]).click()
+    wait_for_app(page)
+    page.get_by_label(load_rules().age_question).fill("40")
     page.get_by_role("button", name="Build my routine").click()
     wait_for_app(page)
     expect(page.get_by_text("Your routine: about")).to_be_visible()

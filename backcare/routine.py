@@ -32,6 +32,7 @@ from backcare.exercises import (
     load_catalogue,
 )
 from backcare.paths import DATA_DIR
+from backcare.screening import load_red_flags
 
 RULES_FILE = DATA_DIR / "routine_rules.toml"
 SETTINGS = ("home", "gym")
@@ -120,7 +121,10 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             focus=tuple(prog["focus"]),
             pain_rule=_text(raw["pain_rule"]["text"]),
             pain_rule_source=raw["pain_rule"]["source"],
-            see_someone=tuple(raw["see_someone"]["items"]),
+            see_someone=tuple(
+                line.replace("{not_improving_weeks}", str(load_red_flags().not_improving_weeks))
+                for line in raw["see_someone"]["items"]
+            ),
             see_someone_source=raw["see_someone"]["source"],
             pacing_note=_text(raw["pacing"]["note"]),
             yoga_note=_text(raw["yoga"]["note"]),

@@ -20,8 +20,10 @@ notices = load_notices()
 st.header("1. Warning signs")
 st.markdown(rules.intro)
 caveat = st.empty()  # the reassurance, only while no emergency or urgent result stands
-answers = w.red_flag_form(rules)
-if answers is not None:
+
+
+def check(answers: w.TriageAnswers) -> str | None:
+    """Work out and keep the result; a problem with the answers is returned to show."""
     try:
         result = screening.triage(
             answers.flags,
@@ -32,9 +34,12 @@ if answers is not None:
             follow_ups=answers.follow_ups,
         )
     except ValueError as err:
-        st.error(str(err))
-    else:
-        save_screening_result("triage", result)
+        return str(err)
+    save_screening_result("triage", result)
+    return None
+
+
+w.red_flag_form(rules, check)
 triaged = screening_result("triage")
 hold = triaged if w.held(triaged) else None
 young = triaged is not None and notices.below_minimum_age(triaged.age)

@@ -8,6 +8,7 @@ loaded tools, so the page holds no clinical wording of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,12 +68,27 @@ def missing_message(numbers: list[int]) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def red_flag_form(rules: RedFlagRules) -> TriageAnswers | None:
-    """The warning-sign questions; returns the answers when "Check my answers" is pressed.
+@st.fragment
+def red_flag_form(rules: RedFlagRules, check: Callable[[TriageAnswers], str | None]) -> None:
+    """The warning-sign questions. On "Check my answers", ``check`` works out and keeps the
+    result (or returns a problem to show), then the whole page runs again so the result
+    shows at its top.
 
     Not an ``st.form``: a follow-up question appears under its box as soon as the box is
-    ticked (a form would only show it after the button), and disappears when it is not.
+    ticked (a form would only show it after the button), and goes when it is unticked. A
+    fragment: ticking a box reruns only these questions, not the page.
     """
+    answers = _red_flag_answers(rules)
+    if answers is None:
+        return
+    if problem := check(answers):
+        st.error(problem)
+    else:
+        st.rerun()
+
+
+def _red_flag_answers(rules: RedFlagRules) -> TriageAnswers | None:
+    """The questions; the answers when "Check my answers" was pressed, else None."""
     with st.container(key="red_flag_check", border=True):
         st.markdown(
             "Tick the box for each question where your answer is **yes**. Leave the others empty."

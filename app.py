@@ -3,44 +3,35 @@
 import streamlit as st
 
 from backcare.notices import load_notices
-from backcare.ui import PAGES, frame
+from backcare.ui import PAGES, frame, hold_notice
 from backcare.ui.demo import demo_switch
 
 frame("Home", "🏠")
 notices = load_notices()
 
 st.title("BackCare")
+# While an emergency or urgent triage result stands: that first, and no exercise suggested.
+held = hold_notice()
 st.markdown(
     "A private, self-guided dashboard for people with back pain: check for warning "
-    "signs, learn what helps, build a gentle exercise routine and keep a pain diary. "
-    "Everything stays on the computer you run it on."
+    "signs, learn about back pain"
+    + ("" if held else ", build a gentle exercise routine")
+    + " and keep a pain diary. Everything stays on the computer you run it on."
 )
 st.warning(notices.not_a_diagnosis, icon=":material/info:")
 
 st.header("Where to start")
-st.page_link(
-    PAGES["screening"],
-    label="1. Screening: warning signs first, then questionnaires",
-    icon=":material/fact_check:",
-)
-st.page_link(
-    PAGES["learn"],
-    label="2. Learn: back pain, causes and why movement helps",
-    icon=":material/menu_book:",
-)
-st.page_link(
-    PAGES["routine"],
-    label="3. Routine builder: exercises fitted to you",
-    icon=":material/fitness_center:",
-)
-st.page_link(
-    PAGES["diary"], label="4. Pain diary: a ten-second daily check-in", icon=":material/edit_note:"
-)
-st.page_link(
-    PAGES["about"],
-    label="5. About and privacy: where your data lives, sources",
-    icon=":material/shield:",
-)
+START = [
+    ("screening", "Screening: warning signs first, then questionnaires", ":material/fact_check:"),
+    ("learn", "Learn: back pain, causes and why movement helps", ":material/menu_book:"),
+    ("routine", "Routine builder: exercises fitted to you", ":material/fitness_center:"),
+    ("diary", "Pain diary: a ten-second daily check-in", ":material/edit_note:"),
+    ("about", "About and privacy: where your data lives, sources", ":material/shield:"),
+]
+for number, (page, label, icon) in enumerate(
+    [s for s in START if not (held and s[0] == "routine")], start=1
+):
+    st.page_link(PAGES[page], label=f"{number}. {label}", icon=icon)
 
 st.header("Show BackCare with a demo patient")
 st.markdown(
@@ -49,4 +40,4 @@ st.markdown(
 )
 demo_switch("home")
 
-st.error(notices.emergency, icon=":material/emergency:")
+st.error(notices.emergency_markdown, icon=":material/emergency:")

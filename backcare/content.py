@@ -329,6 +329,7 @@ class Rule:
     suggest: tuple[str, ...]
     why: str
     source: str
+    last: bool = False  # when it fires, no later rule adds a topic
 
 
 @dataclass(frozen=True)
@@ -363,6 +364,8 @@ def load_rules(path: Path = SUGGESTIONS_FILE, directory: Path = CONTENT_DIR) -> 
         unknown = [s for s in item["suggest"] if s not in ids]
         if unknown:
             raise ValueError(f"{where}: suggests unknown topic(s) {unknown}")
+        if not isinstance(item.get("last", False), bool):
+            raise ValueError(f"{where}: 'last' must be true or false")
         rules.append(
             Rule(
                 id=item["id"],
@@ -370,6 +373,7 @@ def load_rules(path: Path = SUGGESTIONS_FILE, directory: Path = CONTENT_DIR) -> 
                 suggest=tuple(item["suggest"]),
                 why=item["why"].strip(),
                 source=item["source"].strip(),
+                last=item.get("last", False),
             )
         )
     if not rules:
@@ -409,8 +413,9 @@ def suggestions(
     """Topics to read next, from plain screening values (None = not answered).
 
     Rules fire in file order (safety first); a topic suggested twice keeps its first
-    reason. With no screening values at all the result is empty: the page then invites
-    the reader to do the screening instead of guessing.
+    reason; a rule marked ``last`` ends the list (an emergency or urgent triage result:
+    nothing but what to do now). With no screening values at all the result is empty: the
+    page then invites the reader to do the screening instead of guessing.
     """
     if start_back_risk is not None and start_back_risk not in START_BACK_RISKS:
         raise ValueError(f"start_back_risk must be one of {START_BACK_RISKS}")
@@ -430,6 +435,8 @@ def suggestions(
         if _fires(rule, values):
             for topic_id in rule.suggest:
                 chosen.setdefault(topic_id, Suggestion(topic_id=topic_id, why=rule.why))
+            if rule.last:
+                break
     return tuple(chosen.values())
 
 

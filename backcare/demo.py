@@ -57,13 +57,17 @@ class Persona:
     age: int
     duration_weeks: int  # how long the pain has lasted on the last diary day
     improving: bool | None
-    flags: frozenset[str]
+    flags: frozenset[str]  # warning signs ticked in the check (done on ``today``)
     profile: Profile  # what they would tell the routine builder
     visits: tuple[ScreeningVisit, ...]
     routine_day: int | None  # the day the routine started, or None
     pain: Callable[[int, random.Random], float] = field(repr=False)  # pain level on a day
     flare_days: frozenset[int] = frozenset()
     entries_per_day: int = 1
+    worsening: bool | None = False
+    # The day the warning signs began (day 0 = the diary's first day). The diary must end
+    # before it: signs like these need help the same day, never days of diary entries.
+    signs_from_day: int | None = None
 
 
 def _odi(total: int) -> tuple[int, ...]:
@@ -182,16 +186,20 @@ PERSONAS: dict[str, Persona] = {
             id="red_flag",
             name="Jo (61): warning signs",
             story=(
-                "New back pain for two weeks, getting worse, with numbness around the "
-                "bottom and trouble passing urine. The check says: get help now. "
-                "The routine builder offers no exercises."
+                "New back pain for two weeks, getting worse; her diary shows no warning "
+                "signs. Today she noticed numbness around the bottom, trouble passing "
+                "urine and tingling in both legs, did the check at once, and it said: "
+                "call 999 or go to A&E now. These signs need A&E the same day, not a "
+                "diary. The routine builder offers no exercises."
             ),
             seed=303,
             days=14,
             age=61,
             duration_weeks=2,
             improving=False,
+            worsening=True,
             flags=frozenset({"saddle_numbness", "bladder_dysfunction", "bilateral_leg_symptoms"}),
+            signs_from_day=14,  # today: the diary (days 0-13) ends before the signs began
             profile=Profile(pain_now=8, triage_level="emergency", start_back_risk="high"),
             visits=(ScreeningVisit(13, (1, 1, 0, 1, 1, 1, 1, 0, 3), _odi(30), (8, 8, 8)),),
             routine_day=None,
@@ -325,6 +333,7 @@ def demo_patient(
         age=persona.age,
         duration_weeks=persona.duration_weeks,
         improving=persona.improving,
+        worsening=persona.worsening,
     )
     built = build_routine(persona.profile)
     events: list[Event] = []

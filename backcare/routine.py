@@ -41,6 +41,7 @@ from backcare.exercises import (
 )
 from backcare.notices import load_notices
 from backcare.paths import DATA_DIR
+from backcare.screening import load_red_flags
 
 RULES_FILE = DATA_DIR / "routine_rules.toml"
 SETTINGS = ("home", "gym")
@@ -219,7 +220,10 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             ),
             schedule_note=_text(raw["schedule"]["note"]),
             schedule_source=raw["schedule"]["source"],
-            see_someone=tuple(raw["see_someone"]["items"]),
+            see_someone=tuple(
+                line.replace("{not_improving_weeks}", str(load_red_flags().not_improving_weeks))
+                for line in raw["see_someone"]["items"]
+            ),
             see_someone_source=raw["see_someone"]["source"],
             pacing_note=_text(raw["pacing"]["note"]),
             yoga_note=_text(raw["yoga"]["note"]),

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numbers
 import tomllib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -485,9 +485,36 @@ class LevelInfo:
     rank: int
     label: str
     action: str
-    advice: str
+    advice: str  # when at least one box was ticked
+    advice_no_signs: str  # when none was (the same text if the file gives no other)
     hold_exercise: bool
     source: str
+
+
+@dataclass(frozen=True)
+class FollowUpOption:
+    id: str
+    label: str
+    level: str
+    advice: str | None  # None: the flag's own advice
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A question asked only when its flag is ticked; an answer may change the flag's level.
+
+    No answer counts as the flag's own level (the safe default)."""
+
+    question: str
+    source: str
+    options: tuple[FollowUpOption, ...]
+
+    def option(self, option_id: str) -> FollowUpOption:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        known = ", ".join(o.id for o in self.options)
+        raise ValueError(f"unknown follow-up answer {option_id!r}; expected one of {known}")
 
 
 @dataclass(frozen=True)
@@ -495,10 +522,13 @@ class Flag:
     id: str
     section: str
     question: str
+    sign: str  # the sign's short name in lists (emergency notice, Learn, README)
+    terms: tuple[str, ...]  # words that name the sign in free text (tests only)
     condition: str
     level: str
     advice: str
     source: str
+    follow_up: FollowUp | None = None
 
 
 @dataclass(frozen=True)
@@ -514,6 +544,8 @@ class Fact:
         value = values[self.field]
         if self.op == "is_unknown":
             return value is None
+        if self.op == "is_true":
+            return value is True
         if self.op == "is_false":
             return value is False
         if self.op == "is_not_true":
@@ -544,17 +576,26 @@ class Rule:
     condition: str
     advice: str
     source: str
+    sign: str | None = None  # an urgent combination's name in the Learn page's list
 
     def applies(self, present: frozenset[str]) -> bool:
         return all(sum(i in present for i in g.of) >= g.at_least for g in self.groups)
 
 
+# The fact whose value is the NHS's "a few weeks" (see a GP if not improving): the one home
+# of that number. Texts in the file say {not_improving_weeks}.
+NOT_IMPROVING_FACT = "few_weeks_plus"
+
+
 @dataclass(frozen=True)
 class RedFlagRules:
     source: str
+    intro: str
     caveat: str
     caveat_source: str
     hold_exercise_text: str
+    held_text: str
+    emergency_notice_template: str
     levels: dict[str, LevelInfo]
     flags: tuple[Flag, ...]
     facts: tuple[Fact, ...]
@@ -570,13 +611,66 @@ class RedFlagRules:
                 return f
         raise ValueError(f"unknown red flag {flag_id!r}")
 
+    def fact(self, fact_id: str) -> Fact:
+        for fa in self.facts:
+            if fa.id == fact_id:
+                return fa
+        raise ValueError(f"unknown fact {fact_id!r}")
+
     @property
     def sections(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(f.section for f in self.flags))
 
+    @property
+    def not_improving_weeks(self) -> int:
+        """The NHS's "a few weeks": not improving after this long -> see a GP."""
+        return int(self.fact(NOT_IMPROVING_FACT).value or 0)
 
-_FACT_FIELDS = {"age", "duration_weeks", "improving"}
-_FACT_OPS = {">", ">=", "<", "is_false", "is_not_true", "is_unknown"}
+    def flags_at(self, level: str) -> tuple[Flag, ...]:
+        """The flags that give ``level`` on their own, in file order."""
+        return tuple(f for f in self.flags if f.level == level)
+
+    @property
+    def emergency_signs(self) -> tuple[str, ...]:
+        return tuple(f.sign for f in self.flags_at("emergency"))
+
+    @property
+    def emergency_notice(self) -> str:
+        """The standing emergency notice as one sentence, listing every emergency sign."""
+        *first, last = self.emergency_signs
+        signs = "; ".join(first) + f"; or {last}" if first else last
+        return self.emergency_notice_template.replace("{signs}", signs)
+
+    @property
+    def emergency_notice_markdown(self) -> str:
+        """The same notice with the signs as a Markdown list (easier to read on a page)."""
+        lead = self.emergency_notice_template.split("{signs}")[0].rstrip()
+        return lead + "\n\n" + "\n".join(f"- {sign}" for sign in self.emergency_signs)
+
+
+_FACT_FIELDS = {"age", "duration_weeks", "improving", "worsening"}
+_FACT_OPS = {">", ">=", "<", "is_true", "is_false", "is_not_true", "is_unknown"}
+
+
+def _follow_up(raw: dict[str, Any], flag_level: str, levels: dict[str, Any], w: str) -> FollowUp:
+    w = f"{w} follow-up"
+    options = []
+    for o in raw.get("options", []):
+        wo = f"{w} option {o.get('id')!r}"
+        level = _text(o, "level", wo)
+        if level not in levels:
+            raise ValueError(f"{wo}: unknown level {level!r}")
+        if levels[level].rank > levels[flag_level].rank:
+            raise ValueError(f"{wo}: a follow-up answer cannot be more serious than its flag")
+        advice = _text(o, "advice", wo) if "advice" in o else None
+        if level != flag_level and advice is None:
+            raise ValueError(f"{wo}: an answer that changes the level needs its own advice")
+        options.append(FollowUpOption(_text(o, "id", wo), _text(o, "label", wo), level, advice))
+    if len(options) < 2 or len({o.id for o in options}) != len(options):
+        raise ValueError(f"{w}: needs at least two options with different ids")
+    if not any(o.id == "not_sure" and o.level == flag_level for o in options):
+        raise ValueError(f"{w}: needs a 'not_sure' option at the flag's own level")
+    return FollowUp(_text(raw, "question", w), _text(raw, "source", w), tuple(options))
 
 
 @cache
@@ -584,34 +678,6 @@ def load_red_flags(path: Path = RED_FLAGS_FILE) -> RedFlagRules:
     """Read and check the red-flag file; a broken file raises ValueError naming the entry."""
     raw = _load_toml(path)
     where = path.name
-    levels = {}
-    for key, lv in raw["levels"].items():
-        levels[key] = LevelInfo(
-            id=key,
-            rank=int(lv["rank"]),
-            label=_text(lv, "label", f"{where} level {key}"),
-            action=_text(lv, "action", f"{where} level {key}"),
-            advice=_text(lv, "advice", f"{where} level {key}"),
-            hold_exercise=bool(lv["hold_exercise"]),
-            source=_text(lv, "source", f"{where} level {key}"),
-        )
-    if set(levels) != set(LEVELS):
-        raise ValueError(f"{where}: levels must be exactly {LEVELS}")
-    flags = []
-    for f in raw["flags"]:
-        w = f"{where} flag {f.get('id')!r}"
-        flag = Flag(
-            id=_text(f, "id", w),
-            section=_text(f, "section", w),
-            question=_text(f, "question", w),
-            condition=_text(f, "condition", w),
-            level=_text(f, "level", w),
-            advice=_text(f, "advice", w),
-            source=_text(f, "source", w),
-        )
-        if flag.level not in levels:
-            raise ValueError(f"{w}: unknown level {flag.level!r}")
-        flags.append(flag)
     facts = []
     for fa in raw["facts"]:
         w = f"{where} fact {fa.get('id')!r}"
@@ -628,6 +694,58 @@ def load_red_flags(path: Path = RED_FLAGS_FILE) -> RedFlagRules:
         if fact.op in {">", ">=", "<"} and not isinstance(fact.value, int | float):
             raise ValueError(f"{w}: op {fact.op} needs a number value")
         facts.append(fact)
+    weeks = next((fa.value for fa in facts if fa.id == NOT_IMPROVING_FACT), None)
+    if not isinstance(weeks, int) or weeks < 1:
+        raise ValueError(f"{where}: fact {NOT_IMPROVING_FACT!r} must give a whole number of weeks")
+
+    def text(item: dict[str, Any], key: str, w: str) -> str:
+        """A checked text with {not_improving_weeks} filled in."""
+        return _text(item, key, w).replace("{not_improving_weeks}", str(weeks))
+
+    facts = [replace(fa, text=fa.text.replace("{not_improving_weeks}", str(weeks))) for fa in facts]
+    levels = {}
+    for key, lv in raw["levels"].items():
+        w = f"{where} level {key}"
+        advice = text(lv, "advice", w)
+        levels[key] = LevelInfo(
+            id=key,
+            rank=int(lv["rank"]),
+            label=text(lv, "label", w),
+            action=text(lv, "action", w),
+            advice=advice,
+            advice_no_signs=text(lv, "advice_no_signs", w) if "advice_no_signs" in lv else advice,
+            hold_exercise=bool(lv["hold_exercise"]),
+            source=text(lv, "source", w),
+        )
+    if set(levels) != set(LEVELS):
+        raise ValueError(f"{where}: levels must be exactly {LEVELS}")
+    flags = []
+    for f in raw["flags"]:
+        w = f"{where} flag {f.get('id')!r}"
+        level = _text(f, "level", w)
+        if level not in levels:
+            raise ValueError(f"{w}: unknown level {level!r}")
+        terms = f.get("terms", [])
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t for t in terms):
+            raise ValueError(f"{w}: field 'terms' must be a list of words")
+        if level in ("emergency", "urgent") and not terms:
+            raise ValueError(f"{w}: an emergency or urgent flag needs 'terms' (words naming it)")
+        flags.append(
+            Flag(
+                id=_text(f, "id", w),
+                section=text(f, "section", w),
+                question=text(f, "question", w),
+                sign=text(f, "sign", w),
+                terms=tuple(t.lower() for t in terms),
+                condition=text(f, "condition", w),
+                level=level,
+                advice=text(f, "advice", w),
+                source=text(f, "source", w),
+                follow_up=_follow_up(f["follow_up"], level, levels, w)
+                if "follow_up" in f
+                else None,
+            )
+        )
     known = {f.id for f in flags} | {fa.id for fa in facts}
     if len(known) != len(flags) + len(facts):
         raise ValueError(f"{where}: flag and fact ids must be unique")
@@ -645,19 +763,26 @@ def load_red_flags(path: Path = RED_FLAGS_FILE) -> RedFlagRules:
             id=_text(r, "id", w),
             level=_text(r, "level", w),
             groups=groups,
-            rule=_text(r, "rule", w),
-            condition=_text(r, "condition", w),
-            advice=_text(r, "advice", w),
-            source=_text(r, "source", w),
+            rule=text(r, "rule", w),
+            condition=text(r, "condition", w),
+            advice=text(r, "advice", w),
+            source=text(r, "source", w),
+            sign=text(r, "sign", w) if "sign" in r else None,
         )
         if rule.level not in levels:
             raise ValueError(f"{w}: unknown level {rule.level!r}")
         rules.append(rule)
+    template = text(raw, "emergency_notice", where)
+    if "{signs}" not in template:
+        raise ValueError(f"{where}: 'emergency_notice' must contain {{signs}}")
     return RedFlagRules(
-        source=_text(raw, "source", where),
-        caveat=_text(raw, "caveat", where),
-        caveat_source=_text(raw, "caveat_source", where),
-        hold_exercise_text=_text(raw, "hold_exercise_text", where),
+        source=text(raw, "source", where),
+        intro=text(raw, "intro", where),
+        caveat=text(raw, "caveat", where),
+        caveat_source=text(raw, "caveat_source", where),
+        hold_exercise_text=text(raw, "hold_exercise_text", where),
+        held_text=text(raw, "held_text", where),
+        emergency_notice_template=template,
         levels=levels,
         flags=tuple(flags),
         facts=tuple(facts),
@@ -671,12 +796,13 @@ class Reason:
 
     flag_id: str  # the flag id, or the rule id for a combination rule
     kind: Literal["flag", "rule"]
-    level: str  # the level this reason gives on its own
+    level: str  # the level this reason gives on its own (after any follow-up answer)
     condition: str  # what it may point to (never a diagnosis)
     question: str  # the question asked (flag) or the rule in words (rule)
     advice: str  # plain-language explanation
     source: str
     flags: tuple[str, ...]  # the flags and facts involved
+    answer: str | None = None  # the follow-up answer given, in words (flags with one)
 
     @property
     def text(self) -> str:
@@ -697,6 +823,8 @@ class TriageResult:
     hold_exercise: bool
     source: str
     instrument: str = "triage"
+    worsening: bool | None = None
+    follow_ups: tuple[tuple[str, str], ...] = ()  # (flag id, answer id), sorted
 
     @property
     def urgent_or_worse(self) -> bool:
@@ -717,18 +845,55 @@ def _check_flags(flags: object, rules: RedFlagRules) -> frozenset[str]:
     return frozenset(ids)
 
 
+def _check_follow_ups(
+    follow_ups: object, flags: frozenset[str], rules: RedFlagRules
+) -> dict[str, FollowUpOption]:
+    """Follow-up answers by flag id; each must belong to a ticked flag that has one."""
+    if follow_ups is None:
+        return {}
+    if not isinstance(follow_ups, Mapping):
+        raise ValueError(f"follow_ups: give answers as {{flag id: answer id}}, not {follow_ups!r}")
+    chosen = {}
+    for flag_id, answer in follow_ups.items():
+        if flag_id not in rules.flag_ids:
+            raise ValueError(f"follow_ups: unknown flag id {flag_id!r}")
+        flag = rules.flag(flag_id)
+        if flag.follow_up is None:
+            raise ValueError(f"follow_ups: the question {flag_id!r} has no follow-up")
+        if flag_id not in flags:
+            raise ValueError(f"follow_ups: an answer for {flag_id!r}, which is not ticked")
+        if not isinstance(answer, str):
+            raise ValueError(f"follow_ups: the answer for {flag_id!r} must be an answer id")
+        chosen[flag_id] = flag.follow_up.option(answer)
+    return chosen
+
+
+def _check_course(improving: object, worsening: object) -> None:
+    if improving is not None and not isinstance(improving, bool):
+        raise ValueError(f"improving: give True, False or None, got {improving!r}")
+    if worsening is not None and not isinstance(worsening, bool):
+        raise ValueError(f"worsening: give True, False or None, got {worsening!r}")
+    if improving is True and worsening is True:
+        raise ValueError("improving and worsening: the pain cannot be getting better and worse")
+
+
 def triage(
     flags: Iterable[str],
     *,
     age: int | None = None,
     duration_weeks: float | None = None,
     improving: bool | None = None,
+    worsening: bool | None = None,
+    follow_ups: Mapping[str, str] | None = None,
 ) -> TriageResult:
-    """How soon to get checked, from ticked red flags, age, duration and improvement.
+    """How soon to get checked, from ticked red flags, age, duration and the pain's course.
 
-    The level is the most serious of: each ticked flag's own level, and every combination
-    rule in ``data/red_flags.toml`` that applies; ``self_care`` when nothing applies.
-    Unknown values (None) are handled as described at the top of the data file.
+    ``improving``: is the pain getting better (None = not sure); ``worsening``: is it getting
+    worse (None = not said). ``follow_ups``: answers to the follow-up questions of ticked
+    flags, ``{flag id: answer id}``; an unanswered follow-up keeps the flag's own level.
+    The level is the most serious of: each ticked flag's level (after its follow-up), and
+    every combination rule in ``data/red_flags.toml`` that applies; ``self_care`` when
+    nothing applies. Unknown values (None) are handled as described at the top of the file.
     """
     rules = load_red_flags()
     present_flags = _check_flags(flags, rules)
@@ -742,26 +907,35 @@ def triage(
         raise ValueError(
             f"duration_weeks: give the number of weeks (0 or more), got {duration_weeks!r}"
         )
-    if improving is not None and not isinstance(improving, bool):
-        raise ValueError(f"improving: give True, False or None, got {improving!r}")
+    _check_course(improving, worsening)
+    answers = _check_follow_ups(follow_ups, present_flags, rules)
 
-    values = {"age": age, "duration_weeks": duration_weeks, "improving": improving}
+    values = {
+        "age": age,
+        "duration_weeks": duration_weeks,
+        "improving": improving,
+        "worsening": worsening,
+    }
     facts = frozenset(fa.id for fa in rules.facts if fa.holds(values))
     present = present_flags | facts
 
     reasons: list[Reason] = []
     for flag in rules.flags:  # file order, stable
         if flag.id in present_flags:
+            option = answers.get(flag.id)
             reasons.append(
                 Reason(
                     flag_id=flag.id,
                     kind="flag",
-                    level=flag.level,
+                    level=flag.level if option is None else option.level,
                     condition=flag.condition,
                     question=flag.question,
-                    advice=flag.advice,
-                    source=flag.source,
+                    advice=(option and option.advice) or flag.advice,
+                    source=flag.source
+                    if option is None or option.level == flag.level
+                    else f"{flag.source}; {flag.follow_up.source}",  # type: ignore[union-attr]
                     flags=(flag.id,),
+                    answer=None if option is None else option.label,
                 )
             )
     for rule in rules.rules:
@@ -792,9 +966,11 @@ def triage(
         improving=improving,
         label=info.label,
         action=info.action,
-        advice=info.advice,
+        advice=info.advice if present_flags else info.advice_no_signs,
         hold_exercise=info.hold_exercise,
         source=info.source,
+        worsening=worsening,
+        follow_ups=tuple(sorted((k, v.id) for k, v in answers.items())),
     )
 
 

@@ -16,30 +16,52 @@ top = st.container()
 st.info(f"**This is not a diagnosis.** {load_notices().not_a_diagnosis}", icon=":material/info:")
 
 rules = screening.load_red_flags()
+notices = load_notices()
 st.header("1. Warning signs")
-st.markdown(rules.caveat)
-answers = w.red_flag_form(rules)
-if answers is not None:
+st.markdown(rules.intro)
+caveat = st.empty()  # the reassurance, only while no emergency or urgent result stands
+
+
+def check(answers: w.TriageAnswers) -> str | None:
+    """Work out and keep the result; a problem with the answers is returned to show."""
     try:
         result = screening.triage(
             answers.flags,
             age=answers.age,
             duration_weeks=answers.duration_weeks,
             improving=answers.improving,
+            worsening=answers.worsening,
+            follow_ups=answers.follow_ups,
         )
     except ValueError as err:
-        st.error(str(err))
-    else:
-        save_screening_result("triage", result)
+        return str(err)
+    save_screening_result("triage", result)
+    return None
+
+
+w.red_flag_form(rules, check)
 triaged = screening_result("triage")
-if triaged is not None and triaged.urgent_or_worse:
+hold = triaged if w.held(triaged) else None
+young = triaged is not None and notices.below_minimum_age(triaged.age)
+if hold is not None:
+    # An emergency or urgent result stands above everything, at any age.
     with top:
-        w.show_triage(triaged, rules)
-    w.triage_reminder(triaged)
+        w.show_triage(hold, rules)
+    w.triage_reminder(hold)
+elif young:
+    with top:
+        w.show_adults_only(notices)
 elif triaged is not None:
     w.show_triage(triaged, rules)
+if hold is None:
+    caveat.markdown(rules.caveat)
+
+if young:
+    st.stop()  # made for adults: no questionnaire is offered or scored under the minimum age
 
 st.header("2. Questionnaires")
+if hold is not None:
+    w.show_held(hold)
 sb_tab, odi_tab, peg_tab = st.tabs(["STarT Back", "Oswestry", "PEG"])
 
 with sb_tab:
@@ -56,7 +78,7 @@ with sb_tab:
             except ValueError as err:
                 st.error(str(err))
     if (sb_result := screening_result("start_back")) is not None:
-        w.show_start_back(sb_result, sb)
+        w.show_start_back(sb_result, sb, hold)
 
 with odi_tab:
     odi = screening.load_oswestry()
@@ -68,7 +90,7 @@ with odi_tab:
         except ValueError as err:
             st.error(str(err))
     if (odi_result := screening_result("oswestry")) is not None:
-        w.show_oswestry(odi_result, odi)
+        w.show_oswestry(odi_result, odi, hold)
 
 with peg_tab:
     pg = screening.load_peg()
@@ -84,4 +106,4 @@ with peg_tab:
             except ValueError as err:
                 st.error(str(err))
     if (peg_res := screening_result("peg")) is not None:
-        w.show_peg(peg_res, pg)
+        w.show_peg(peg_res, pg, hold)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from backcare import content
-from backcare.ui import PAGES, frame
+from backcare.ui import PAGES, frame, hold_notice
 from backcare.ui.learn_widgets import print_styles, topic_view
 from backcare.ui.state import screening_result
 
@@ -13,6 +13,7 @@ print_styles()
 TOPIC_KEY = "bc_learn_topic"  # the open topic's id (not sensitive; mirrored in the URL)
 
 st.title("Learn")
+hold_notice()  # an emergency or urgent triage result: get checked first
 st.caption(
     "Plain-language topics on back pain and exercise. Every fact is numbered and "
     "linked to its source at the end of the topic."

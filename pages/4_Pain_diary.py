@@ -13,7 +13,7 @@ import streamlit as st
 from backcare import diary
 from backcare.reports import SUMMARY_PARTS, summary_pdf
 from backcare.storage import StorageError
-from backcare.ui import frame
+from backcare.ui import frame, hold_notice
 from backcare.ui.diary_charts import render_diary_charts
 from backcare.ui.state import SCREENING_RESULTS, UNDO_KEY, current_routine, screening_result
 from backcare.ui.store import (
@@ -40,6 +40,7 @@ choice = current_store()
 store, owner = choice.store, choice.owner
 
 st.title("Pain diary")
+hold_notice()  # an emergency or urgent triage result: get checked first
 st.markdown(
     "Log how your back feels in a few seconds. Add as many entries a day as you like; "
     "the more often you log, the clearer your trend."

@@ -6,7 +6,7 @@ import streamlit as st
 
 from backcare import diary, screening
 from backcare.notices import load_notices
-from backcare.ui import frame
+from backcare.ui import frame, hold_notice
 from backcare.ui.state import UNDO_KEY
 from backcare.ui.store import current_store, storage_notice
 
@@ -15,6 +15,7 @@ frame("About and privacy", "🛡️")
 notices = load_notices()
 
 st.title("About and privacy")
+hold_notice()  # an emergency or urgent triage result: get checked first
 st.header("What BackCare is")
 st.markdown(
     "BackCare is an open-source self-help dashboard for adults with back pain. "

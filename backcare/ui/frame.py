@@ -1,4 +1,5 @@
-"""The frame every page calls first: page config, sidebar menu, notice, screening link."""
+"""The frame every page calls first: page config, sidebar menu, notice, screening link;
+and the hold notice pages show while an emergency or urgent triage result stands."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Literal
 import streamlit as st
 
 from backcare.notices import load_notices
+from backcare.screening import load_red_flags
 from backcare.ui.demo import demo_banner, demo_switch
+from backcare.ui.state import screening_result
 
 # Page files, relative to app.py (Streamlit's pages/ directory convention), with the
 # menu label and icon. Streamlit's own menu is off (client.showSidebarNavigation) so
@@ -47,10 +50,39 @@ def frame(
         demo_switch("sidebar")
         st.divider()
         st.markdown(f"**Not a diagnosis.** {notices.not_a_diagnosis}")
-        st.markdown(f"**Emergency signs.** {notices.emergency}")
+        st.markdown(f"**Emergency signs.** {notices.emergency_markdown}")
         st.page_link(
             PAGES["screening"],
             label="Check for warning signs",
             icon=":material/emergency:",
         )
     demo_banner()
+
+
+HOLD_ICONS = {"emergency": ":material/emergency:", "urgent": ":material/priority_high:"}
+
+
+def held_message(level: str) -> str:
+    """What a page says instead of its usual advice while a triage result at ``level``
+    (emergency or urgent) holds it."""
+    rules = load_red_flags()
+    info = rules.levels[level]
+    return f"**Your warning-sign check: {info.label}: {info.action}.** {rules.held_text}"
+
+
+def hold_notice() -> bool:
+    """While this session's triage result is emergency or urgent, say so first: get checked
+    before anything else on the page (an emergency or urgent result speaks alone). Returns
+    True when the notice was shown, so a page can leave out its exercise suggestions."""
+    level = getattr(screening_result("triage"), "level", None)
+    if level not in HOLD_ICONS:
+        return False
+    text = held_message(level)
+    if level == "emergency":
+        st.error(text, icon=HOLD_ICONS["emergency"])
+    else:
+        st.warning(text, icon=HOLD_ICONS["urgent"])
+    st.page_link(
+        PAGES["screening"], label="See your result and every reason", icon=":material/fact_check:"
+    )
+    return True

@@ -8,31 +8,38 @@ loaded tools, so the page holds no clinical wording of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from backcare.notices import Notices
 from backcare.screening import (
+    FollowUp,
     OswestryResult,
     OswestryTool,
     PegResult,
     PegTool,
+    Reason,
     RedFlagRules,
     StartBackResult,
     StartBackTool,
     TriageResult,
 )
+from backcare.ui.frame import held_message
 from backcare.ui.state import save_screening_result
 from backcare.ui.store import record_screening
 
-# Answers to "is it getting better?" -> the library's improving (None = not sure).
-IMPROVING_OPTIONS: dict[str, bool | None] = {
-    "Yes, it is getting better": True,
-    "No, it is the same or getting worse": False,
-    "I am not sure": None,
+# Answers to "how is the pain going?" -> the library's (improving, worsening); None = not sure.
+COURSE_OPTIONS: dict[str, tuple[bool | None, bool | None]] = {
+    "Getting better": (True, False),
+    "About the same": (False, False),
+    "Getting worse": (False, True),
+    "I am not sure": (None, None),
 }
+COURSE_LABEL = "Is the pain getting better, staying about the same, or getting worse?"
 LEVEL_ICONS = {
     "emergency": ":material/emergency:",
     "urgent": ":material/priority_high:",
@@ -47,6 +54,8 @@ class TriageAnswers:
     age: int | None
     duration_weeks: int | None
     improving: bool | None
+    worsening: bool | None
+    follow_ups: dict[str, str]
 
 
 def missing_message(numbers: list[int]) -> str:
@@ -59,18 +68,43 @@ def missing_message(numbers: list[int]) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def red_flag_form(rules: RedFlagRules) -> TriageAnswers | None:
-    """The warning-sign questions as one form; returns the answers on submit."""
-    with st.form("red_flag_form"):
+@st.fragment
+def red_flag_form(rules: RedFlagRules, check: Callable[[TriageAnswers], str | None]) -> None:
+    """The warning-sign questions. On "Check my answers", ``check`` works out and keeps the
+    result (or returns a problem to show), then the whole page runs again so the result
+    shows at its top.
+
+    Not an ``st.form``: a follow-up question appears under its box as soon as the box is
+    ticked (a form would only show it after the button), and goes when it is unticked. A
+    fragment: ticking a box reruns only these questions, not the page.
+    """
+    answers = _red_flag_answers(rules)
+    if answers is None:
+        return
+    if problem := check(answers):
+        st.error(problem)
+    else:
+        st.rerun()
+
+
+def _red_flag_answers(rules: RedFlagRules) -> TriageAnswers | None:
+    """The questions; the answers when "Check my answers" was pressed, else None."""
+    with st.container(key="red_flag_check", border=True):
         st.markdown(
             "Tick the box for each question where your answer is **yes**. Leave the others empty."
         )
         ticked: set[str] = set()
+        follow_ups: dict[str, str] = {}
         for section in rules.sections:
             st.markdown(f"**{section}**")
             for flag in rules.flags:
-                if flag.section == section and st.checkbox(flag.question, key=f"rf_{flag.id}"):
-                    ticked.add(flag.id)
+                if flag.section != section:
+                    continue
+                if not st.checkbox(flag.question, key=f"rf_{flag.id}"):
+                    continue
+                ticked.add(flag.id)
+                if flag.follow_up is not None and (answer := _follow_up(flag.id, flag.follow_up)):
+                    follow_ups[flag.id] = answer
         st.markdown("**About you and your pain**")
         age = st.number_input(
             "Your age in years",
@@ -88,42 +122,82 @@ def red_flag_form(rules: RedFlagRules) -> TriageAnswers | None:
             step=1,
             key="rf_weeks",
         )
-        improving = st.radio(
-            "Is the pain getting better?",
-            list(IMPROVING_OPTIONS),
-            index=None,
-            key="rf_improving",
-        )
-        submitted = st.form_submit_button("Check my answers", type="primary")
+        course = st.radio(COURSE_LABEL, list(COURSE_OPTIONS), index=None, key="rf_course")
+        submitted = st.button("Check my answers", type="primary", key="rf_check")
     if not submitted:
         return None
+    improving, worsening = COURSE_OPTIONS.get(course, (None, None)) if course else (None, None)
     return TriageAnswers(
         flags=frozenset(ticked),
         age=None if age is None else int(age),
         duration_weeks=None if weeks is None else int(weeks),
-        improving=IMPROVING_OPTIONS.get(improving) if improving else None,
+        improving=improving,
+        worsening=worsening,
+        follow_ups=follow_ups,
     )
 
 
-def _reasons(result: TriageResult) -> None:
+def _follow_up(flag_id: str, follow_up: FollowUp) -> str | None:
+    """The follow-up question right under its ticked box; the answer's id, or None."""
+    ids = {option.label: option.id for option in follow_up.options}
+    with st.container(key=f"rf_follow_{flag_id}", border=True):
+        choice = st.radio(follow_up.question, list(ids), index=None, key=f"rf_{flag_id}_follow_up")
+    return ids[choice] if choice else None
+
+
+def _reason(reason: Reason) -> str:
+    asked = (
+        f"You said yes to: “{reason.question}”"
+        if reason.kind == "flag"
+        else f"Rule: {reason.question}"
+    )
+    if reason.answer:
+        asked += f" You answered: “{reason.answer}”"
+    return (
+        f"- **May point to: {reason.condition}.** {reason.advice}  \n"
+        f"  {asked}  \n"
+        f"  *Source: {reason.source}*"
+    )
+
+
+def _to_tell(reason: Reason, rules: RedFlagRules) -> str:
+    """A lower-level reason under an emergency or urgent result: only what to tell the
+    doctor (the question answered, or the facts a rule used), never its calmer advice."""
+    if reason.kind == "flag":
+        return f"- You said yes to: “{reason.question}”"
+    facts = {fa.id: fa.text for fa in rules.facts}
+    said = [facts.get(i) or rules.flag(i).sign for i in reason.flags]
+    return "- " + "; ".join(said)
+
+
+def _reasons(result: TriageResult, rules: RedFlagRules) -> None:
     if not result.reasons:
-        st.markdown("You did not tick any warning sign, and no rule about age or time applies.")
+        st.markdown("You did not tick any box, and no rule about age or time applies.")
         return
+    # An emergency or urgent result speaks alone: its own reasons in full; anything at a
+    # lower level is listed to tell the doctor, without its calmer advice.
+    main = [r for r in result.reasons if r.level == result.level or not result.urgent_or_worse]
+    rest = [r for r in result.reasons if r not in main]
     st.markdown("**Why we suggest this:**")
-    for reason in result.reasons:
-        if reason.kind == "flag":
-            what = f"You said yes to: “{reason.question}”"
-        else:
-            what = f"Rule: {reason.question}"
-        st.markdown(
-            f"- **May point to: {reason.condition}.** {reason.advice}  \n"
-            f"  {what}  \n"
-            f"  *Source: {reason.source}*"
-        )
+    st.markdown("\n".join(_reason(r) for r in main))
+    if rest:
+        st.markdown("**Also tell the doctor about:**")
+        st.markdown("\n".join(_to_tell(r, rules) for r in rest))
+
+
+def course_words(improving: bool | None, worsening: bool | None) -> str:
+    """How the pain is going, in words, from the library's two answers."""
+    if improving:
+        return "getting better"
+    if worsening:
+        return "getting worse"
+    if improving is False:
+        return "about the same" if worsening is False else "not getting better"
+    return "not sure how it is going"
 
 
 def told(result: TriageResult) -> str:
-    """The age, duration and improvement the result was worked out from, in words."""
+    """The age, duration and course the result was worked out from, in words."""
     age = "age not given" if result.age is None else f"age {result.age}"
     weeks = (
         "how long not given"
@@ -131,13 +205,14 @@ def told(result: TriageResult) -> str:
         else f"pain for about {result.duration_weeks:g} week"
         + ("" if result.duration_weeks == 1 else "s")
     )
-    better = {True: "getting better", False: "not getting better", None: "not sure if better"}
-    ticked = len(result.flags)
-    return f"{ticked} warning sign(s) ticked; {age}; {weeks}; {better[result.improving]}."
+    course = course_words(result.improving, result.worsening)
+    return f"{len(result.flags)} box(es) ticked; {age}; {weeks}; {course}."
 
 
 def show_triage(result: TriageResult, rules: RedFlagRules) -> None:
-    """The triage result with every reason; loud for emergency and urgent."""
+    """The triage result with every reason; loud for emergency and urgent.
+
+    An emergency or urgent result speaks alone: no reassuring caveat under it."""
     heading = f"{result.label}: {result.action}"
     body = f"## {heading}\n\n{result.advice}"
     if result.hold_exercise:
@@ -151,13 +226,36 @@ def show_triage(result: TriageResult, rules: RedFlagRules) -> None:
         st.info(body, icon=icon)
     else:
         st.success(body, icon=icon)
-    _reasons(result)
+    _reasons(result, rules)
     st.caption(f"What you told us: {told(result)}")
-    st.caption(f"Source for this advice: {result.source}. {rules.caveat}")
+    if result.urgent_or_worse:
+        st.caption(f"Source for this advice: {result.source}.")
+    else:
+        st.caption(f"Source for this advice: {result.source}. {rules.caveat}")
+
+
+def show_adults_only(notices: Notices) -> None:
+    """For an age under BackCare's minimum: made for adults, see a GP; no result shown."""
+    st.warning(notices.adults_only, icon=":material/info:")
+    st.error(notices.emergency_markdown, icon=LEVEL_ICONS["emergency"])
+
+
+def held(result: TriageResult | None) -> bool:
+    """True while an emergency or urgent result stands (it silences every reassurance)."""
+    return result is not None and result.urgent_or_worse
+
+
+def show_held(result: TriageResult) -> None:
+    """In place of a questionnaire's meaning while an emergency or urgent result stands."""
+    text = held_message(result.level)
+    if result.level == "emergency":
+        st.error(text, icon=LEVEL_ICONS[result.level])
+    else:
+        st.warning(text, icon=LEVEL_ICONS[result.level])
 
 
 def triage_reminder(result: TriageResult) -> None:
-    """A short repeat next to the form button, where the person is looking after submit."""
+    """A short repeat next to the check button, where the person is looking after it."""
     text = (
         f"**{result.label}: {result.action}.** Your full result, with every reason, is at "
         "the top of this page."
@@ -191,12 +289,23 @@ def start_back_form(tool: StartBackTool) -> list[int | None] | None:
     return answers if submitted else None
 
 
-def show_start_back(result: StartBackResult, tool: StartBackTool) -> None:
+def _meaning(text: str, hold: TriageResult | None) -> None:
+    """A questionnaire result's meaning; while an emergency or urgent result stands, the
+    hold message instead (no reassurance, no exercise advice)."""
+    if held(hold):
+        show_held(hold)  # type: ignore[arg-type]
+    else:
+        st.markdown(text)
+
+
+def show_start_back(
+    result: StartBackResult, tool: StartBackTool, hold: TriageResult | None = None
+) -> None:
     st.subheader(f"Your result: {result.risk_label}")
     c1, c2 = st.columns(2)
     c1.metric("Total score (0-9)", result.total)
     c2.metric("Distress part, items 5-9 (0-5)", result.psychosocial)
-    st.markdown(result.meaning)
+    _meaning(result.meaning, hold)
     st.markdown(f"**Rule:** {result.rule} *Source: {result.source}*")
     rows = [
         {
@@ -243,10 +352,12 @@ def oswestry_form(tool: OswestryTool) -> list[int | None] | None:
     return answers if submitted else None
 
 
-def show_oswestry(result: OswestryResult, tool: OswestryTool) -> None:
+def show_oswestry(
+    result: OswestryResult, tool: OswestryTool, hold: TriageResult | None = None
+) -> None:
     st.subheader(f"Your result: {result.percent:.0f}% · {result.band_label}")
     st.metric("Oswestry score (0-100%, lower is better)", f"{result.percent:.1f}%")
-    st.markdown(result.meaning)
+    _meaning(result.meaning, hold)
     st.markdown(
         f"**How it was worked out:** you scored {result.total} out of a possible "
         f"{result.possible} ({result.answered} sections answered, 5 points each). "
@@ -286,7 +397,7 @@ def peg_form(tool: PegTool) -> list[int | None] | None:
     return answers if submitted else None
 
 
-def show_peg(result: PegResult, tool: PegTool) -> None:
+def show_peg(result: PegResult, tool: PegTool, hold: TriageResult | None = None) -> None:
     st.subheader(f"Your PEG score: {result.mean:.1f} out of 10")
     st.metric("PEG score (0-10, lower is better)", f"{result.mean:.1f}")
     p, e, g = result.item_points
@@ -294,7 +405,7 @@ def show_peg(result: PegResult, tool: PegTool) -> None:
         f"**How it was worked out:** ({p} + {e} + {g}) divided by 3 = {result.mean:.1f}. "
         f"*{tool.rule} Source: {result.source}.*"
     )
-    st.markdown(f"{tool.meaning} *(Source: {tool.meaning_source})*")
+    _meaning(f"{tool.meaning} *(Source: {tool.meaning_source})*", hold)
 
 
 def keep_result(name: str, result: Any) -> None:

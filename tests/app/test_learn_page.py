@@ -172,7 +172,7 @@ def test_clicking_a_suggestion_opens_it():
 
 def test_triage_and_oswestry_results_also_drive_suggestions():
     at = _open(
-        triage=SimpleNamespace(level="urgent", flags=frozenset({"fever"})),
+        triage=SimpleNamespace(level="gp", flags=frozenset({"osteoporosis"})),
         oswestry=SimpleNamespace(percent=52.0, band=SimpleNamespace(id="severe")),
     )
     assert _suggested(at) == ["when_to_see_a_doctor", "getting_guidance", "flare_ups"]

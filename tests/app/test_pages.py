@@ -24,7 +24,7 @@ def test_every_page_shows_the_disclaimer_in_the_sidebar(app, page, _title, _path
     notices = load_notices()
     sidebar_text = " ".join(m.value for m in app.sidebar.markdown)
     assert notices.not_a_diagnosis in sidebar_text
-    assert notices.emergency in sidebar_text
+    assert notices.emergency_markdown in sidebar_text  # every emergency sign
 
 
 def test_about_page_shows_every_questionnaire_notice(app):

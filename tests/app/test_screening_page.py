@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from backcare.screening import load_oswestry, load_red_flags, load_start_back
+from backcare.notices import load_notices
+from backcare.screening import load_oswestry, load_peg, load_red_flags, load_start_back
+from tests.helpers import click
 
 PAGE = "pages/1_Screening.py"
 RULES = load_red_flags()
@@ -17,12 +19,6 @@ def page(app: AppTest) -> AppTest:
     app.switch_page(PAGE).run()
     assert not app.exception
     return app
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    next(b for b in at.button if b.label == label).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def saved(at: AppTest, name: str):
@@ -44,6 +40,23 @@ def alerts_text(block) -> str:
 
 # ---- red-flag check --------------------------------------------------------------------
 
+FOLLOW_UP_FLAGS = [f.id for f in RULES.flags if f.follow_up]
+REASSURING = [RULES.caveat, "not an emergency", "turn out to have ordinary back pain"]
+
+
+def page_text(at: AppTest) -> str:
+    """Every piece of text the main area shows (markdown, alerts, captions)."""
+    parts = [
+        *(m.value for m in at.main.markdown),
+        *(a.value for a in (*at.main.error, *at.main.warning, *at.main.info, *at.main.success)),
+        *(c.value for c in at.main.caption),
+    ]
+    return " ".join(parts)
+
+
+def follow_up_keys(at: AppTest) -> set[str]:
+    return {r.key for r in at.radio if r.key and r.key.endswith("_follow_up")}
+
 
 def test_page_opens_with_the_check_first_and_the_not_a_diagnosis_statement(page):
     assert page.title[0].value == "Screening"
@@ -55,17 +68,38 @@ def test_page_opens_with_the_check_first_and_the_not_a_diagnosis_statement(page)
     assert RULES.flag("saddle_numbness").question in labels
     assert saved(page, "triage") is None
     assert alerts_text(top_block(page)) == ""
+    assert follow_up_keys(page) == set()  # no follow-up before its box is ticked
+    text = page_text(page)
+    assert RULES.intro in text and RULES.caveat in text  # before any result: the caveat
 
 
-def fill_red_flags(at, flags=(), age=None, weeks=None, improving=None):
+@pytest.mark.parametrize("flag", FOLLOW_UP_FLAGS)
+def test_a_follow_up_appears_only_while_its_box_is_ticked(page, flag):
+    key = f"rf_{flag}_follow_up"
+    page.checkbox(key=f"rf_{flag}").check().run()
+    assert follow_up_keys(page) == {key}
+    radio = page.radio(key=key)
+    question = RULES.flag(flag).follow_up
+    assert radio.label == question.question
+    assert radio.options == [o.label for o in question.options]
+    assert radio.value is None  # no answer chosen for the person
+    page.checkbox(key=f"rf_{flag}").uncheck().run()
+    assert follow_up_keys(page) == set()
+
+
+def fill_red_flags(at, flags=(), age=None, weeks=None, course=None, follow_ups=None):
     for flag in flags:
         at.checkbox(key=f"rf_{flag}").check()
+    at.run()  # a ticked box with a follow-up shows its question
+    for flag, answer in (follow_ups or {}).items():
+        label = RULES.flag(flag).follow_up.option(answer).label
+        at.radio(key=f"rf_{flag}_follow_up").set_value(label)
     if age is not None:
         at.number_input(key="rf_age").set_value(age)
     if weeks is not None:
         at.number_input(key="rf_weeks").set_value(weeks)
-    if improving is not None:
-        at.radio(key="rf_improving").set_value(improving)
+    if course is not None:
+        at.radio(key="rf_course").set_value(course)
     return click(at, "Check my answers")
 
 
@@ -83,26 +117,33 @@ def test_a_cauda_equina_tick_shows_the_emergency_first(page):
     assert result.level == "emergency"
     assert result.flags == frozenset({"bladder_dysfunction"})
     told = " ".join(c.value for c in top.caption)
-    assert "1 warning sign(s) ticked; age 40; pain for about 1 week;" in told
+    assert "1 box(es) ticked; age 40; pain for about 1 week; not sure how it is going." in told
 
 
-# (ticked flags, age, weeks, improving answer, level, alert kind, at the top?)
+# (ticked flags, age, weeks, course answer, level, alert kind, at the top?)
 RED_FLAG_FLOWS = [
-    ([], 35, 2, "Yes, it is getting better", "self_care", "success", False),
-    ([], 35, 8, "No, it is the same or getting worse", "gp", "info", False),
-    ([], 35, 3, "I am not sure", "self_care", "success", False),
-    (["night_pain"], 35, 2, "Yes, it is getting better", "gp", "info", False),
+    ([], 35, 2, "Getting better", "self_care", "success", False),
+    ([], 35, 8, "About the same", "gp", "info", False),
+    ([], 35, 1, "Getting worse", "gp", "info", False),  # worse: a GP at any duration
+    ([], 35, 2, "I am not sure", "self_care", "success", False),
+    (["very_severe_pain"], 35, 0, "Getting better", "gp", "info", False),
+    (["daily_life"], 35, 0, "Getting better", "gp", "info", False),
+    (["night_pain"], 35, 2, "Getting better", "urgent", "warning", True),  # NHS: urgent
+    (["cough_sneeze_pain"], 35, 2, "Getting better", "urgent", "warning", True),
+    (["thoracic_pain"], 35, 2, "Getting better", "urgent", "warning", True),
     (["cancer_history"], 60, 1, None, "urgent", "warning", True),
     (["minor_trauma", "osteoporosis"], 66, 1, None, "urgent", "warning", True),
     (["chest_pain"], 45, 0, None, "emergency", "error", True),
+    (["sepsis_signs"], 45, 0, None, "emergency", "error", True),
+    (["sudden_severe_pain_faint"], 70, 0, None, "emergency", "error", True),
 ]
 
 
 @pytest.mark.parametrize(
-    ("flags", "age", "weeks", "improving", "level", "kind", "at_top"), RED_FLAG_FLOWS
+    ("flags", "age", "weeks", "course", "level", "kind", "at_top"), RED_FLAG_FLOWS
 )
-def test_red_flag_levels(page, flags, age, weeks, improving, level, kind, at_top):
-    fill_red_flags(page, flags, age=age, weeks=weeks, improving=improving)
+def test_red_flag_levels(page, flags, age, weeks, course, level, kind, at_top):
+    fill_red_flags(page, flags, age=age, weeks=weeks, course=course)
     result = saved(page, "triage")
     assert result.level == level
     label = RULES.levels[level].label
@@ -111,6 +152,33 @@ def test_red_flag_levels(page, flags, age, weeks, improving, level, kind, at_top
     assert any(label in v for v in shown), shown
     assert (label in top_text) is at_top
     assert (HOLD in " ".join(shown)) is at_top
+
+
+# (flags, follow-up answers, course, level): the follow-ups of issue 12 item 4.
+FOLLOW_UP_FLOWS = [
+    (["bilateral_leg_symptoms"], {}, "About the same", "emergency"),
+    (["bilateral_leg_symptoms"], {"bilateral_leg_symptoms": "new_or_worse"}, None, "emergency"),
+    (["bilateral_leg_symptoms"], {"bilateral_leg_symptoms": "not_sure"}, None, "emergency"),
+    (
+        ["bilateral_leg_symptoms"],
+        {"bilateral_leg_symptoms": "long_standing_checked"},
+        "About the same",
+        "gp",
+    ),
+    (["cancer_history"], {"cancer_history": "new_or_changed"}, "Getting better", "urgent"),
+    (["cancer_history"], {"cancer_history": "checked_unchanged"}, "Getting better", "gp"),
+]
+
+
+@pytest.mark.parametrize(("flags", "answers", "course", "level"), FOLLOW_UP_FLOWS)
+def test_follow_up_answers_reach_the_result(page, flags, answers, course, level):
+    fill_red_flags(page, flags, age=60, weeks=52, course=course, follow_ups=answers)
+    result = saved(page, "triage")
+    assert result.level == level
+    assert dict(result.follow_ups) == answers
+    for flag, answer in answers.items():
+        label = RULES.flag(flag).follow_up.option(answer).label
+        assert f"You answered: “{label}”" in page_text(page)
 
 
 def test_every_reason_is_named_with_condition_and_source(page):
@@ -122,10 +190,86 @@ def test_every_reason_is_named_with_condition_and_source(page):
         assert reason.source in text
 
 
+def test_weak_urgent_signs_say_they_are_weak_alone_but_keep_the_nhs_tier(page):
+    fill_red_flags(page, ["night_pain"], age=35, weeks=1, course="Getting better")
+    text = page_text(page)
+    assert "Urgent: See a doctor today" in alerts_text(top_block(page))
+    assert "on its own it is rarely a sign of anything serious" in text
+    assert "urgent GP appointment or call 111" in text
+    assert "Nothing you told us needs help today" not in text
+
+
+@pytest.mark.parametrize(
+    ("flags", "age", "weeks", "course"),
+    [
+        (["saddle_numbness", "minor_trauma"], 55, 2, "Getting better"),  # emergency
+        (["night_pain", "very_severe_pain"], 55, 2, "About the same"),  # urgent
+        (["osteoporosis", "minor_trauma"], 75, 1, "I am not sure"),  # urgent
+    ],
+)
+def test_an_emergency_or_urgent_result_speaks_alone(page, flags, age, weeks, course):
+    """Issue 12 item 5: no reassuring caveat, no "not an emergency", and lower-level
+    reasons listed to tell the doctor, without their calmer advice."""
+    fill_red_flags(page, flags, age=age, weeks=weeks, course=course)
+    result = saved(page, "triage")
+    assert result.urgent_or_worse
+    text = page_text(page)
+    for phrase in REASSURING:
+        assert phrase not in text, phrase
+    lower = [r for r in result.reasons if r.level != result.level]
+    assert lower, "the case should have a lower-level reason"
+    facts = {fa.id: fa.text for fa in RULES.facts}
+    for reason in lower:
+        assert reason.advice not in text
+        if reason.kind == "flag":
+            assert reason.question in text  # still named, for the doctor
+        else:
+            assert reason.question not in text  # the rule's own (weaker) advice
+            assert all(facts.get(i, "") in text for i in reason.flags)
+    assert "Also tell the doctor about" in text
+
+
+def test_a_gp_or_self_care_result_keeps_its_caveat(page):
+    fill_red_flags(page, [], age=35, weeks=2, course="Getting better")
+    assert RULES.caveat in page_text(page)
+
+
 def test_triage_result_stays_on_rerun(page):
     fill_red_flags(page, ["saddle_numbness"])
     page.run()
     assert "Emergency" in alerts_text(top_block(page))
+
+
+# ---- Under the minimum age (issue 12 item 7) -----------------------------------------
+
+NOTICES = load_notices()
+
+
+def test_under_16_is_told_it_is_made_for_adults_and_gets_no_questionnaires(page):
+    fill_red_flags(page, [], age=NOTICES.minimum_age - 1, weeks=1, course="Getting better")
+    top = alerts_text(top_block(page))
+    assert "BackCare is made for adults" in top and NOTICES.adults_only in top
+    assert "GP" in NOTICES.adults_only
+    assert NOTICES.emergency_markdown.splitlines()[0] in top  # the 999 signs, on this page
+    assert RULES.levels["self_care"].label not in page_text(page)  # no self-care advice
+    assert [h.value for h in page.header] == ["1. Warning signs"]  # no questionnaires
+    assert not page.tabs and not any(b.label.startswith("Score") for b in page.button)
+
+
+def test_16_gets_the_questionnaires(page):
+    fill_red_flags(page, [], age=NOTICES.minimum_age, weeks=1, course="Getting better")
+    assert "BackCare is made for adults" not in page_text(page)
+    assert "2. Questionnaires" in [h.value for h in page.header]
+
+
+@pytest.mark.parametrize(("flag", "level"), [("saddle_numbness", "emergency"), ("fever", "urgent")])
+def test_under_16_still_gets_emergency_and_urgent_advice(page, flag, level):
+    fill_red_flags(page, [flag], age=12, weeks=0)
+    assert saved(page, "triage").level == level
+    top = alerts_text(top_block(page))
+    assert RULES.levels[level].action in top  # never hidden
+    assert "BackCare is made for adults" not in top  # the result speaks alone
+    assert "2. Questionnaires" not in [h.value for h in page.header]
 
 
 # ---- STarT Back -----------------------------------------------------------------------
@@ -304,3 +448,32 @@ def test_a_missing_answer_stores_nothing(page):
 
     answer_peg(page, 6, None, 7)
     assert SqlStore(database_url()).screenings("local") == []
+
+
+# ---- Questionnaire results while an emergency or urgent result stands (item 5) -------------
+
+
+@pytest.mark.parametrize("flag", ["saddle_numbness", "fever"])
+def test_questionnaire_results_say_get_checked_first_while_a_result_stands(page, flag):
+    fill_red_flags(page, [flag], age=40, weeks=1)
+    answer_start_back(page, [0, 0, 0, 0, 0, 0, 0, 0, 1])  # low risk: "likely to settle"
+    answer_oswestry(page, [0] * 10)  # minimal: "advice on ... staying active"
+    answer_peg(page, 2, 2, 2)
+    assert saved(page, "start_back").risk == "low"  # still scored, with its working
+    text = page_text(page)
+    for meaning in (
+        SB.risks["low"].meaning,
+        ODI.bands[0].meaning,
+        load_peg().meaning,
+    ):
+        assert " ".join(meaning.split()) not in text
+    held = RULES.held_text
+    assert text.count(held) >= 4  # under section 2's header and in each result
+    assert "Get checked first" in held
+
+
+def test_questionnaire_results_keep_their_meaning_without_a_hold(page):
+    fill_red_flags(page, [], age=40, weeks=1, course="Getting better")
+    answer_start_back(page, [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    assert " ".join(SB.risks["low"].meaning.split()) in page_text(page)
+    assert RULES.held_text not in page_text(page)

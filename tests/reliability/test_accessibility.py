@@ -102,6 +102,15 @@ def test_screening_with_an_emergency_result_and_a_peg_score(page: Page, server):
     check_axe(page, "Screening: emergency result and PEG score")
 
 
+def test_screening_with_follow_up_questions_open(page: Page, server):
+    open_page(page, server, "Screening")
+    for flag in (f for f in RULES.flags if f.follow_up):
+        page.get_by_role("checkbox", name=flag.question).check(force=True)
+        wait_for_app(page)
+        expect(page.get_by_role("radiogroup", name=flag.follow_up.question)).to_be_visible()
+    check_axe(page, "Screening: follow-up questions open")
+
+
 def test_screening_with_start_back_and_oswestry_results(page: Page, server):
     from backcare.screening import load_oswestry, load_start_back
 
@@ -236,15 +245,15 @@ def test_the_red_flag_check_can_be_filled_with_the_keyboard_only(page: Page, ser
     page.keyboard.type("52")
     tab_to(page, "About how many weeks")
     page.keyboard.type("3")
-    # A radio group is one Tab stop; Space picks the first answer, "getting better".
-    tab_to(page, "group Is the pain getting better?")
+    # A radio group is one Tab stop; Space picks the first answer, "Getting better".
+    tab_to(page, "group Is the pain getting better, staying about the same")
     page.keyboard.press("Space")
     tab_to(page, "Check my answers")
     page.keyboard.press("Enter")
     wait_for_app(page)
     alert = page.get_by_test_id("stAlertContentError").filter(has_text="Emergency").first
     expect(alert).to_be_visible(timeout=30_000)
-    told = "1 warning sign(s) ticked; age 52; pain for about 3 weeks; getting better."
+    told = "1 box(es) ticked; age 52; pain for about 3 weeks; getting better."
     expect(page.get_by_text(told)).to_be_visible()
     screenshot(page, "a11y-keyboard-red-flags")
 

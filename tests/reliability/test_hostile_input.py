@@ -424,10 +424,22 @@ FLAG_IDS = sorted(screening.load_red_flags().flag_ids)
     age=anything | st.integers(0, 120),
     weeks=anything,
     improving=anything,
+    worsening=anything,
+    follow_ups=anything
+    | st.dictionaries(st.sampled_from(FLAG_IDS) | st.text(max_size=5), anything | st.text()),
 )
-def test_triage_takes_any_values_and_only_raises_value_error(flags, age, weeks, improving):
+def test_triage_takes_any_values_and_only_raises_value_error(
+    flags, age, weeks, improving, worsening, follow_ups
+):
     only_value_error(
-        lambda: screening.triage(flags, age=age, duration_weeks=weeks, improving=improving)
+        lambda: screening.triage(
+            flags,
+            age=age,
+            duration_weeks=weeks,
+            improving=improving,
+            worsening=worsening,
+            follow_ups=follow_ups,
+        )
     )
 
 

@@ -390,8 +390,23 @@ SUGGESTION_CASES = [
     ({"triage_level": "self_care"}, []),
     ({"oswestry_band": "severe"}, ["getting_guidance", "flare_ups"]),
     ({"oswestry_band": "minimal"}, ["why_exercise_helps", "how_exercise_helps_the_back"]),
+    # An emergency or urgent result speaks alone (issue 12 item 5): no exercise topics.
     (
         {"triage_level": "urgent", "start_back_risk": "low", "psychosocial": 1},
+        ["when_to_see_a_doctor"],
+    ),
+    (
+        {
+            "triage_level": "emergency",
+            "start_back_risk": "high",
+            "psychosocial": 5,
+            "leg_pain": True,
+            "oswestry_band": "minimal",
+        },
+        ["when_to_see_a_doctor"],
+    ),
+    (
+        {"triage_level": "gp", "start_back_risk": "low", "psychosocial": 1},
         ["when_to_see_a_doctor", "why_exercise_helps", "which_exercises"],
     ),
 ]
@@ -442,7 +457,10 @@ def test_suggestion_properties(risk, psychosocial, leg_pain, level):
     assert len(ids) == len(set(ids)) and set(ids) <= set(TOPIC_IDS)
     if leg_pain or level in {"emergency", "urgent", "gp"}:
         assert ids[0] == "when_to_see_a_doctor"  # safety first
-    if psychosocial is not None and psychosocial >= 4:
+    if level in {"emergency", "urgent"}:
+        assert ids == ["when_to_see_a_doctor"]  # get checked first; nothing else
+        assert "get checked first" in result[0].why
+    elif psychosocial is not None and psychosocial >= 4:
         assert {"myths", "flare_ups"} <= set(ids)
 
 
@@ -460,6 +478,11 @@ BAD_RULES = [
     (
         '[[rule]]\nid = "x"\nwhen = { leg_pain = true }\nsuggest = ["alpha"]\nwhy = "w"\n',
         "missing 'source'",
+    ),
+    (
+        '[[rule]]\nid = "x"\nwhen = { leg_pain = true }\nsuggest = ["alpha"]\nwhy = "w"\n'
+        'source = "s"\nlast = "yes"\n',
+        "'last' must be true or false",
     ),
     ("rule = [", "not valid TOML"),
     ("", "no \\[\\[rule\\]\\]"),

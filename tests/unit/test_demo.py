@@ -128,6 +128,31 @@ def test_red_flag_person_gets_triage_and_no_routine():
     assert not patient.events  # no routine, so no "Routine started"
 
 
+@pytest.mark.parametrize("persona_id", list(PERSONAS))
+def test_no_diary_goes_on_for_days_after_emergency_signs(persona_id):
+    """Issue 12 item 17: signs that need A&E the same day never sit in a diary for days.
+
+    A persona with emergency signs says so in the story (A&E the same day), and every
+    diary entry and questionnaire comes before the day the signs began."""
+    patient = demo_patient(persona_id, TODAY)
+    persona = patient.persona
+    if patient.triage.level != "emergency":
+        return
+    assert "A&E the same day" in persona.story
+    assert "999" in persona.story
+    assert persona.signs_from_day is not None
+    began = patient.first_day + timedelta(days=persona.signs_from_day)
+    assert began == TODAY  # the check was done the day the signs began
+    assert max(e.timestamp for e in patient.entries).date() < began
+    assert all(s.taken_at.date() < began for s in patient.screenings)
+
+
+def test_red_flag_persona_is_getting_worse_and_says_so():
+    patient = demo_patient("red_flag", TODAY)
+    assert patient.triage.worsening is True
+    assert "getting worse" in patient.persona.story
+
+
 def test_unknown_persona_names_the_choices():
     with pytest.raises(ValueError, match="chronic"):
         demo_patient("nobody", TODAY)

@@ -22,6 +22,7 @@ from backcare.routine import (
     swap,
     target_minutes,
 )
+from backcare.screening import load_red_flags
 from tests.unit.routine_profiles import BUILT_CONDITIONS, profiles
 
 CATALOGUE = load_catalogue()
@@ -220,7 +221,7 @@ def test_plan_covers_at_least_six_weeks_and_starts_at_the_starting_dose():
     assert len(plan.weeks) >= 6
     assert [d for _, d in plan.weeks[0].doses] == [i.describe() for i in routine.items]
     assert "5 out of 10" in plan.pain_rule and "by the next day" in plan.pain_rule
-    assert any("2 weeks" in s for s in plan.see_someone)
+    assert any(f"{load_red_flags().not_improving_weeks} weeks" in s for s in plan.see_someone)
     assert "NHS inform" in plan.source
 
 

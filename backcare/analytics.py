@@ -475,7 +475,8 @@ def compare_periods(
             f"({fmt_date(before.start)} to {fmt_date(before.end)}) has "
             f"{_plural(before.days, 'day')} and '{after.label}' has {after.days}.",
         )
-    assert before.mean is not None and after.mean is not None  # both have >= 7 days
+    if before.mean is None or after.mean is None:  # pragma: no cover - 7+ days give a mean
+        raise RuntimeError("a period with days of entries has no average")
     change = meaningful_change("pain", as_read("pain", before.mean), as_read("pain", after.mean))
     summary = (
         f"{lead} Average pain {_fmt(change.before)} ({_plural(before.days, 'day')} with "

@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from backcare import content, diary, routine, screening
+from backcare.diary import io as diary_io
 from backcare.storage import SqlStore
 from tests.helpers import APP, app_environment
 
@@ -220,8 +221,8 @@ def test_a_formula_in_a_note_is_kept_as_text_and_switched_off_on_export(store):
 def test_a_50_mb_file_is_refused_by_size_before_it_is_parsed(store, monkeypatch):
     """50 MB of plausible rows: the size message, and the CSV reader is never started."""
     calls: list[str] = []
-    monkeypatch.setattr(diary.csv, "reader", lambda *a, **k: calls.append("csv") or iter(()))
-    monkeypatch.setattr(diary.json, "loads", lambda *a, **k: calls.append("json"))
+    monkeypatch.setattr(diary_io.csv, "reader", lambda *a, **k: calls.append("csv") or iter(()))
+    monkeypatch.setattr(diary_io.json, "loads", lambda *a, **k: calls.append("json"))
     row = b"2026-11-24 14:30,3,a note of some length to fill the file up\n"
     data = b"date,pain,note\n" + row * (50 * MB // len(row) + 1)
     assert len(data) >= 50 * MB
@@ -270,13 +271,13 @@ def test_a_million_rows_are_refused_by_the_row_limit_before_any_row_is_checked(
 ):
     assert len(data) <= diary.MAX_IMPORT_BYTES
     checked: list[int] = []
-    real = diary._entry_from_record
+    real = diary_io._entry_from_record
     monkeypatch.setattr(
-        diary, "_entry_from_record", lambda *a, **k: checked.append(1) or real(*a, **k)
+        diary_io, "_entry_from_record", lambda *a, **k: checked.append(1) or real(*a, **k)
     )
     with pytest.raises(diary.ImportError) as caught:
         import_file(store, data, fmt)
-    assert caught.value.problems == [diary._too_many_rows()]
+    assert caught.value.problems == [diary_io._too_many_rows()]
     assert "100,000 entries" in str(caught.value)
     assert checked == [], "rows were checked one by one before the row limit"
     assert store.count(OWNER) == 1
@@ -284,7 +285,7 @@ def test_a_million_rows_are_refused_by_the_row_limit_before_any_row_is_checked(
 
 def test_exactly_the_row_limit_imports_and_one_more_is_refused(monkeypatch):
     """The limit counts entries, not lines: (a smaller limit here keeps the test quick)."""
-    monkeypatch.setattr(diary, "MAX_IMPORT_ROWS", 300)
+    monkeypatch.setattr(diary_io, "MAX_IMPORT_ROWS", 300)
     rows = [["date", "pain"]] + [
         [f"2026-01-01 {i // 60:02d}:{i % 60:02d}", "3"] for i in range(301)
     ]

@@ -28,6 +28,7 @@ from backcare.diary import (
     to_csv,
     to_json,
 )
+from backcare.diary import io as diary_io
 
 T0 = datetime(2024, 3, 1, 8, 30)
 NOW = datetime(2024, 6, 1, 12, 0)
@@ -279,8 +280,8 @@ def _checked_only(data: bytes, fmt: str) -> tuple:
         raise ValueError("checked path")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(diary, "_plain_csv_entries", lambda *args: None)
-        patch.setattr(diary._FastRows, "build", slow)
+        patch.setattr(diary_io, "_plain_csv_entries", lambda *args: None)
+        patch.setattr(diary_io._FastRows, "build", slow)
         return _outcome(data, fmt)
 
 

@@ -265,7 +265,7 @@ def bench_import(rows: int, repeats: int) -> tuple[float, float, int] | str:
     data = import_csv(rows)
     try:
         read_entries(data, format="csv")
-    except ValueError as err:  # backcare.diary.ImportError is a ValueError
+    except ValueError as err:  # backcare.diary.DiaryImportError is a ValueError
         return f"read_entries refused the file: {str(err)[:300]}"
     ours = statistics.median(
         _time(lambda: read_entries(data, format="csv")) for _ in range(repeats)

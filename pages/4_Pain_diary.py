@@ -414,7 +414,7 @@ with imp:
         try:
             entries = diary.read_entries(upload.getvalue(), format=fmt, owner=owner)
             added = store.add_many(entries)
-        except diary.ImportError as exc:
+        except diary.DiaryImportError as exc:
             st.error(
                 f"Nothing was imported. Fix these {len(exc.problems)} problems in the file "
                 "and try again:",

@@ -1,8 +1,8 @@
 """Pain diary files: CSV/JSON import and export.
 
 Plain Python (no Streamlit, no pandas). ``read_entries`` checks a whole file and raises
-``ImportError`` (a ``ValueError`` that shadows the builtin name inside this module, as
-issue 6 asks) listing every bad row, so a page can show them all and write nothing.
+``DiaryImportError`` (a ``ValueError``) listing every bad row, so a page can show them all
+and write nothing.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class RowProblem:
         return f"Row {self.row}: {self.reason}" if self.row else self.reason
 
 
-class ImportError(ValueError):  # shadows the builtin on purpose (issue 6)
+class DiaryImportError(ValueError):
     """A file that cannot be imported; ``problems`` lists every bad row."""
 
     def __init__(self, problems: Sequence[RowProblem], *, shown: int = 20) -> None:
@@ -530,7 +530,7 @@ def read_entries(
 ) -> list[Entry]:
     """Read a diary file (BackCare's own export, or ``date,pain[,note]``).
 
-    Returns every entry, or raises ``ImportError`` listing every bad row: unknown column,
+    Returns every entry, or raises ``DiaryImportError`` listing every bad row: unknown column,
     pain outside 0-10, unreadable date, future date, a row repeated in the file.
     """
     if format not in ("csv", "json"):
@@ -540,15 +540,15 @@ def read_entries(
     if len(data) > MAX_IMPORT_BYTES:
         size = len(data) / (1024 * 1024)
         limit = MAX_IMPORT_BYTES // (1024 * 1024)
-        raise ImportError(
+        raise DiaryImportError(
             [RowProblem(0, f"The file is {size:.1f} MB; the limit is {limit} MB. Split it.")]
         )
     try:
         text = bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportError([RowProblem(0, _NOT_UTF8)]) from None
+        raise DiaryImportError([RowProblem(0, _NOT_UTF8)]) from None
     if "\x00" in text:  # UTF-16 without its byte order mark, or not text at all
-        raise ImportError([RowProblem(0, _NOT_UTF8 + " (it has NUL bytes)")])
+        raise DiaryImportError([RowProblem(0, _NOT_UTF8 + " (it has NUL bytes)")])
     now = now or _now()
     if format == "csv":
         plain = _plain_csv_entries(text, owner, now)
@@ -580,9 +580,9 @@ def read_entries(
         ids_seen.add(entry.id)
         entries.append(entry)
     if problems:
-        raise ImportError(sorted(problems, key=lambda p: p.row))
+        raise DiaryImportError(sorted(problems, key=lambda p: p.row))
     if not entries:
-        raise ImportError([RowProblem(0, "The file has no entries")])
+        raise DiaryImportError([RowProblem(0, "The file has no entries")])
     return entries
 
 

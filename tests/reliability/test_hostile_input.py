@@ -63,12 +63,12 @@ def import_file(store: SqlStore, data: bytes, fmt: str) -> int:
 
 
 def assert_clear_failure_or_import(store: SqlStore, data: bytes, fmt: str) -> None:
-    """Either every entry is stored, or an ImportError says why and nothing is written."""
+    """Either every entry is stored, or a DiaryImportError says why and nothing is written."""
     before = store.count(OWNER)
     try:
         added = import_file(store, data, fmt)
-    except diary.ImportError as exc:
-        assert exc.problems, "an ImportError must list at least one problem"
+    except diary.DiaryImportError as exc:
+        assert exc.problems, "a DiaryImportError must list at least one problem"
         assert all(p.reason.strip() for p in exc.problems)
         assert str(exc).startswith("Nothing was imported")
         assert store.count(OWNER) == before, "a failed import wrote entries"
@@ -205,7 +205,7 @@ def test_spreadsheet_files_are_accepted_or_refused_with_a_fix(store, data, accep
         assert import_file(store, data, "csv") >= 1
         assert store.count(OWNER) > before
     else:
-        with pytest.raises(diary.ImportError) as caught:
+        with pytest.raises(diary.DiaryImportError) as caught:
             import_file(store, data, "csv")
         assert words in str(caught.value)
         assert store.count(OWNER) == before
@@ -227,7 +227,7 @@ def test_a_50_mb_file_is_refused_by_size_before_it_is_parsed(store, monkeypatch)
     data = b"date,pain,note\n" + row * (50 * MB // len(row) + 1)
     assert len(data) >= 50 * MB
     for fmt in ("csv", "json"):
-        with pytest.raises(diary.ImportError) as caught:
+        with pytest.raises(diary.DiaryImportError) as caught:
             import_file(store, data, fmt)
         assert "MB; the limit is 5 MB" in str(caught.value)
     assert calls == [], "a 50 MB file was parsed before the size check"
@@ -237,7 +237,7 @@ def test_a_50_mb_file_is_refused_by_size_before_it_is_parsed(store, monkeypatch)
 def test_just_over_the_size_limit_is_refused_and_exactly_at_it_is_read(store):
     over = b"date,pain\n" + b"\n" * (diary.MAX_IMPORT_BYTES - 9)
     assert len(over) == diary.MAX_IMPORT_BYTES + 1
-    with pytest.raises(diary.ImportError, match="the limit is 5 MB"):
+    with pytest.raises(diary.DiaryImportError, match="the limit is 5 MB"):
         import_file(store, over, "csv")
     # Rows with long notes, the last note trimmed so the file is exactly 5 MB.
     note = "n" * (diary.MAX_NOTE_CHARS - 1)
@@ -275,7 +275,7 @@ def test_a_million_rows_are_refused_by_the_row_limit_before_any_row_is_checked(
     monkeypatch.setattr(
         diary_io, "_entry_from_record", lambda *a, **k: checked.append(1) or real(*a, **k)
     )
-    with pytest.raises(diary.ImportError) as caught:
+    with pytest.raises(diary.DiaryImportError) as caught:
         import_file(store, data, fmt)
     assert caught.value.problems == [diary_io._too_many_rows()]
     assert "100,000 entries" in str(caught.value)
@@ -290,14 +290,14 @@ def test_exactly_the_row_limit_imports_and_one_more_is_refused(monkeypatch):
         [f"2026-01-01 {i // 60:02d}:{i % 60:02d}", "3"] for i in range(301)
     ]
     assert len(diary.read_entries(csv_bytes(rows[:301]), format="csv", now=NOW)) == 300
-    with pytest.raises(diary.ImportError, match="more than 300 entries"):
+    with pytest.raises(diary.DiaryImportError, match="more than 300 entries"):
         diary.read_entries(csv_bytes(rows), format="csv", now=NOW)
 
 
 def test_a_bad_row_in_a_big_file_writes_nothing(store):
     rows = [["date", "pain"]] + [[f"2026-01-{d:02d} 09:00", "3"] for d in range(2, 29)]
     rows.append(["2026-02-01", "eleven"])
-    with pytest.raises(diary.ImportError, match="Row 29"):
+    with pytest.raises(diary.DiaryImportError, match="Row 29"):
         import_file(store, csv_bytes(rows), "csv")
     assert store.count(OWNER) == 1
 

@@ -164,7 +164,7 @@ CSV_PROBLEMS = [
 
 @pytest.mark.parametrize(("text", "expected"), CSV_PROBLEMS)
 def test_every_bad_row_is_reported_by_number_and_reason(text, expected):
-    with pytest.raises(diary.ImportError) as caught:
+    with pytest.raises(diary.DiaryImportError) as caught:
         read_entries(text.encode(), format="csv", now=NOW)
     problems = caught.value.problems
     assert [p.row for p in problems] == [row for row, _ in expected]
@@ -176,12 +176,12 @@ def test_every_bad_row_is_reported_by_number_and_reason(text, expected):
 
 def test_an_id_that_looks_like_a_formula_is_refused_on_import():
     data = b"id,date,pain\n=cmd|' /C calc'!A0,2024-01-01,3\n"
-    with pytest.raises(diary.ImportError, match="Row 2: id must be"):
+    with pytest.raises(diary.DiaryImportError, match="Row 2: id must be"):
         read_entries(data, format="csv", now=NOW)
 
 
 def test_import_error_is_a_value_error():
-    assert issubclass(diary.ImportError, ValueError)
+    assert issubclass(diary.DiaryImportError, ValueError)
 
 
 # (file text, expected (timestamp, pain, note) of each entry)
@@ -220,7 +220,7 @@ JSON_PROBLEMS = [
 
 @pytest.mark.parametrize(("data", "words"), JSON_PROBLEMS)
 def test_bad_json_is_explained(data, words):
-    with pytest.raises(diary.ImportError, match=words):
+    with pytest.raises(diary.DiaryImportError, match=words):
         read_entries(data, format="json", now=NOW)
 
 
@@ -241,7 +241,7 @@ def test_json_in_the_simple_form_is_read():
     ],
 )
 def test_unusable_files_get_a_clear_message(data, words):
-    with pytest.raises(diary.ImportError, match=words):
+    with pytest.raises(diary.DiaryImportError, match=words):
         read_entries(data, format="csv", now=NOW)
 
 
@@ -265,7 +265,7 @@ def _outcome(data: bytes, fmt: str) -> tuple:
     """What a person sees: the entries (content, owner, typed values), or the problems."""
     try:
         entries = read_entries(data, format=fmt, owner="someone", now=NOW)
-    except diary.ImportError as exc:
+    except diary.DiaryImportError as exc:
         return ("problems", [(p.row, p.reason) for p in exc.problems])
     return (
         "entries",
@@ -411,7 +411,7 @@ def test_a_large_file_with_one_bad_row_names_that_row_only():
     lines = [f"{datetime(2020, 1, 1) + timedelta(hours=i):%Y-%m-%d %H:%M},3" for i in range(5000)]
     lines[4321] = "2020-07-01 00:00,12"
     data = ("date,pain\n" + "\n".join(lines) + "\n").encode()
-    with pytest.raises(diary.ImportError) as caught:
+    with pytest.raises(diary.DiaryImportError) as caught:
         read_entries(data, format="csv", now=NOW)
     assert [(p.row, p.reason) for p in caught.value.problems] == [
         (4323, "pain 12 is outside 0-10 (whole numbers only)")
@@ -432,7 +432,7 @@ def test_the_garbage_collector_is_running_again_after_an_import():
     import gc
 
     read_entries(b"date,pain\n2024-01-01,3\n", format="csv", now=NOW)
-    with pytest.raises(diary.ImportError):
+    with pytest.raises(diary.DiaryImportError):
         read_entries(b"date,pain\n2024-01-01,33\n", format="csv", now=NOW)
     assert gc.isenabled()
 
@@ -519,7 +519,7 @@ def test_export_then_import_gives_the_same_entries(write, fmt, entries):
 def test_random_bytes_never_crash_the_import(data, fmt):
     try:
         entries = read_entries(data, format=fmt, now=NOW)
-    except diary.ImportError as exc:
+    except diary.DiaryImportError as exc:
         assert exc.problems
     else:
         assert all(isinstance(e, Entry) for e in entries)
@@ -535,7 +535,7 @@ def test_malformed_rows_raise_import_error_and_nothing_else(header, body):
     text = header + "\n" + "\n".join(",".join(r) for r in body)
     try:
         read_entries(text.encode(), format="csv", now=NOW)
-    except diary.ImportError as exc:
+    except diary.DiaryImportError as exc:
         assert exc.problems
 
 
@@ -612,6 +612,6 @@ def test_a_plain_csv_over_the_row_limit_is_refused_before_any_row_is_read():
         for i in range(MAX_IMPORT_ROWS + 1)
     )
     data = ("date,pain\n" + "".join(rows)).encode()
-    with pytest.raises(diary.ImportError) as caught:
+    with pytest.raises(diary.DiaryImportError) as caught:
         read_entries(data, format="csv")
     assert "more than 100,000 entries" in caught.value.problems[0].reason

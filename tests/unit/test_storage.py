@@ -243,7 +243,7 @@ def test_an_import_with_any_bad_row_writes_nothing(store, rows):
     text = "date,pain,note\n" + "\n".join(",".join(r) for r in rows)
     try:
         entries = diary.read_entries(text.encode(), format="csv", owner="me", now=NOW)
-    except diary.ImportError:
+    except diary.DiaryImportError:
         assert store.list("me") == before
         return
     added = store.add_many(entries)

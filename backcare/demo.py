@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from backcare.diary import Entry, Event, Screening
+from backcare.diary.model import Entry, Event, Screening
 from backcare.routine import Profile, Routine, build_routine
 from backcare.screening import (
     OswestryResult,

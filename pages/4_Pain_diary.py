@@ -10,7 +10,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from backcare import diary
+from backcare.diary.io import MAX_IMPORT_BYTES, DiaryImportError, read_entries, to_csv, to_json
+from backcare.diary.model import (
+    FUTURE_TOLERANCE,
+    INSTRUMENT_NAMES,
+    LOCATIONS,
+    MAX_MEDICATION_CHARS,
+    MAX_NOTE_CHARS,
+    QUALITIES,
+    Entry,
+)
 from backcare.reports import SUMMARY_PARTS, summary_pdf
 from backcare.storage import StorageError
 from backcare.ui import frame
@@ -64,9 +73,9 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
+def detail_fields(prefix: str, base: Entry | None) -> dict[str, Any]:
     """The optional detail widgets; returns Entry keyword arguments."""
-    b = base or diary.Entry(now(), 0)
+    b = base or Entry(now(), 0)
     when = st.datetime_input(
         "When (leave empty for now)",
         value=base.timestamp if base else None,
@@ -74,11 +83,11 @@ def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
         key=f"{prefix}_when",
     )
     where = st.multiselect(
-        "Where is the pain?", diary.LOCATIONS, default=sorted(b.locations), key=f"{prefix}_where"
+        "Where is the pain?", LOCATIONS, default=sorted(b.locations), key=f"{prefix}_where"
     )
     feels = st.multiselect(
         "What does it feel like?",
-        diary.QUALITIES,
+        QUALITIES,
         default=sorted(b.qualities),
         key=f"{prefix}_feel",
     )
@@ -105,7 +114,7 @@ def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
     medication = right.text_input(
         "Medication (name and dose)",
         b.medication,
-        max_chars=diary.MAX_MEDICATION_CHARS,
+        max_chars=MAX_MEDICATION_CHARS,
         key=f"{prefix}_med",
     )
     st.caption("PEG questions, about the past week (0 = not at all, 10 = worst or completely)")
@@ -118,7 +127,7 @@ def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
         "Pain got in the way of daily activity", 0, 10, b.peg_activity, key=f"{prefix}_pega"
     )
     note = st.text_area(
-        "Note (only you see it)", b.note, max_chars=diary.MAX_NOTE_CHARS, key=f"{prefix}_note"
+        "Note (only you see it)", b.note, max_chars=MAX_NOTE_CHARS, key=f"{prefix}_note"
     )
     if base and when == base.timestamp.replace(second=0):
         when = base.timestamp  # the widget shows minutes; keep the stored seconds
@@ -139,10 +148,10 @@ def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
     }
 
 
-def save_new(entry: diary.Entry) -> None:
+def save_new(entry: Entry) -> None:
     """Save a new entry. If the diary file refuses it (a full disk...), the entry is held in
     this tab and the page offers to try again or to keep the diary in the tab."""
-    if entry.timestamp > datetime.now() + diary.FUTURE_TOLERANCE:
+    if entry.timestamp > datetime.now() + FUTURE_TOLERANCE:
         raise ValueError("That time is in the future. Choose a time that has passed.")
     try:
         store.add(entry)
@@ -186,7 +195,7 @@ with entry_col:
         else:
             try:
                 save_new(
-                    diary.Entry(
+                    Entry(
                         pain=pain,
                         owner=owner,
                         flare=flare,
@@ -219,7 +228,7 @@ with entry_col:
 with list_col:
     st.header("Recent entries")
     if UNDO_KEY in st.session_state:
-        gone: diary.Entry = st.session_state[UNDO_KEY]
+        gone: Entry = st.session_state[UNDO_KEY]
         st.info(f"Deleted the entry from {gone.timestamp:%a %d %b, %H:%M}.")
         if st.button("Undo delete", icon=":material/undo:"):
             try:
@@ -322,7 +331,7 @@ with list_col:
                 {
                     "Date": [s.taken_at for s in reversed(screenings)],
                     "Questionnaire": [
-                        diary.INSTRUMENT_NAMES.get(s.instrument, s.instrument)
+                        INSTRUMENT_NAMES.get(s.instrument, s.instrument)
                         for s in reversed(screenings)
                     ],
                     "Score": [s.score for s in reversed(screenings)],
@@ -406,15 +415,15 @@ with imp:
     st.caption(
         "A CSV or JSON file exported from BackCare, or a simple CSV with the columns "
         "date,pain and, if you like, note. Dates look like 2024-03-31 or 2024-03-31 08:30. "
-        f"Up to {diary.MAX_IMPORT_BYTES // (1024 * 1024)} MB."
+        f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
     )
     upload = st.file_uploader("Diary file to import", type=["csv", "json"], key="diary_upload")
     if st.button("Import entries", icon=":material/upload:", disabled=upload is None):
         fmt = "json" if PurePath(upload.name).suffix.lower() == ".json" else "csv"
         try:
-            entries = diary.read_entries(upload.getvalue(), format=fmt, owner=owner)
+            entries = read_entries(upload.getvalue(), format=fmt, owner=owner)
             added = store.add_many(entries)
-        except diary.DiaryImportError as exc:
+        except DiaryImportError as exc:
             st.error(
                 f"Nothing was imported. Fix these {len(exc.problems)} problems in the file "
                 "and try again:",
@@ -453,7 +462,7 @@ with exp:
     today = date.today().isoformat()
     st.download_button(
         "Download CSV",
-        data=lambda: diary.to_csv(store.list(owner)),
+        data=lambda: to_csv(store.list(owner)),
         file_name=f"backcare-diary-{today}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -462,7 +471,7 @@ with exp:
     )
     st.download_button(
         "Download JSON",
-        data=lambda: diary.to_json(store.list(owner)),
+        data=lambda: to_json(store.list(owner)),
         file_name=f"backcare-diary-{today}.json",
         mime="application/json",
         icon=":material/download:",

@@ -4,7 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from backcare import diary, screening
+from backcare import screening
+from backcare.diary.io import to_csv, to_json
 from backcare.notices import load_notices
 from backcare.ui import frame
 from backcare.ui.state import UNDO_KEY
@@ -45,7 +46,7 @@ today = date.today().isoformat()
 left, right = st.columns(2)
 left.download_button(
     "Download my diary (CSV)",
-    data=lambda: diary.to_csv(choice.store.list(choice.owner)),
+    data=lambda: to_csv(choice.store.list(choice.owner)),
     file_name=f"backcare-diary-{today}.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -54,7 +55,7 @@ left.download_button(
 )
 right.download_button(
     "Download my diary (JSON)",
-    data=lambda: diary.to_json(choice.store.list(choice.owner)),
+    data=lambda: to_json(choice.store.list(choice.owner)),
     file_name=f"backcare-diary-{today}.json",
     mime="application/json",
     icon=":material/download:",

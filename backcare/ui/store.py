@@ -22,8 +22,9 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from backcare import diary
 from backcare.demo import DEMO_OWNER
+from backcare.diary.frames import events_frame, screenings_frame
+from backcare.diary.model import Entry, Event, Screening
 from backcare.storage import (
     Mode,
     SessionStore,
@@ -148,13 +149,13 @@ def current_store() -> StoreChoice:
     return StoreChoice(result, _login_owner() or LOCAL_OWNER, "sql")
 
 
-def hold_unsaved(reason: str, entries: list[diary.Entry]) -> None:
+def hold_unsaved(reason: str, entries: list[Entry]) -> None:
     """Keep entries a database refused (a full disk...) so the page can offer the tab store."""
     _, held = st.session_state.get(PENDING_KEY, ("", []))
     st.session_state[PENDING_KEY] = (reason, [*held, *entries])
 
 
-def unsaved() -> tuple[str, list[diary.Entry]] | None:
+def unsaved() -> tuple[str, list[Entry]] | None:
     """(reason, entries) held after a refused save, or None."""
     return st.session_state.get(PENDING_KEY)
 
@@ -171,9 +172,9 @@ def move_to_tab(choice: StoreChoice) -> tuple[int, bool]:
     database cannot even be read, the tab starts with the held entries alone.
     """
     reason, held = unsaved() or ("the database stopped taking new entries", [])
-    entries: list[diary.Entry] = []
-    screenings: list[diary.Screening] = []
-    events: list[diary.Event] = []
+    entries: list[Entry] = []
+    screenings: list[Screening] = []
+    events: list[Event] = []
     copied = True
     try:
         entries = choice.store.list(choice.owner)
@@ -294,8 +295,8 @@ def _load_frames(store: Store, owner: str) -> tuple[pd.DataFrame, pd.DataFrame, 
     screenings = store.screenings(owner)
     return (
         store.frame(owner),
-        diary.events_frame(store.events(owner), screenings),
-        diary.screenings_frame(screenings),
+        events_frame(store.events(owner), screenings),
+        screenings_frame(screenings),
     )
 
 
@@ -353,7 +354,7 @@ def record_session_done(pain: int, minutes: float, when: datetime | None = None)
     choice = current_store()
     when = when or datetime.now()
     try:
-        entry = diary.Entry(
+        entry = Entry(
             timestamp=when.replace(microsecond=0),
             pain=pain,
             owner=choice.owner,

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from backcare.demo import DEMO_OWNER, PERSONAS, demo_patient
-from backcare.diary import Entry
+from backcare.diary.model import Entry
 from backcare.routine import Profile, build_routine
 from backcare.screening import oswestry, triage
 from tests.helpers import PAGE_TABLE, click

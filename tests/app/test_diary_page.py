@@ -11,7 +11,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from backcare import storage
-from backcare.diary import FRAME_COLUMNS, Entry, to_json
+from backcare.diary.frames import FRAME_COLUMNS
+from backcare.diary.io import to_json
+from backcare.diary.model import Entry
 from tests.helpers import APP, click, quick_key
 
 DIARY = "pages/4_Pain_diary.py"

@@ -27,7 +27,7 @@ import streamlit
 from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
-from backcare import diary
+from backcare.diary.io import MAX_IMPORT_BYTES
 from tests.e2e.conftest import storage_env, wait_for_app
 from tests.e2e.server import Server, start_server
 from tests.helpers import APP, ROOT
@@ -55,7 +55,7 @@ def test_xsrf_and_cors_protections_are_not_switched_off():
 
 def test_the_upload_limit_is_5_mb_in_streamlit_and_in_the_library():
     assert CONFIG["server"]["maxUploadSize"] == 5
-    assert CONFIG["server"]["maxUploadSize"] * MB == diary.MAX_IMPORT_BYTES
+    assert CONFIG["server"]["maxUploadSize"] * MB == MAX_IMPORT_BYTES
 
 
 def test_users_never_see_error_details():

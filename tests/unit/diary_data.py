@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from backcare.diary import FRAME_COLUMNS
+from backcare.diary.frames import FRAME_COLUMNS
 
 START = pd.Timestamp("2025-01-06 08:00")
 

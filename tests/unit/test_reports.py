@@ -13,8 +13,8 @@ from fpdf import FPDF
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from backcare import diary
 from backcare.demo import demo_patient
+from backcare.diary.frames import entries_frame, events_frame, screenings_frame
 from backcare.exercises import CONDITIONS, EQUIPMENT
 from backcare.notices import load_notices
 from backcare.reports import (
@@ -185,9 +185,9 @@ def _summary(persona_id: str = "chronic", **kwargs) -> tuple[bytes, object]:
     }
     args.update(kwargs)
     pdf = summary_pdf(
-        diary.entries_frame(patient.entries),
-        diary.events_frame(patient.events, patient.screenings),
-        diary.screenings_frame(patient.screenings),
+        entries_frame(patient.entries),
+        events_frame(patient.events, patient.screenings),
+        screenings_frame(patient.screenings),
         **args,
     )
     return pdf, patient
@@ -241,9 +241,9 @@ def test_summary_for_warning_signs_says_why_there_is_no_routine():
 
 def test_summary_of_an_empty_diary_still_opens():
     pdf = summary_pdf(
-        diary.entries_frame([]),
-        diary.events_frame([]),
-        diary.screenings_frame([]),
+        entries_frame([]),
+        events_frame([]),
+        screenings_frame([]),
         start=SUMMARY_TODAY,
         end=SUMMARY_TODAY,
     )

@@ -20,20 +20,25 @@ from typing import Any, Literal, TypeVar
 
 from backcare.diary.model import (
     _BOOL_FIELDS,
+    _CHOICE_FIELDS,
     _CONTENT_FIELDS,
     _ID_PATTERN,
     _INT_RANGES,
     _LOCATIONS_AT,
     _QUALITIES_AT,
-    FUTURE_TOLERANCE,
-    LOCATIONS,
-    MAX_MEDICATION_CHARS,
-    MAX_NOTE_CHARS,
-    QUALITIES,
+    _TEXT_LIMITS,
+    MAX_SLEEP_HOURS,
+    MIN_YEAR,
+    PAIN_MAX,
+    PAIN_MIN,
+    PAIN_RANGE,
+    PAIN_VALUES,
     Entry,
     _check_int,
     _now,
+    latest_time,
     new_id,
+    valid_owner,
 )
 
 # Matches .streamlit/config.toml server.maxUploadSize = 5 (MB).
@@ -168,24 +173,24 @@ def _entry_from_record(
 ) -> Entry:
     """Build one entry from a row of text or JSON values; ValueError names the problem."""
     ts = _parse_timestamp(record.get("timestamp"))
-    if ts > now + FUTURE_TOLERANCE:
+    if ts > latest_time(now):
         raise ValueError(f"date {ts:%Y-%m-%d %H:%M} is in the future")
     pain = _parse_number("pain", record.get("pain"))
     if pain is None:
         raise ValueError("pain is missing")
-    if not (isinstance(pain, int) and 0 <= pain <= 10):
-        raise ValueError(f"pain {pain} is outside 0-10 (whole numbers only)")
+    if not (isinstance(pain, int) and PAIN_MIN <= pain <= PAIN_MAX):
+        raise ValueError(f"pain {pain} is outside {PAIN_RANGE} (whole numbers only)")
     kwargs: dict[str, Any] = {"timestamp": ts, "pain": pain, "owner": owner}
     raw_id = record.get("id")
     if isinstance(raw_id, str) and raw_id.strip():
         kwargs["id"] = raw_id.strip()
     for name in _BOOL_FIELDS:
         kwargs[name] = _parse_bool(name, record.get(name))
-    kwargs["locations"] = _parse_choices("locations", record.get("locations"))
-    kwargs["qualities"] = _parse_choices("qualities", record.get("qualities"))
+    for name in _CHOICE_FIELDS:
+        kwargs[name] = _parse_choices(name, record.get(name))
     for name in ("sleep_hours", *_INT_RANGES):
         kwargs[name] = _parse_number(name, record.get(name))
-    for name in ("medication", "note"):
+    for name in _TEXT_LIMITS:
         kwargs[name] = _parse_text(name, record.get(name), unescape=unescape)
     return Entry(**kwargs)
 
@@ -196,12 +201,12 @@ def _entry_from_record(
 # rules at a lower cost (fields the file lacks are skipped, the entry is built without
 # checking it twice), and raises ValueError for anything else, so that such a row goes the
 # checked way and gets the same message as before. It never accepts a row that the checked
-# path would refuse, and builds the same entry for a row it accepts.
-_PAIN_TEXT = {str(n): n for n in range(11)}
+# path would refuse, and builds the same entry for a row it accepts. Its bounds are the
+# model's own (backcare.diary.model: the pain scale, MIN_YEAR, latest_time, the tables).
+_PAIN_TEXT = {str(n): n for n in PAIN_VALUES}
 _ENTRY_DEFAULTS = {f.name: f.default for f in fields(Entry) if f.name not in ("timestamp", "pain")}
 _ENTRY_DEFAULTS.pop("id")
-_CHOICE_FIELDS = {"locations": frozenset(LOCATIONS), "qualities": frozenset(QUALITIES)}
-_TEXT_LIMITS = {"medication": MAX_MEDICATION_CHARS, "note": MAX_NOTE_CHARS}
+_CHOICE_SETS = {name: frozenset(allowed) for name, allowed in _CHOICE_FIELDS.items()}
 # uuid4 layout: version 4 in bits 76-79, variant "10" in bits 62-63.
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
@@ -231,16 +236,16 @@ class _FastRows:
     ) -> None:
         present = {name for _, record in records for name in record}
         self.bools = [n for n in _BOOL_FIELDS if n in present]
-        self.choices = [(n, c) for n, c in _CHOICE_FIELDS.items() if n in present]
+        self.choices = [(n, c) for n, c in _CHOICE_SETS.items() if n in present]
         self.ranges = [(n, r) for n, r in _INT_RANGES.items() if n in present]
         self.sleep = "sleep_hours" in present
         self.texts = [(n, limit) for n, limit in _TEXT_LIMITS.items() if n in present]
         self.has_id = "id" in present
         self.unescape = unescape
-        self.latest = now + FUTURE_TOLERANCE
+        self.latest = latest_time(now)
         self.base = {**_ENTRY_DEFAULTS, "owner": owner}
         # A bad owner makes every row fail in Entry: let the checked path say so.
-        self.usable = isinstance(owner, str) and 0 < len(owner) <= 64
+        self.usable = valid_owner(owner)
         self.ids = _new_ids(len(records)) if self.usable else []
 
     def build(self, record: Mapping[str, Any]) -> tuple[Entry, tuple]:
@@ -251,14 +256,14 @@ class _FastRows:
         if type(raw) is not str:
             raise _Slow
         ts = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))  # ValueError: slow
-        if ts.tzinfo is not None or ts.year < 1900 or ts > self.latest:
+        if ts.tzinfo is not None or ts.year < MIN_YEAR or ts > self.latest:
             raise _Slow
         raw = record.get("pain")
         if type(raw) is str:
             pain = _PAIN_TEXT.get(raw)
             if pain is None:
                 raise _Slow
-        elif type(raw) is int and 0 <= raw <= 10:
+        elif type(raw) is int and PAIN_MIN <= raw <= PAIN_MAX:
             pain = raw
         else:
             raise _Slow
@@ -284,7 +289,7 @@ class _FastRows:
         if self.sleep:
             hours = _parse_number("sleep_hours", record.get("sleep_hours"))
             if hours is not None:
-                if not 0 <= hours <= 24:  # also refuses nan and inf
+                if not 0 <= hours <= MAX_SLEEP_HOURS:  # also refuses nan and inf
                     raise _Slow
                 values["sleep_hours"] = float(hours)
         for name, (low, high) in self.ranges:
@@ -305,8 +310,7 @@ class _FastRows:
 
 
 # Columns the whole-file fast path reads (the simple date,pain[,note] form, and medication).
-_PLAIN_TEXTS = {"note": MAX_NOTE_CHARS, "medication": MAX_MEDICATION_CHARS}
-_PLAIN_COLUMNS = {"timestamp", "pain", *_PLAIN_TEXTS}
+_PLAIN_COLUMNS = {"timestamp", "pain", *_TEXT_LIMITS}
 
 
 def _plain_csv_entries(text: str, owner: str, now: datetime) -> list[Entry] | None:
@@ -318,7 +322,7 @@ def _plain_csv_entries(text: str, owner: str, now: datetime) -> list[Entry] | No
     duplicate, an id column that asks to undo the formula guard, other columns) it returns
     None and the row-by-row path reads the file and names every problem.
     """
-    if not (isinstance(owner, str) and 0 < len(owner) <= 64):
+    if not valid_owner(owner):
         return None
     if '"' in text or "\r" in text:
         try:
@@ -353,7 +357,7 @@ def _plain_csv_entries(text: str, owner: str, now: datetime) -> list[Entry] | No
         return None
     if any(ts.tzinfo is not None for ts in stamps):
         return None
-    if min(stamps).year < 1900 or max(stamps) > now + FUTURE_TOLERANCE:
+    if min(stamps).year < MIN_YEAR or max(stamps) > latest_time(now):
         return None
     if any(ts.microsecond for ts in stamps):
         stamps = [ts.replace(microsecond=0) for ts in stamps]
@@ -361,7 +365,7 @@ def _plain_csv_entries(text: str, owner: str, now: datetime) -> list[Entry] | No
     if None in pains:
         return None
     values: dict[str, Sequence[Any]] = {"timestamp": stamps, "pain": pains}
-    for name, limit in _PLAIN_TEXTS.items():
+    for name, limit in _TEXT_LIMITS.items():
         if name in cells:
             if max(map(len, cells[name])) > limit:
                 return None
@@ -531,7 +535,7 @@ def read_entries(
     """Read a diary file (BackCare's own export, or ``date,pain[,note]``).
 
     Returns every entry, or raises ``DiaryImportError`` listing every bad row: unknown column,
-    pain outside 0-10, unreadable date, future date, a row repeated in the file.
+    pain outside the pain scale, unreadable date, future date, a row repeated in the file.
     """
     if format not in ("csv", "json"):
         raise ValueError(f"format must be 'csv' or 'json', not {format!r}")

@@ -30,9 +30,20 @@ QUALITIES: tuple[str, ...] = ("aching", "stabbing", "burning", "radiating", "sti
 INSTRUMENTS: tuple[str, ...] = ("start_back", "oswestry", "peg")
 INSTRUMENT_NAMES = {"start_back": "STarT Back", "oswestry": "Oswestry", "peg": "PEG"}
 
+# The pain scale: the 11-point numeric rating scale (NRS), whole numbers from 0 (no pain) to
+# 10 (worst pain imaginable); its minimal important change is in backcare.change (Farrar et
+# al., Pain 2001; Ostelo et al., Spine 2008). Every writer, chart and check reads it here.
+PAIN_MIN = 0
+PAIN_MAX = 10
+PAIN_VALUES: tuple[int, ...] = tuple(range(PAIN_MIN, PAIN_MAX + 1))
+PAIN_RANGE = f"{PAIN_MIN}-{PAIN_MAX}"  # as pages, charts and messages write it: "0-10"
+
 MAX_NOTE_CHARS = 2000
 MAX_MEDICATION_CHARS = 200
 MAX_LABEL_CHARS = 100
+MAX_OWNER_CHARS = 64
+MAX_SLEEP_HOURS = 24
+MIN_YEAR = 1900  # an earlier timestamp is a typing mistake
 # Clock differences between a phone and a server should not make "now" a future date.
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
@@ -47,6 +58,9 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     "peg_activity": (0, 10),
 }
 _BOOL_FIELDS = ("flare", "medication_taken", "exercised")
+# Answer sets and text limits by field (the import's fast paths read the same tables).
+_CHOICE_FIELDS: dict[str, tuple[str, ...]] = {"locations": LOCATIONS, "qualities": QUALITIES}
+_TEXT_LIMITS: dict[str, int] = {"medication": MAX_MEDICATION_CHARS, "note": MAX_NOTE_CHARS}
 
 
 # Ids start with a letter or digit, so no exported id can look like a spreadsheet formula.
@@ -59,6 +73,16 @@ def new_id() -> str:
 
 def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
+
+
+def latest_time(now: datetime | None = None) -> datetime:
+    """The latest time an entry may have: ``now`` (default: the clock) plus FUTURE_TOLERANCE."""
+    return (datetime.now() if now is None else now) + FUTURE_TOLERANCE
+
+
+def valid_owner(owner: Any) -> bool:
+    """An owner id is a non-empty text of at most MAX_OWNER_CHARS characters."""
+    return isinstance(owner, str) and 0 < len(owner) <= MAX_OWNER_CHARS
 
 
 def _check_int(name: str, value: Any, low: int, high: int) -> int:
@@ -125,7 +149,7 @@ class Entry:
                 f"id must be 1-64 letters, digits, '.', '_' or '-', starting with a letter "
                 f"or digit, not {self.id!r}"
             )
-        if not isinstance(self.owner, str) or not self.owner or len(self.owner) > 64:
+        if not valid_owner(self.owner):
             raise ValueError(f"owner must be a short non-empty text, not {self.owner!r}")
         ts = self.timestamp
         if isinstance(ts, date) and not isinstance(ts, datetime):
@@ -134,28 +158,28 @@ class Entry:
             raise ValueError(f"timestamp must be a date and time, not {ts!r}")
         if ts.tzinfo is not None:
             ts = ts.astimezone().replace(tzinfo=None)
-        if ts.year < 1900:
+        if ts.year < MIN_YEAR:
             raise ValueError(f"timestamp {ts:%Y-%m-%d} is too far in the past")
         put(self, "timestamp", ts.replace(microsecond=0))
-        put(self, "pain", _check_int("pain", self.pain, 0, 10))
+        put(self, "pain", _check_int("pain", self.pain, PAIN_MIN, PAIN_MAX))
         for name in _BOOL_FIELDS:
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}")
-        put(self, "locations", _check_choices("locations", self.locations, LOCATIONS))
-        put(self, "qualities", _check_choices("qualities", self.qualities, QUALITIES))
+        for name, allowed in _CHOICE_FIELDS.items():
+            put(self, name, _check_choices(name, getattr(self, name), allowed))
         if self.sleep_hours is not None:
             hours = self.sleep_hours
             if isinstance(hours, bool) or not isinstance(hours, int | float):
                 raise ValueError(f"sleep_hours must be a number of hours, not {hours!r}")
-            if not (math.isfinite(hours) and 0 <= hours <= 24):
-                raise ValueError(f"sleep_hours must be from 0 to 24, not {hours}")
+            if not (math.isfinite(hours) and 0 <= hours <= MAX_SLEEP_HOURS):
+                raise ValueError(f"sleep_hours must be from 0 to {MAX_SLEEP_HOURS}, not {hours}")
             put(self, "sleep_hours", float(hours))
         for name, (low, high) in _INT_RANGES.items():
             value = getattr(self, name)
             if value is not None:
                 put(self, name, _check_int(name, value, low, high))
-        put(self, "medication", _check_text("medication", self.medication, MAX_MEDICATION_CHARS))
-        put(self, "note", _check_text("note", self.note, MAX_NOTE_CHARS))
+        for name, limit in _TEXT_LIMITS.items():
+            put(self, name, _check_text(name, getattr(self, name), limit))
 
     def content_key(self) -> tuple:
         """Everything the person entered: two entries with equal keys are duplicates."""
@@ -163,6 +187,17 @@ class Entry:
         key[_LOCATIONS_AT] = tuple(sorted(self.locations))
         key[_QUALITIES_AT] = tuple(sorted(self.qualities))
         return tuple(key)
+
+    def check_not_future(self, now: datetime | None = None) -> Entry:
+        """This entry, or ValueError when it is timed later than ``latest_time(now)``.
+
+        Not checked on construction: a stored entry stays valid as the clock moves. Every
+        new entry is checked before it is saved (``backcare.ui.store.save_entry``; the
+        import checks each row against the same ``latest_time``).
+        """
+        if self.timestamp > latest_time(now):
+            raise ValueError("That time is in the future. Choose a time that has passed.")
+        return self
 
     def same_as(self, timestamp: datetime | None = None) -> Entry:
         """A copy for "Same as last entry": new id and time, everything else kept."""

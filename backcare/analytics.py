@@ -45,6 +45,7 @@ from typing import Literal
 import pandas as pd
 
 from backcare.change import MIC, Change, meaningful_change
+from backcare.diary.model import PAIN_MAX, PAIN_MIN
 
 MAX_POINTS = 1_500
 """The most rows a chart carries, whatever the diary's length."""
@@ -123,12 +124,14 @@ def check_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> N
         pain = frame["pain"]
         if not pd.api.types.is_numeric_dtype(pain) or pd.api.types.is_bool_dtype(pain):
             # The value itself is not repeated: it could be any text.
-            raise ValueError(f"entries.pain must be a number from 0 to 10, got {pain.dtype}")
-        bad = ~pain.between(0, 10)
+            raise ValueError(
+                f"entries.pain must be a number from {PAIN_MIN} to {PAIN_MAX}, got {pain.dtype}"
+            )
+        bad = ~pain.between(PAIN_MIN, PAIN_MAX)
         if bad.any():
             row = int(bad.to_numpy().nonzero()[0][0])
             raise ValueError(
-                f"entries.pain must be a number from 0 to 10; row {row + 1} has "
+                f"entries.pain must be a number from {PAIN_MIN} to {PAIN_MAX}; row {row + 1} has "
                 f"{float(pain.iloc[row]):g}"
             )
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from backcare.diary.model import PAIN_MAX
+
 
 @dataclass(frozen=True)
 class MinimalImportantChange:
@@ -30,7 +32,7 @@ MIC: dict[str, MinimalImportantChange] = {
         "oswestry", 10.0, 0.30, 100.0, "Ostelo et al., Spine 2008;33(1):90-94"
     ),
     "pain": MinimalImportantChange(
-        "pain", 2.0, 0.30, 10.0, "Ostelo et al., Spine 2008; Farrar et al., Pain 2001"
+        "pain", 2.0, 0.30, float(PAIN_MAX), "Ostelo et al., Spine 2008; Farrar et al., Pain 2001"
     ),
     "peg": MinimalImportantChange(
         "peg", 2.0, 0.30, 10.0, "Krebs et al., J Gen Intern Med 2009; Ostelo et al., Spine 2008"

@@ -18,6 +18,7 @@ from backcare.analytics import (
     ScreeningTrend,
     fmt_date,
 )
+from backcare.diary.model import PAIN_MAX, PAIN_MIN, PAIN_RANGE
 
 # Calm palette; each colour is paired with a shape, a dash or a text label.
 MEAN_COLOUR = "#2166ac"
@@ -31,7 +32,7 @@ TARGET_COLOUR = "#1b7837"
 
 FLARE_SHAPE = "triangle-up"
 EXERCISE_SHAPE = "square"
-PAIN_SCALE = alt.Scale(domain=[0, 10], nice=False, zero=True)
+PAIN_SCALE = alt.Scale(domain=[PAIN_MIN, PAIN_MAX], nice=False, zero=True)
 # Streamlit fits the chart to its width: a height is the whole chart, title and legend in.
 HEIGHT = 460
 # Streamlit's theme leaves no room above the title: give it some.
@@ -77,7 +78,9 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
     )
     n = len(data)
     range_width = 6 if n <= 20 else 3 if n <= 120 else 1
-    y_range = alt.Y("low:Q", scale=PAIN_SCALE, title="Pain (0 = none, 10 = worst)")
+    y_range = alt.Y(
+        "low:Q", scale=PAIN_SCALE, title=f"Pain ({PAIN_MIN} = none, {PAIN_MAX} = worst)"
+    )
     if g == "day":
         # Days: one bar from the day's lowest to highest entry (no joining across gaps).
         range_mark = base.mark_rule(
@@ -241,7 +244,7 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
         x=alt.X("which:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=400)),
     )
     bars = base.mark_bar(color=BAR_COLOUR, size=60).encode(
-        y=alt.Y("pain:Q", scale=PAIN_SCALE, title="Average pain (0-10)"),
+        y=alt.Y("pain:Q", scale=PAIN_SCALE, title=f"Average pain ({PAIN_RANGE})"),
         tooltip=[
             alt.Tooltip("which:N", title="Period"),
             alt.Tooltip("when:N", title="Dates"),
@@ -343,8 +346,8 @@ def better_days_chart(result: BetterDays) -> alt.LayerChart:
         x=alt.X(
             "pain:Q",
             scale=PAIN_SCALE,
-            title="Average pain the next day (0-10)",
-            axis=alt.Axis(values=list(range(0, 11, 2)), format="d"),
+            title=f"Average pain the next day ({PAIN_RANGE})",
+            axis=alt.Axis(values=list(range(PAIN_MIN, PAIN_MAX + 1, 2)), format="d"),
         ),
         tooltip=[
             alt.Tooltip("group:N", title="Group"),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from backcare.diary.model import Entry, Event, Screening
+from backcare.diary.model import PAIN_MAX, PAIN_MIN, Entry, Event, Screening
 from backcare.routine import Profile, Routine, build_routine
 from backcare.screening import (
     OswestryResult,
@@ -243,7 +243,7 @@ def _details(result: Any) -> dict[str, Any]:
 
 
 def _clamp(value: float) -> int:
-    return max(0, min(10, round(value)))
+    return max(PAIN_MIN, min(PAIN_MAX, round(value)))
 
 
 def _entries(persona: Persona, first: date, owner: str, rng: random.Random) -> list[Entry]:

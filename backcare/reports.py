@@ -29,6 +29,7 @@ from icalendar import Calendar, Event
 
 from backcare import analytics, charts
 from backcare.change import MIC, meaningful_change
+from backcare.diary.model import PAIN_RANGE
 from backcare.exercises import PHASE_LABELS
 from backcare.notices import load_notices
 from backcare.routine import (
@@ -454,7 +455,7 @@ def _change_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame, screeni
     if change is not None and comparison.before and comparison.after:
         rows.append(
             [
-                "Average pain (0-10)",
+                f"Average pain ({PAIN_RANGE})",
                 f"{change.before:.1f} ({comparison.before.label.lower()})",
                 f"{change.after:.1f} ({comparison.after.label.lower()})",
                 f"{change.difference:+.1f}",

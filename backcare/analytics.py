@@ -45,6 +45,8 @@ from typing import Literal
 import pandas as pd
 
 from backcare.change import MIC, Change, meaningful_change
+from backcare.diary.frames import ENTRY_COLUMNS, EVENT_COLUMNS, SCREENING_COLUMNS
+from backcare.diary.frames import ROUTINE_STARTED as ROUTINE_EVENT
 from backcare.diary.model import PAIN_MAX, PAIN_MIN
 
 MAX_POINTS = 1_500
@@ -64,17 +66,10 @@ RANGES: dict[str, int | None] = {
 COMPARE_DAYS = 14
 """Length of each period in the before/after comparison (the issue's default: 2 weeks)."""
 
-ROUTINE_EVENT = "Routine started"
-"""The event label that marks when the routine started (first one counts)."""
-
 MIN_DAYS_EACH = 7
 """Next-day pairs needed in each group before "what goes with better days" is shown."""
 
 Granularity = Literal["day", "week", "month", "year"]
-
-ENTRY_COLUMNS = ("timestamp", "pain", "flare", "exercised", "exercise_minutes")
-EVENT_COLUMNS = ("date", "label")
-SCREENING_COLUMNS = ("date", "instrument", "score")
 
 INSTRUMENT_NAMES = {
     "start_back": "STarT Back",

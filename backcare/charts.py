@@ -18,6 +18,7 @@ from backcare.analytics import (
     ScreeningTrend,
     fmt_date,
 )
+from backcare.diary.frames import EVENT_COLUMNS
 from backcare.diary.model import PAIN_MAX, PAIN_MIN, PAIN_RANGE
 
 # Calm palette; each colour is paired with a shape, a dash or a text label.
@@ -219,7 +220,7 @@ def _events_in_range(events: pd.DataFrame, series: PainSeries) -> pd.DataFrame:
     if events.empty or series.start is None or series.end is None:
         return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "label": [], "row": []})
     inside = events[(events["date"] >= series.start) & (events["date"] <= series.end)]
-    inside = inside[["date", "label"]].sort_values("date", kind="stable").reset_index(drop=True)
+    inside = inside[list(EVENT_COLUMNS)].sort_values("date", kind="stable").reset_index(drop=True)
     # Labels step down in three rows (pixels from the top) so close events stay readable.
     return inside.assign(row=[2 + 14 * (i % 3) for i in range(len(inside))])
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from backcare.diary.frames import ROUTINE_STARTED
 from backcare.diary.model import PAIN_MAX, PAIN_MIN, Entry, Event, Screening
 from backcare.routine import Profile, Routine, build_routine
 from backcare.screening import (
@@ -33,7 +34,6 @@ from backcare.screening import (
 from backcare.storage import Store
 
 DEMO_OWNER = "demo"
-ROUTINE_STARTED = "Routine started"  # the label backcare.analytics compares around
 
 
 # ------------------------------------------------------------------------------ personas

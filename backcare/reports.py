@@ -29,6 +29,7 @@ from icalendar import Calendar, Event
 
 from backcare import analytics, charts
 from backcare.change import MIC, meaningful_change
+from backcare.diary.frames import SCREENING_DONE
 from backcare.diary.model import PAIN_RANGE
 from backcare.exercises import PHASE_LABELS
 from backcare.notices import load_notices
@@ -437,7 +438,7 @@ def _chart_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame) -> None:
         pdf.ln(2)
         return
     # Screening dates are in the tables; the chart keeps events such as "Routine started".
-    marks = events[events["label"] != "Screening done"]
+    marks = events[events["label"] != SCREENING_DONE]
     png = chart_png(charts.pain_over_time_chart(series, marks))
     if pdf.get_y() > pdf.h - 110:
         pdf.add_page()

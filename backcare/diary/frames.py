@@ -1,6 +1,7 @@
-"""Pain diary frames: the columns the charts, analytics and reports read, and their builders.
+"""Pain diary frames: the one home of the chart frames' columns and event labels.
 
-Plain pandas, no Streamlit.
+``backcare.analytics``, ``backcare.charts``, ``backcare.reports``, the store's fast frame
+read and the demo all read the names here. Plain pandas, no Streamlit.
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ import pandas as pd
 
 from backcare.diary.model import Entry, Event, Screening
 
+# Event labels marked on the pain chart. The first "Routine started" divides the before/after
+# comparison (backcare.analytics); "Screening done" is added for each day with screenings.
+ROUTINE_STARTED = "Routine started"
+SCREENING_DONE = "Screening done"
+
+# The entries frame: its columns and dtypes (entries_frame, and the SQL store's frame read).
 FRAME_COLUMNS: dict[str, str] = {
     "timestamp": "datetime64[ns]",
     "pain": "int64",
@@ -22,6 +29,10 @@ FRAME_COLUMNS: dict[str, str] = {
     "mood": "float64",
     "sleep_hours": "float64",
 }
+# The columns each input frame of backcare.analytics must have (the entries: a subset).
+ENTRY_COLUMNS: tuple[str, ...] = ("timestamp", "pain", "flare", "exercised", "exercise_minutes")
+EVENT_COLUMNS: tuple[str, ...] = ("date", "label")
+SCREENING_COLUMNS: tuple[str, ...] = ("date", "instrument", "score")
 
 
 def entries_frame(entries: Iterable[Entry]) -> pd.DataFrame:
@@ -45,11 +56,11 @@ def entries_frame(entries: Iterable[Entry]) -> pd.DataFrame:
 
 
 def events_frame(events: Iterable[Event], screenings: Iterable[Screening] = ()) -> pd.DataFrame:
-    """Chart marks: stored events plus one "Screening done" per day with screenings."""
+    """Chart marks: stored events plus one SCREENING_DONE per day with screenings."""
     rows = [(pd.Timestamp(e.date), e.label) for e in events]
     screening_days = sorted({s.taken_at.date() for s in screenings})
-    rows += [(pd.Timestamp(day), "Screening done") for day in screening_days]
-    frame = pd.DataFrame.from_records(rows, columns=["date", "label"])
+    rows += [(pd.Timestamp(day), SCREENING_DONE) for day in screening_days]
+    frame = pd.DataFrame.from_records(rows, columns=list(EVENT_COLUMNS))
     frame = frame.astype({"date": "datetime64[ns]", "label": str})
     return frame.sort_values("date", kind="stable", ignore_index=True)
 
@@ -57,6 +68,6 @@ def events_frame(events: Iterable[Event], screenings: Iterable[Screening] = ()) 
 def screenings_frame(screenings: Iterable[Screening]) -> pd.DataFrame:
     """Screening scores over time: date, instrument, score."""
     rows = [(s.taken_at, s.instrument, s.score) for s in screenings]
-    frame = pd.DataFrame.from_records(rows, columns=["date", "instrument", "score"])
+    frame = pd.DataFrame.from_records(rows, columns=list(SCREENING_COLUMNS))
     frame = frame.astype({"date": "datetime64[ns]", "instrument": str, "score": "float64"})
     return frame.sort_values("date", kind="stable", ignore_index=True)

@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from backcare.demo import DEMO_OWNER
-from backcare.diary.frames import events_frame, screenings_frame
+from backcare.diary.frames import ROUTINE_STARTED, events_frame, screenings_frame
 from backcare.diary.model import Entry, Event, Screening
 from backcare.storage import (
     Mode,
@@ -340,9 +340,6 @@ def record_event(label: str, day: date | None = None) -> str | None:
     except ValueError as exc:
         return str(exc)
     return None
-
-
-ROUTINE_STARTED = "Routine started"
 
 
 def record_session_done(pain: int, minutes: float, when: datetime | None = None) -> str | None:

@@ -12,11 +12,10 @@ from backcare import analytics
 from backcare.demo import (
     DEMO_OWNER,
     PERSONAS,
-    ROUTINE_STARTED,
     demo_patient,
     fill_store,
 )
-from backcare.diary.frames import entries_frame, events_frame
+from backcare.diary.frames import ROUTINE_STARTED, entries_frame, events_frame
 from backcare.diary.model import Entry
 from backcare.storage import SessionStore, SqlStore
 

@@ -13,7 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backcare.diary import io as diary_io
-from backcare.diary.frames import FRAME_COLUMNS, entries_frame, events_frame, screenings_frame
+from backcare.diary.frames import (
+    ENTRY_COLUMNS,
+    EVENT_COLUMNS,
+    FRAME_COLUMNS,
+    SCREENING_COLUMNS,
+    entries_frame,
+    events_frame,
+    screenings_frame,
+)
 from backcare.diary.io import (
     EXPORT_COLUMNS,
     MAX_IMPORT_BYTES,
@@ -566,6 +574,13 @@ def test_events_and_screenings_frames():
     ]
     assert sc["score"].dtype == "float64"
     assert events_frame([]).empty and screenings_frame([]).empty
+
+
+def test_the_frames_carry_the_columns_analytics_reads():
+    """One home for the column lists: what the builders make is what analytics checks."""
+    assert set(ENTRY_COLUMNS) <= set(entries_frame([]).columns)
+    assert tuple(events_frame([]).columns) == EVENT_COLUMNS
+    assert tuple(screenings_frame([]).columns) == SCREENING_COLUMNS
 
 
 @pytest.mark.parametrize(

@@ -22,10 +22,15 @@ from backcare.ui.routine_widgets import (
     show_routine,
     show_share_link,
 )
-from backcare.ui.state import PROFILE_KEY, current_routine, save_routine, screening_result
+from backcare.ui.state import (
+    PROFILE_KEY,
+    SESSIONS_DONE_KEY,
+    current_routine,
+    save_routine,
+    screening_result,
+)
 from backcare.ui.store import record_session_done
 
-SESSIONS_DONE_KEY = "bc_sessions_done"  # dates of "I did today's session" in this tab
 SWAP_ERROR_KEY = "bc_routine_swap_error"
 
 

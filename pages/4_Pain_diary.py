@@ -24,9 +24,20 @@ from backcare.reports import SUMMARY_PARTS, summary_pdf
 from backcare.storage import StorageError
 from backcare.ui import frame
 from backcare.ui.diary_charts import render_diary_charts
-from backcare.ui.state import SCREENING_RESULTS, UNDO_KEY, current_routine, screening_result
-from backcare.ui.store import (
+from backcare.ui.state import (
+    CHOSEN_ENTRY_KEY,
+    CONFIRM_DELETE_KEY,
     FLASH_KEY,
+    QUICK_PREFIX,
+    QUICK_VERSION_KEY,
+    SCREENING_RESULTS,
+    SUMMARY_DATES_KEY,
+    SUMMARY_PARTS_KEY,
+    UNDO_KEY,
+    current_routine,
+    screening_result,
+)
+from backcare.ui.store import (
     chart_frames,
     current_store,
     hold_unsaved,
@@ -35,12 +46,6 @@ from backcare.ui.store import (
 )
 
 RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
-QUICK_PREFIX = "diary_new"  # every quick-entry widget key starts with this
-# Bumped after each save so the browser gets fresh quick-entry widgets: deleting a form
-# widget's key leaves the old value in the browser, which the next submit sends back
-# (a flare ticked once was copied to every later entry).
-QUICK_VERSION_KEY = "bc_diary_quick_version"
-CONFIRM_KEY = "bc_diary_confirm_delete"
 PAIN_SCALE = list(range(11))
 
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
@@ -269,7 +274,7 @@ with list_col:
             index=None,
             format_func=lambda entry_id: by_id[entry_id].describe(),
             placeholder="Choose an entry",
-            key="diary_chosen",
+            key=CHOSEN_ENTRY_KEY,
         )
         if chosen_id is not None:
             chosen = by_id[chosen_id]
@@ -307,7 +312,7 @@ with list_col:
                 except ValueError as exc:
                     st.error(f"Not changed: {exc}")
 
-            if st.session_state.get(CONFIRM_KEY) == chosen.id:
+            if st.session_state.get(CONFIRM_DELETE_KEY) == chosen.id:
                 st.warning(f"Delete the entry from {chosen.describe()}?")
                 yes, no = st.columns(2)
                 if yes.button("Yes, delete it", type="primary", icon=":material/delete:"):
@@ -315,13 +320,13 @@ with list_col:
                         st.session_state[UNDO_KEY] = store.delete(owner, chosen.id)
                     except ValueError as exc:
                         flash(f"Not deleted: {exc}")
-                    st.session_state.pop(CONFIRM_KEY, None)
+                    st.session_state.pop(CONFIRM_DELETE_KEY, None)
                     st.rerun()
                 if no.button("No, keep it"):
-                    st.session_state.pop(CONFIRM_KEY, None)
+                    st.session_state.pop(CONFIRM_DELETE_KEY, None)
                     st.rerun()
             elif st.button("Delete this entry", icon=":material/delete:"):
-                st.session_state[CONFIRM_KEY] = chosen.id
+                st.session_state[CONFIRM_DELETE_KEY] = chosen.id
                 st.rerun()
 
     if screenings:
@@ -367,22 +372,22 @@ if not stamps:
 else:
     first_day = min(column.min() for column in stamps).date()
     last_day = max(max(column.max() for column in stamps).date(), date.today())
-    kept = st.session_state.get("diary_summary_dates") or ()
+    kept = st.session_state.get(SUMMARY_DATES_KEY) or ()
     if not all(first_day <= day <= last_day for day in kept):  # the diary changed since
-        del st.session_state["diary_summary_dates"]
+        del st.session_state[SUMMARY_DATES_KEY]
     dates = st.date_input(
         "Dates to include",
         value=(first_day, last_day),
         min_value=first_day,
         max_value=last_day,
-        key="diary_summary_dates",
+        key=SUMMARY_DATES_KEY,
     )
     parts = st.multiselect(
         "What to include",
         list(SUMMARY_PARTS),
         default=list(SUMMARY_PARTS),
         format_func=SUMMARY_PARTS.get,
-        key="diary_summary_parts",
+        key=SUMMARY_PARTS_KEY,
     )
     ready = isinstance(dates, tuple) and len(dates) == 2 and bool(parts)
     if not ready:

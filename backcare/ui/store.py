@@ -37,18 +37,15 @@ from backcare.storage import (
 )
 from backcare.ui.state import (
     DEMO_STORE_KEY,
+    FALLBACK_KEY,
+    FLASH_KEY,
+    PENDING_KEY,
     SESSION_FRAMES_KEY,
+    SESSION_OWNER_KEY,
+    SESSION_STORE_KEY,
     demo_persona,
 )
 
-SESSION_STORE_KEY = "bc_diary_session_store"
-SESSION_OWNER_KEY = "bc_diary_owner"
-# Why this tab fell back to a tab-only diary; it stays there so entries never vanish.
-FALLBACK_KEY = "bc_diary_fallback"
-# A one-off confirmation the diary page shows at the top of its next run.
-FLASH_KEY = "bc_diary_flash"
-# Entries a save could not write to the database, and why: (reason, [Entry, ...]).
-PENDING_KEY = "bc_diary_pending"
 LOCAL_OWNER = "local"
 # After a failed open, wait this long before trying the database again.
 RETRY_SECONDS = 30.0

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from backcare.screening import load_oswestry, load_red_flags, load_start_back
+from backcare.ui.state import result_key
 
 PAGE = "pages/1_Screening.py"
 RULES = load_red_flags()
@@ -26,8 +27,7 @@ def click(at: AppTest, label: str) -> AppTest:
 
 
 def saved(at: AppTest, name: str):
-    key = f"bc_result_{name}"
-    return at.session_state.get(key)
+    return at.session_state.get(result_key(name))
 
 
 def top_block(at: AppTest):

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, expect
 from streamlit.testing.v1 import AppTest
 
 from backcare import storage
-from backcare.ui.store import SESSION_OWNER_KEY, SESSION_STORE_KEY
+from backcare.ui.state import SESSION_OWNER_KEY, SESSION_STORE_KEY
 from tests.e2e.conftest import screenshot, storage_env
 from tests.e2e.server import start_server
 from tests.helpers import APP, app_environment, click, quick_key

@@ -23,10 +23,10 @@ from backcare.diary.model import (
     _CHOICE_FIELDS,
     _CONTENT_FIELDS,
     _ID_PATTERN,
-    _INT_RANGES,
     _LOCATIONS_AT,
     _QUALITIES_AT,
     _TEXT_LIMITS,
+    INT_RANGES,
     MAX_SLEEP_HOURS,
     MIN_YEAR,
     PAIN_MAX,
@@ -188,7 +188,7 @@ def _entry_from_record(
         kwargs[name] = _parse_bool(name, record.get(name))
     for name in _CHOICE_FIELDS:
         kwargs[name] = _parse_choices(name, record.get(name))
-    for name in ("sleep_hours", *_INT_RANGES):
+    for name in ("sleep_hours", *INT_RANGES):
         kwargs[name] = _parse_number(name, record.get(name))
     for name in _TEXT_LIMITS:
         kwargs[name] = _parse_text(name, record.get(name), unescape=unescape)
@@ -237,7 +237,7 @@ class _FastRows:
         present = {name for _, record in records for name in record}
         self.bools = [n for n in _BOOL_FIELDS if n in present]
         self.choices = [(n, c) for n, c in _CHOICE_SETS.items() if n in present]
-        self.ranges = [(n, r) for n, r in _INT_RANGES.items() if n in present]
+        self.ranges = [(n, r) for n, r in INT_RANGES.items() if n in present]
         self.sleep = "sleep_hours" in present
         self.texts = [(n, limit) for n, limit in _TEXT_LIMITS.items() if n in present]
         self.has_id = "id" in present

@@ -48,7 +48,7 @@ MIN_YEAR = 1900  # an earlier timestamp is a typing mistake
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
 # Optional whole-number fields and their allowed range (inclusive).
-_INT_RANGES: dict[str, tuple[int, int]] = {
+INT_RANGES: dict[str, tuple[int, int]] = {
     "sleep_quality": (0, 10),
     "activity_minutes": (0, 24 * 60),
     "exercise_minutes": (0, 24 * 60),
@@ -174,7 +174,7 @@ class Entry:
             if not (math.isfinite(hours) and 0 <= hours <= MAX_SLEEP_HOURS):
                 raise ValueError(f"sleep_hours must be from 0 to {MAX_SLEEP_HOURS}, not {hours}")
             put(self, "sleep_hours", float(hours))
-        for name, (low, high) in _INT_RANGES.items():
+        for name, (low, high) in INT_RANGES.items():
             value = getattr(self, name)
             if value is not None:
                 put(self, name, _check_int(name, value, low, high))

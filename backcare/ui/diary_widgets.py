@@ -15,17 +15,21 @@ import streamlit as st
 
 from backcare.diary.io import MAX_IMPORT_BYTES, DiaryImportError, read_entries, to_csv, to_json
 from backcare.diary.model import (
-    FUTURE_TOLERANCE,
     INSTRUMENT_NAMES,
+    INT_RANGES,
     LOCATIONS,
     MAX_MEDICATION_CHARS,
     MAX_NOTE_CHARS,
+    MAX_SLEEP_HOURS,
+    PAIN_MAX,
+    PAIN_MIN,
+    PAIN_RANGE,
+    PAIN_VALUES,
     QUALITIES,
     Entry,
     Screening,
 )
 from backcare.reports import SUMMARY_PARTS, summary_pdf
-from backcare.storage import StorageError
 from backcare.ui.state import (
     CHOSEN_ENTRY_KEY,
     CONFIRM_DELETE_KEY,
@@ -39,10 +43,11 @@ from backcare.ui.state import (
     current_routine,
     screening_result,
 )
-from backcare.ui.store import StoreChoice, hold_unsaved, offer_unsaved
+from backcare.ui.store import StoreChoice, offer_unsaved, save_entry
 
 RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
-PAIN_SCALE = list(range(11))
+PAIN_SCALE = list(PAIN_VALUES)
+PAIN_QUESTION = f"from {PAIN_MIN} (no pain) to {PAIN_MAX} (worst pain you can imagine)"
 
 
 @dataclass(frozen=True)
@@ -100,23 +105,33 @@ def detail_fields(prefix: str, base: Entry | None) -> dict[str, Any]:
     )
     left, right = st.columns(2)
     sleep_hours = left.number_input(
-        "Hours of sleep last night", 0.0, 24.0, b.sleep_hours, 0.5, key=f"{prefix}_sleep"
+        "Hours of sleep last night",
+        0.0,
+        float(MAX_SLEEP_HOURS),
+        b.sleep_hours,
+        0.5,
+        key=f"{prefix}_sleep",
     )
     sleep_quality = right.number_input(
         "Sleep quality (0 = very poor, 10 = very good)",
-        0,
-        10,
+        *INT_RANGES["sleep_quality"],
         b.sleep_quality,
         key=f"{prefix}_sleepq",
     )
     activity = left.number_input(
-        "Minutes of activity today", 0, 1440, b.activity_minutes, key=f"{prefix}_act"
+        "Minutes of activity today",
+        *INT_RANGES["activity_minutes"],
+        b.activity_minutes,
+        key=f"{prefix}_act",
     )
     exercise = right.number_input(
-        "Minutes of exercises today", 0, 1440, b.exercise_minutes, key=f"{prefix}_exmin"
+        "Minutes of exercises today",
+        *INT_RANGES["exercise_minutes"],
+        b.exercise_minutes,
+        key=f"{prefix}_exmin",
     )
     mood = left.number_input(
-        "Mood (0 = very low, 10 = very good)", 0, 10, b.mood, key=f"{prefix}_mood"
+        "Mood (0 = very low, 10 = very good)", *INT_RANGES["mood"], b.mood, key=f"{prefix}_mood"
     )
     medication = right.text_input(
         "Medication (name and dose)",
@@ -126,12 +141,20 @@ def detail_fields(prefix: str, base: Entry | None) -> dict[str, Any]:
     )
     st.caption("PEG questions, about the past week (0 = not at all, 10 = worst or completely)")
     p, e, g = st.columns(3)
-    peg_pain = p.number_input("Average pain", 0, 10, b.peg_pain, key=f"{prefix}_pegp")
+    peg_pain = p.number_input(
+        "Average pain", *INT_RANGES["peg_pain"], b.peg_pain, key=f"{prefix}_pegp"
+    )
     peg_enjoy = e.number_input(
-        "Pain got in the way of enjoying life", 0, 10, b.peg_enjoyment, key=f"{prefix}_pege"
+        "Pain got in the way of enjoying life",
+        *INT_RANGES["peg_enjoyment"],
+        b.peg_enjoyment,
+        key=f"{prefix}_pege",
     )
     peg_activity = g.number_input(
-        "Pain got in the way of daily activity", 0, 10, b.peg_activity, key=f"{prefix}_pega"
+        "Pain got in the way of daily activity",
+        *INT_RANGES["peg_activity"],
+        b.peg_activity,
+        key=f"{prefix}_pega",
     )
     note = st.text_area(
         "Note (only you see it)", b.note, max_chars=MAX_NOTE_CHARS, key=f"{prefix}_note"
@@ -155,21 +178,6 @@ def detail_fields(prefix: str, base: Entry | None) -> dict[str, Any]:
     }
 
 
-def save_new(choice: StoreChoice, entry: Entry) -> None:
-    """Save a new entry. If the diary file refuses it (a full disk...), the entry is held in
-    this tab and the page offers to try again or to keep the diary in the tab."""
-    if entry.timestamp > datetime.now() + FUTURE_TOLERANCE:
-        raise ValueError("That time is in the future. Choose a time that has passed.")
-    try:
-        choice.store.add(entry)
-    except StorageError as exc:
-        if choice.mode != "sql":
-            raise
-        hold_unsaved(str(exc), [entry])
-    else:
-        flash(f"Saved: {entry.describe()}.")
-
-
 def show_flash() -> None:
     """The one-off confirmation of the last run ("Saved: ..."), at the top of the page."""
     if message := st.session_state.pop(FLASH_KEY, None):
@@ -187,7 +195,7 @@ def render_quick_entry(choice: StoreChoice, last: Entry | None) -> None:
     quick = f"{QUICK_PREFIX}{version or ''}"
     with st.form("diary_quick_entry", border=True):
         pain = st.segmented_control(
-            "Pain now, from 0 (no pain) to 10 (worst pain you can imagine)",
+            f"Pain now, {PAIN_QUESTION}",
             PAIN_SCALE,
             key=f"{quick}_pain",
         )
@@ -199,10 +207,12 @@ def render_quick_entry(choice: StoreChoice, last: Entry | None) -> None:
         saved = st.form_submit_button("Save entry", type="primary", icon=":material/save:")
     if saved:
         if pain is None:
-            st.error("Choose your pain from 0 to 10 first, then press Save entry.")
+            st.error(
+                f"Choose your pain from {PAIN_MIN} to {PAIN_MAX} first, then press Save entry."
+            )
         else:
             try:
-                save_new(
+                save_entry(
                     choice,
                     Entry(
                         pain=pain,
@@ -227,7 +237,7 @@ def render_quick_entry(choice: StoreChoice, last: Entry | None) -> None:
         help="Save a new entry, timed now, with the same answers as your last one.",
     ):
         try:
-            save_new(choice, last.same_as(now()))
+            save_entry(choice, last.same_as(now()))
             st.rerun()
         except ValueError as exc:
             st.error(f"Not saved: {exc}")
@@ -270,7 +280,7 @@ def render_recent_entries(choice: StoreChoice, view: DiaryView) -> None:
             width="stretch",
             column_config={
                 "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
-                "Pain": st.column_config.NumberColumn("Pain (0-10)"),
+                "Pain": st.column_config.NumberColumn(f"Pain ({PAIN_RANGE})"),
             },
         )
         by_id = {e.id: e for e in recent}
@@ -287,7 +297,7 @@ def render_recent_entries(choice: StoreChoice, view: DiaryView) -> None:
             with st.form(f"diary_edit_{chosen.id}", border=True):
                 st.write("Change this entry")
                 new_pain = st.segmented_control(
-                    "Pain, from 0 (no pain) to 10 (worst pain you can imagine)",
+                    f"Pain, {PAIN_QUESTION}",
                     PAIN_SCALE,
                     default=chosen.pain,
                     key=f"diary_edit_pain_{chosen.id}",

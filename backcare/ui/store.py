@@ -146,6 +146,25 @@ def current_store() -> StoreChoice:
     return StoreChoice(result, _login_owner() or LOCAL_OWNER, "sql")
 
 
+def save_entry(choice: StoreChoice, entry: Entry) -> None:
+    """Save a new entry: the diary's one save-and-fallback policy.
+
+    A time in the future is refused (``Entry.check_not_future``, a ValueError). If the
+    database refuses the entry (a full disk...), it is held in this tab and the diary page
+    offers to try again or to keep the diary in the tab (``offer_unsaved``); a tab-only
+    store's own errors are raised. After a save, the page's next run says "Saved: ...".
+    """
+    entry.check_not_future()
+    try:
+        choice.store.add(entry)
+    except StorageError as exc:
+        if choice.mode != "sql":
+            raise
+        hold_unsaved(str(exc), [entry])
+    else:
+        st.session_state[FLASH_KEY] = f"Saved: {entry.describe()}."
+
+
 def hold_unsaved(reason: str, entries: list[Entry]) -> None:
     """Keep entries a database refused (a full disk...) so the page can offer the tab store."""
     _, held = st.session_state.get(PENDING_KEY, ("", []))

@@ -30,7 +30,7 @@ from backcare.diary.io import (
     to_csv,
     to_json,
 )
-from backcare.diary.model import LOCATIONS, QUALITIES, Entry, Event, Screening
+from backcare.diary.model import FUTURE_TOLERANCE, LOCATIONS, QUALITIES, Entry, Event, Screening
 
 T0 = datetime(2024, 3, 1, 8, 30)
 NOW = datetime(2024, 6, 1, 12, 0)
@@ -574,6 +574,20 @@ def test_events_and_screenings_frames():
     ]
     assert sc["score"].dtype == "float64"
     assert events_frame([]).empty and screenings_frame([]).empty
+
+
+@pytest.mark.parametrize(
+    ("later", "refused"),
+    [(timedelta(0), False), (FUTURE_TOLERANCE, False), (FUTURE_TOLERANCE + timedelta(1), True)],
+)
+def test_a_new_entry_may_not_be_timed_in_the_future(later, refused):
+    """The future-time rule lives on the model: clock drift up to FUTURE_TOLERANCE is fine."""
+    entry = Entry(NOW + later, 3)
+    if refused:
+        with pytest.raises(ValueError, match="in the future"):
+            entry.check_not_future(NOW)
+    else:
+        assert entry.check_not_future(NOW) is entry
 
 
 def test_the_frames_carry_the_columns_analytics_reads():

@@ -80,11 +80,13 @@ INSTRUMENT_NAMES = {
 # and PEG 0-10 come from backcare.change.MIC (Ostelo 2008; Krebs 2009).
 SCALE_MAX = {"start_back": 9.0, "oswestry": MIC["oswestry"].scale_max, "peg": MIC["peg"].scale_max}
 
+# The smoothed line's name, shown in the chart's legend and subtitle (how it is computed:
+# "Smoothing" in the module docstring).
 _SMOOTHING = {
-    "day": "7-day average (mean of the days with entries in the last 7 days)",
-    "week": "4-week average (mean of the last 4 weekly averages)",
-    "month": "3-month average (mean of the last 3 monthly averages)",
-    "year": "3-year average (mean of the last 3 yearly averages)",
+    "day": "7-day average",
+    "week": "4-week average",
+    "month": "3-month average",
+    "year": "3-year average",
 }
 _PERIOD_WORD = {"day": "day", "week": "week", "month": "month", "year": "year"}
 

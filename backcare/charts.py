@@ -40,12 +40,6 @@ HEIGHT = 460
 PADDING = {"top": 12, "left": 5, "right": 5, "bottom": 5}
 
 _PERIOD_TEXT = {"day": "day", "week": "week", "month": "month", "year": "year"}
-_SMOOTH_LABEL = {
-    "day": "7-day average",
-    "week": "4-week average",
-    "month": "3-month average",
-    "year": "3-year average",
-}
 _X_FORMAT = {"day": "%-d %b", "week": "%-d %b %Y", "month": "%b %Y", "year": "%Y"}
 
 
@@ -54,7 +48,7 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
     exercise markers (shapes), and events as labelled vertical rules."""
     g = series.granularity
     mean_label = f"Average per {_PERIOD_TEXT[g]}"
-    smooth_label = _SMOOTH_LABEL[g]
+    smooth_label = series.smoothing
     data = series.frame[
         [
             "period",

@@ -13,7 +13,7 @@ Plain Python: ``backcare/ui/demo.py`` swaps a demo patient into a browser tab.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -362,8 +362,3 @@ def fill_store(store: Store, patient: DemoPatient) -> int:
     for event in patient.events:
         store.add_event(patient.owner, event.date, event.label)
     return added
-
-
-def persona_choices() -> Sequence[str]:
-    """Persona ids in menu order."""
-    return tuple(PERSONAS)

@@ -16,7 +16,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 import pandas as pd
@@ -344,16 +344,6 @@ def record_screening(
             choice.owner, instrument, taken_at or datetime.now(), score, details
         )
     except ValueError as exc:  # StorageError is a ValueError
-        return str(exc)
-    return None
-
-
-def record_event(label: str, day: date | None = None) -> str | None:
-    """Mark a day on the pain chart ("Routine started"); returns a problem or None."""
-    choice = current_store()
-    try:
-        choice.store.add_event(choice.owner, day or date.today(), label)
-    except ValueError as exc:
         return str(exc)
     return None
 

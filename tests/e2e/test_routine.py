@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from backcare.routine import Profile, build_routine, encode_share
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.support.browser import screenshot, wait_for_app
 
 
 def _build(page: Page, app_url: str) -> None:

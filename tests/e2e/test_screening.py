@@ -3,7 +3,7 @@
 from playwright.sync_api import Page, expect
 
 from backcare.screening import load_red_flags
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.support.browser import screenshot, wait_for_app
 
 RULES = load_red_flags()
 

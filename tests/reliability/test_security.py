@@ -20,7 +20,6 @@ import sys
 import tomllib
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 import streamlit
@@ -28,20 +27,16 @@ from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
 from backcare.diary.io import MAX_IMPORT_BYTES
-from tests.e2e.conftest import storage_env, wait_for_app
-from tests.e2e.server import Server, start_server
 from tests.helpers import APP, ROOT
+from tests.support.browser import wait_for_app
+from tests.support.fixtures import server_fixture
+from tests.support.server import Server
 
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
 MB = 1024 * 1024
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("security")
-    made = start_server(folder, env=storage_env(folder / "data"))
-    yield made
-    made.stop()
+server = server_fixture("security")
 
 
 # --------------------------------------------------------------------------- configuration

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from backcare.diary.io import MAX_IMPORT_BYTES, DiaryImportError, read_entries, to_csv, to_json
+from backcare.diary.io import MAX_IMPORT_BYTES, DiaryImportError, read_entries
 from backcare.diary.model import (
     INSTRUMENT_NAMES,
     INT_RANGES,
@@ -43,7 +43,7 @@ from backcare.ui.state import (
     current_routine,
     screening_result,
 )
-from backcare.ui.store import StoreChoice, offer_unsaved, save_entry
+from backcare.ui.store import StoreChoice, download_diary, offer_unsaved, save_entry
 
 RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
 PAIN_SCALE = list(PAIN_VALUES)
@@ -473,28 +473,10 @@ def render_import(choice: StoreChoice) -> None:
 
 def render_export(choice: StoreChoice, total: int) -> None:
     """Download every entry as CSV or JSON."""
-    store, owner = choice.store, choice.owner
     st.header("Export")
     st.caption(
         "Download every entry to keep a copy or share with your clinician. "
         "Spreadsheet formulas in notes are switched off in the CSV file."
     )
-    today = date.today().isoformat()
-    st.download_button(
-        "Download CSV",
-        data=lambda: to_csv(store.list(owner)),
-        file_name=f"backcare-diary-{today}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-        disabled=total == 0,
-    )
-    st.download_button(
-        "Download JSON",
-        data=lambda: to_json(store.list(owner)),
-        file_name=f"backcare-diary-{today}.json",
-        mime="application/json",
-        icon=":material/download:",
-        on_click="ignore",
-        disabled=total == 0,
-    )
+    download_diary(st, "Download CSV", "csv", choice, disabled=total == 0)
+    download_diary(st, "Download JSON", "json", choice, disabled=total == 0)

@@ -1,4 +1,5 @@
-"""Which diary store a visitor gets, the storage notice, and cached chart frames.
+"""Which diary store a visitor gets, the storage notice, the one save-and-fallback policy,
+the export buttons, and cached chart frames.
 
 The privacy rule (``backcare.storage.choose_mode``): opened on this machine with nothing
 configured, the diary is a SQLite file in the data directory with owner "local"; opened
@@ -16,7 +17,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 import pandas as pd
@@ -24,6 +25,7 @@ import streamlit as st
 
 from backcare.demo import DEMO_OWNER
 from backcare.diary.frames import ROUTINE_STARTED, events_frame, screenings_frame
+from backcare.diary.io import Format, to_csv, to_json
 from backcare.diary.model import Entry, Event, Screening
 from backcare.storage import (
     Mode,
@@ -297,6 +299,30 @@ def storage_notice(choice: StoreChoice) -> None:
             icon=":material/database:",
         )
         st.code(choice.store.location, language=None, wrap_lines=True)
+
+
+# The diary's file formats: the writer and the MIME type of each.
+_EXPORTS = {"csv": (to_csv, "text/csv"), "json": (to_json, "application/json")}
+
+
+def download_diary(
+    place: Any, label: str, fmt: Format, choice: StoreChoice, *, disabled: bool
+) -> None:
+    """A button that downloads the whole diary as ``fmt`` (``place``: ``st`` or a column).
+
+    The file is written only when the button is clicked, from the store and owner of this
+    run (Streamlit runs the callable in a thread without the script's context)."""
+    write, mime = _EXPORTS[fmt]
+    store, owner = choice.store, choice.owner
+    place.download_button(
+        label,
+        data=lambda: write(store.list(owner)),
+        file_name=f"backcare-diary-{date.today().isoformat()}.{fmt}",
+        mime=mime,
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=disabled,
+    )
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)

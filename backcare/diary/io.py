@@ -49,27 +49,10 @@ MAX_IMPORT_ROWS = 100_000
 
 Format = Literal["csv", "json"]
 
-# Column order of BackCare's own export (CSV header and JSON keys).
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "timestamp",
-    "pain",
-    "flare",
-    "medication_taken",
-    "exercised",
-    "locations",
-    "qualities",
-    "sleep_hours",
-    "sleep_quality",
-    "activity_minutes",
-    "exercise_minutes",
-    "medication",
-    "mood",
-    "peg_pain",
-    "peg_enjoyment",
-    "peg_activity",
-    "note",
-)
+# Columns of BackCare's own export (CSV header and JSON keys): the id, then every field the
+# person entered, in the model's order. The import reads columns by name, so a new Entry
+# field becomes a new column without breaking older files.
+EXPORT_COLUMNS: tuple[str, ...] = ("id", *_CONTENT_FIELDS)
 # Accepted on import as another name for "timestamp" (the simple date,pain[,note] form).
 COLUMN_ALIASES = {"date": "timestamp", "time": "timestamp", "datetime": "timestamp"}
 REQUIRED_COLUMNS = ("timestamp", "pain")

@@ -469,6 +469,12 @@ def test_export_is_sorted_oldest_first_with_the_documented_columns():
     entries = [Entry(T0 + timedelta(days=1), 5), Entry(T0, 3)]
     rows = list(csv.DictReader(io.StringIO(to_csv(entries).decode(), newline="")))
     assert list(rows[0]) == list(EXPORT_COLUMNS)
+    # The file format people keep: today's header, so a change to it is a decision.
+    assert ",".join(EXPORT_COLUMNS) == (
+        "id,timestamp,pain,flare,medication_taken,exercised,locations,qualities,sleep_hours,"
+        "sleep_quality,activity_minutes,exercise_minutes,medication,mood,peg_pain,"
+        "peg_enjoyment,peg_activity,note"
+    )
     assert [r["pain"] for r in rows] == ["3", "5"]
     payload = json.loads(to_json(entries))
     assert payload["format"] == "backcare-diary"

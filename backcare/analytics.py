@@ -56,6 +56,9 @@ from backcare.change import (
     meaningful_change,
     readable_target,
 )
+from backcare.diary.frames import ENTRY_COLUMNS, EVENT_COLUMNS, SCREENING_COLUMNS
+from backcare.diary.frames import ROUTINE_STARTED as ROUTINE_EVENT
+from backcare.diary.model import PAIN_MAX, PAIN_MIN
 
 MAX_POINTS = 1_500
 """The most rows a chart carries, whatever the diary's length."""
@@ -74,9 +77,6 @@ RANGES: dict[str, int | None] = {
 COMPARE_DAYS = 14
 """Length of each period in the before/after comparison (the issue's default: 2 weeks)."""
 
-ROUTINE_EVENT = "Routine started"
-"""The event label that marks when the routine started (first one counts)."""
-
 MIN_DAYS_EACH = 7
 """Next-day pairs needed in each group before "what goes with better days" is shown."""
 
@@ -93,10 +93,6 @@ a few weeks); Hartvigsen et al., Lancet 2018 (most episodes improve)."""
 
 Granularity = Literal["day", "week", "month", "year"]
 
-ENTRY_COLUMNS = ("timestamp", "pain", "flare", "exercised", "exercise_minutes")
-EVENT_COLUMNS = ("date", "label")
-SCREENING_COLUMNS = ("date", "instrument", "score")
-
 INSTRUMENT_NAMES = {
     "start_back": "STarT Back",
     "oswestry": "Oswestry Disability Index",
@@ -106,11 +102,13 @@ INSTRUMENT_NAMES = {
 # and PEG 0-10 come from backcare.change.MIC (Ostelo 2008; Krebs 2009).
 SCALE_MAX = {"start_back": 9.0, "oswestry": MIC["oswestry"].scale_max, "peg": MIC["peg"].scale_max}
 
+# The smoothed line's name, shown in the chart's legend and subtitle (how it is computed:
+# "Smoothing" in the module docstring).
 _SMOOTHING = {
-    "day": "7-day average (mean of the days with entries in the last 7 days)",
-    "week": "4-week average (mean of the last 4 weekly averages)",
-    "month": "3-month average (mean of the last 3 monthly averages)",
-    "year": "3-year average (mean of the last 3 yearly averages)",
+    "day": "7-day average",
+    "week": "4-week average",
+    "month": "3-month average",
+    "year": "3-year average",
 }
 _PERIOD_WORD = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
@@ -145,12 +143,14 @@ def check_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> N
         pain = frame["pain"]
         if not pd.api.types.is_numeric_dtype(pain) or pd.api.types.is_bool_dtype(pain):
             # The value itself is not repeated: it could be any text.
-            raise ValueError(f"entries.pain must be a number from 0 to 10, got {pain.dtype}")
-        bad = ~pain.between(0, 10)
+            raise ValueError(
+                f"entries.pain must be a number from {PAIN_MIN} to {PAIN_MAX}, got {pain.dtype}"
+            )
+        bad = ~pain.between(PAIN_MIN, PAIN_MAX)
         if bad.any():
             row = int(bad.to_numpy().nonzero()[0][0])
             raise ValueError(
-                f"entries.pain must be a number from 0 to 10; row {row + 1} has "
+                f"entries.pain must be a number from {PAIN_MIN} to {PAIN_MAX}; row {row + 1} has "
                 f"{float(pain.iloc[row]):g}"
             )
 

@@ -30,6 +30,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from backcare.diary.model import PAIN_MAX
+
 TOLERANCE = 1e-9
 """Scores such as 6.1 - 4.1 are 1.9999999999999996 in floating point: a change within this
 of a threshold counts as reaching it."""
@@ -90,7 +92,7 @@ MIC: dict[str, MinimalImportantChange] = {
         points=2.0,
         fraction=0.30,
         floor=1.0,
-        scale_max=10.0,
+        scale_max=float(PAIN_MAX),
         decimals=1,
         unit="",
         source="Ostelo et al., Spine 2008; Farrar et al., Pain 2001",

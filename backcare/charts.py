@@ -19,6 +19,8 @@ from backcare.analytics import (
     fmt_date,
 )
 from backcare.change import MIC, fmt_score
+from backcare.diary.frames import EVENT_COLUMNS
+from backcare.diary.model import PAIN_MAX, PAIN_MIN, PAIN_RANGE
 
 # Calm palette; each colour is paired with a shape, a dash or a text label.
 MEAN_COLOUR = "#2166ac"
@@ -32,19 +34,13 @@ TARGET_COLOUR = "#1b7837"
 
 FLARE_SHAPE = "triangle-up"
 EXERCISE_SHAPE = "square"
-PAIN_SCALE = alt.Scale(domain=[0, 10], nice=False, zero=True)
+PAIN_SCALE = alt.Scale(domain=[PAIN_MIN, PAIN_MAX], nice=False, zero=True)
 # Streamlit fits the chart to its width: a height is the whole chart, title and legend in.
 HEIGHT = 460
 # Streamlit's theme leaves no room above the title: give it some.
 PADDING = {"top": 12, "left": 5, "right": 5, "bottom": 5}
 
 _PERIOD_TEXT = {"day": "day", "week": "week", "month": "month", "year": "year"}
-_SMOOTH_LABEL = {
-    "day": "7-day average",
-    "week": "4-week average",
-    "month": "3-month average",
-    "year": "3-year average",
-}
 _X_FORMAT = {"day": "%-d %b", "week": "%-d %b %Y", "month": "%b %Y", "year": "%Y"}
 
 
@@ -53,7 +49,7 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
     exercise markers (shapes), and events as labelled vertical rules."""
     g = series.granularity
     mean_label = f"Average per {_PERIOD_TEXT[g]}"
-    smooth_label = _SMOOTH_LABEL[g]
+    smooth_label = series.smoothing
     data = series.frame[
         [
             "period",
@@ -78,7 +74,9 @@ def pain_over_time_chart(series: PainSeries, events: pd.DataFrame) -> alt.LayerC
     )
     n = len(data)
     range_width = 6 if n <= 20 else 3 if n <= 120 else 1
-    y_range = alt.Y("low:Q", scale=PAIN_SCALE, title="Pain (0 = none, 10 = worst)")
+    y_range = alt.Y(
+        "low:Q", scale=PAIN_SCALE, title=f"Pain ({PAIN_MIN} = none, {PAIN_MAX} = worst)"
+    )
     if g == "day":
         # Days: one bar from the day's lowest to highest entry (no joining across gaps).
         range_mark = base.mark_rule(
@@ -217,7 +215,7 @@ def _events_in_range(events: pd.DataFrame, series: PainSeries) -> pd.DataFrame:
     if events.empty or series.start is None or series.end is None:
         return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "label": [], "row": []})
     inside = events[(events["date"] >= series.start) & (events["date"] <= series.end)]
-    inside = inside[["date", "label"]].sort_values("date", kind="stable").reset_index(drop=True)
+    inside = inside[list(EVENT_COLUMNS)].sort_values("date", kind="stable").reset_index(drop=True)
     # Labels step down in three rows (pixels from the top) so close events stay readable.
     return inside.assign(row=[2 + 14 * (i % 3) for i in range(len(inside))])
 
@@ -242,7 +240,7 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
         x=alt.X("which:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=400)),
     )
     bars = base.mark_bar(color=BAR_COLOUR, size=60).encode(
-        y=alt.Y("pain:Q", scale=PAIN_SCALE, title="Average pain (0-10)"),
+        y=alt.Y("pain:Q", scale=PAIN_SCALE, title=f"Average pain ({PAIN_RANGE})"),
         tooltip=[
             alt.Tooltip("which:N", title="Period"),
             alt.Tooltip("when:N", title="Dates"),
@@ -345,8 +343,8 @@ def better_days_chart(result: BetterDays) -> alt.LayerChart:
         x=alt.X(
             "pain:Q",
             scale=PAIN_SCALE,
-            title="Average pain the next day (0-10)",
-            axis=alt.Axis(values=list(range(0, 11, 2)), format="d"),
+            title=f"Average pain the next day ({PAIN_RANGE})",
+            axis=alt.Axis(values=list(range(PAIN_MIN, PAIN_MAX + 1, 2)), format="d"),
         ),
         tooltip=[
             alt.Tooltip("group:N", title="Group"),

@@ -13,12 +13,13 @@ Plain Python: ``backcare/ui/demo.py`` swaps a demo patient into a browser tab.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from backcare.diary import Entry, Event, Screening
+from backcare.diary.frames import ROUTINE_STARTED
+from backcare.diary.model import PAIN_MAX, PAIN_MIN, Entry, Event, Screening
 from backcare.routine import Profile, Routine, build_routine
 from backcare.screening import (
     OswestryResult,
@@ -33,7 +34,6 @@ from backcare.screening import (
 from backcare.storage import Store
 
 DEMO_OWNER = "demo"
-ROUTINE_STARTED = "Routine started"  # the label backcare.analytics compares around
 
 
 # ------------------------------------------------------------------------------ personas
@@ -251,7 +251,7 @@ def _details(result: Any) -> dict[str, Any]:
 
 
 def _clamp(value: float) -> int:
-    return max(0, min(10, round(value)))
+    return max(PAIN_MIN, min(PAIN_MAX, round(value)))
 
 
 def _entries(persona: Persona, first: date, owner: str, rng: random.Random) -> list[Entry]:
@@ -371,8 +371,3 @@ def fill_store(store: Store, patient: DemoPatient) -> int:
     for event in patient.events:
         store.add_event(patient.owner, event.date, event.label)
     return added
-
-
-def persona_choices() -> Sequence[str]:
-    """Persona ids in menu order."""
-    return tuple(PERSONAS)

@@ -29,6 +29,8 @@ from icalendar import Calendar, Event
 
 from backcare import analytics, charts
 from backcare.change import Change, fmt_points, fmt_score
+from backcare.diary.frames import SCREENING_DONE
+from backcare.diary.model import PAIN_RANGE
 from backcare.exercises import PHASE_LABELS
 from backcare.notices import load_notices
 from backcare.routine import (
@@ -436,7 +438,7 @@ def _chart_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame) -> None:
         pdf.ln(2)
         return
     # Screening dates are in the tables; the chart keeps events such as "Routine started".
-    marks = events[events["label"] != "Screening done"]
+    marks = events[events["label"] != SCREENING_DONE]
     png = chart_png(charts.pain_over_time_chart(series, marks))
     if pdf.get_y() > pdf.h - 110:
         pdf.add_page()
@@ -457,7 +459,7 @@ def _change_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame, screeni
     if change is not None and comparison.before and comparison.after:
         rows.append(
             [
-                "Average pain (0-10)",
+                f"Average pain ({PAIN_RANGE})",
                 f"{fmt_score('pain', change.before)} ({comparison.before.label.lower()})",
                 f"{fmt_score('pain', change.after)} ({comparison.after.label.lower()})",
                 _signed(change),

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from backcare.diary.model import PAIN_MAX, PAIN_MIN
 from backcare.exercises import (
     CONDITION_LABELS,
     CONDITIONS,
@@ -290,7 +291,7 @@ class Profile:
         _int_in("days_per_week", self.days_per_week, 1, 7)
         _one_of("setting", self.setting, SETTINGS)
         object.__setattr__(self, "equipment", _set_of("equipment", self.equipment, EQUIPMENT))
-        _int_in("pain_now", self.pain_now, 0, 10)
+        _int_in("pain_now", self.pain_now, PAIN_MIN, PAIN_MAX)
         object.__setattr__(self, "conditions", _set_of("conditions", self.conditions, CONDITIONS))
         if not isinstance(self.include_yoga, bool):
             raise ValueError("include_yoga must be True or False")

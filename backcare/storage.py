@@ -26,7 +26,8 @@ import platformdirs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from backcare.diary import FRAME_COLUMNS, Entry, Event, Screening, entries_frame, new_id
+from backcare.diary.frames import FRAME_COLUMNS, entries_frame
+from backcare.diary.model import Entry, Event, Screening, new_id
 
 Mode = Literal["sql", "session"]
 ENV_STORAGE = "BACKCARE_STORAGE"
@@ -306,7 +307,7 @@ class SessionStore:
         return removed
 
     def frame(self, owner: str) -> pd.DataFrame:
-        """All entries as ``diary.entries_frame`` columns, for charts."""
+        """All entries as ``entries_frame`` columns, for charts."""
         return entries_frame(list(self._entries.get(owner, {}).values()))
 
     def revision(self, owner: str) -> int:
@@ -691,7 +692,7 @@ class SqlStore:
         return removed.rowcount
 
     def frame(self, owner: str) -> pd.DataFrame:
-        """All entries as ``diary.entries_frame`` columns, read straight into pandas."""
+        """All entries as ``entries_frame`` columns, read straight into pandas."""
         t = entries_table
         columns = [t.c[name] for name in FRAME_COLUMNS]
         if self.engine.dialect.name == "sqlite":

@@ -150,7 +150,7 @@ class PageResult:
 
 def diary_entries(frame: pd.DataFrame, owner: str) -> list:
     """Entry objects for a synthetic diary frame (the columns of diary.FRAME_COLUMNS)."""
-    from backcare.diary import Entry
+    from backcare.diary.model import Entry
 
     def whole(value: float) -> int | None:
         return None if math.isnan(value) else int(value)
@@ -256,7 +256,7 @@ def import_csv(rows: int) -> bytes:
 def bench_import(rows: int, repeats: int) -> tuple[float, float, int] | str:
     """Median ms of read_entries and of pandas.read_csv on the same bytes, or a note."""
     try:
-        from backcare.diary import read_entries
+        from backcare.diary.io import read_entries
     except ImportError:
         return (
             "skipped, backcare.diary.read_entries is not importable on this branch "
@@ -265,7 +265,7 @@ def bench_import(rows: int, repeats: int) -> tuple[float, float, int] | str:
     data = import_csv(rows)
     try:
         read_entries(data, format="csv")
-    except ValueError as err:  # backcare.diary.ImportError is a ValueError
+    except ValueError as err:  # backcare.diary.DiaryImportError is a ValueError
         return f"read_entries refused the file: {str(err)[:300]}"
     ours = statistics.median(
         _time(lambda: read_entries(data, format="csv")) for _ in range(repeats)

@@ -33,10 +33,10 @@ if str(ROOT) not in sys.path:
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from backcare.diary import Entry  # noqa: E402
+from backcare.diary.model import Entry  # noqa: E402
 from backcare.storage import SqlStore, database_url  # noqa: E402
-from tests.e2e.conftest import CHROMIUM_ARGS, storage_env, wait_for_app  # noqa: E402
-from tests.e2e.server import start_server  # noqa: E402
+from tests.support.browser import CHROMIUM_ARGS, wait_for_app  # noqa: E402
+from tests.support.server import start_server, storage_env  # noqa: E402
 
 CHART = "[data-testid='stVegaLiteChart'] [aria-label]"
 # The chart's label changed (so the run the change caused has drawn it), the script is no

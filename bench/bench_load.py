@@ -27,9 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import storage_env  # noqa: E402
-from tests.e2e.server import start_server  # noqa: E402
 from tests.reliability.helpers import run_load, summary  # noqa: E402
+from tests.support.server import start_server, storage_env  # noqa: E402
 
 
 def main() -> None:

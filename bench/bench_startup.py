@@ -31,8 +31,8 @@ if str(ROOT) not in sys.path:
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e.conftest import CHROMIUM_ARGS, storage_env  # noqa: E402
-from tests.e2e.server import free_port  # noqa: E402
+from tests.support.browser import CHROMIUM_ARGS  # noqa: E402
+from tests.support.server import free_port, storage_env  # noqa: E402
 
 APPS = {"BackCare": ROOT / "app.py", "Empty": ROOT / "bench" / "empty_app.py"}
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
+from backcare.diary.model import PAIN_MAX, PAIN_MIN, PAIN_RANGE, PAIN_VALUES
 from backcare.routine import (
     SHARE_PARAM,
     Profile,
@@ -26,10 +27,15 @@ from backcare.ui.routine_widgets import (
     show_share_link,
     signs_checked,
 )
-from backcare.ui.state import PROFILE_KEY, current_routine, save_routine, screening_result
+from backcare.ui.state import (
+    PROFILE_KEY,
+    SESSIONS_DONE_KEY,
+    current_routine,
+    save_routine,
+    screening_result,
+)
 from backcare.ui.store import record_session_done
 
-SESSIONS_DONE_KEY = "bc_sessions_done"  # dates of "I did today's session" in this tab
 SWAP_ERROR_KEY = "bc_routine_swap_error"
 
 
@@ -119,14 +125,14 @@ show_share_link(encode_share(routine))
 st.header("Done for today?")
 with st.form("session_done"):
     pain_after = st.segmented_control(
-        "Your pain now, from 0 (none) to 10 (worst imaginable)",
-        list(range(11)),
+        f"Your pain now, from {PAIN_MIN} (none) to {PAIN_MAX} (worst imaginable)",
+        list(PAIN_VALUES),
         key="session_done_pain",
     )
     done = st.form_submit_button("I did today's session", icon=":material/check_circle:")
 if done:
     if pain_after is None:
-        st.error("Choose your pain now (0-10) so the diary can keep it.")
+        st.error(f"Choose your pain now ({PAIN_RANGE}) so the diary can keep it.")
     elif problem := record_session_done(pain_after, routine.total_minutes):
         st.error(f"The session could not be added to your diary: {problem}")
     else:

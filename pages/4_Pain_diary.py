@@ -1,43 +1,30 @@
-"""Pain diary: ten-second entries, detail, edit and delete, import and export, charts."""
+"""Pain diary: ten-second entries, detail, edit and delete, import and export, charts.
+
+A table of contents: each section is a ``render_*`` function of
+``backcare/ui/diary_widgets.py`` (the charts: ``backcare/ui/diary_charts.py``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, datetime
-from pathlib import PurePath
-from typing import Any
-
-import pandas as pd
 import streamlit as st
 
-from backcare import diary
-from backcare.reports import SUMMARY_PARTS, summary_pdf
-from backcare.storage import StorageError
 from backcare.ui import frame, hold_notice
 from backcare.ui.diary_charts import render_diary_charts
-from backcare.ui.state import SCREENING_RESULTS, UNDO_KEY, current_routine, screening_result
-from backcare.ui.store import (
-    FLASH_KEY,
-    chart_frames,
-    current_store,
-    hold_unsaved,
-    offer_unsaved,
-    storage_notice,
+from backcare.ui.diary_widgets import (
+    load_view,
+    render_clinician_summary,
+    render_export,
+    render_import,
+    render_quick_entry,
+    render_recent_entries,
+    render_saved_screenings,
+    show_flash,
 )
-
-RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
-QUICK_PREFIX = "diary_new"  # every quick-entry widget key starts with this
-# Bumped after each save so the browser gets fresh quick-entry widgets: deleting a form
-# widget's key leaves the old value in the browser, which the next submit sends back
-# (a flare ticked once was copied to every later entry).
-QUICK_VERSION_KEY = "bc_diary_quick_version"
-CONFIRM_KEY = "bc_diary_confirm_delete"
-PAIN_SCALE = list(range(11))
+from backcare.ui.store import chart_frames, current_store, storage_notice
 
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
 frame("Pain diary", "📝", layout="wide")
 choice = current_store()
-store, owner = choice.store, choice.owner
 
 st.title("Pain diary")
 hold_notice()  # an emergency or urgent triage result: get checked first
@@ -46,427 +33,26 @@ st.markdown(
     "the more often you log, the clearer your trend."
 )
 storage_notice(choice)
+view = load_view(choice)  # the only reads per rerun: a count, the latest entries, screenings
 
-try:  # the only reads per rerun: a count, the latest RECENT entries, screenings
-    total = store.count(owner)
-    recent = store.list(owner, limit=RECENT, newest_first=True)
-    screenings = store.screenings(owner)
-except ValueError as exc:  # StorageError: the database went away after opening
-    st.error(f"Your diary cannot be read right now: {exc}", icon=":material/error:")
-    st.stop()
-last = recent[0] if recent else None
-
-
-def flash(message: str) -> None:
-    st.session_state[FLASH_KEY] = message
-
-
-def now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
-def detail_fields(prefix: str, base: diary.Entry | None) -> dict[str, Any]:
-    """The optional detail widgets; returns Entry keyword arguments."""
-    b = base or diary.Entry(now(), 0)
-    when = st.datetime_input(
-        "When (leave empty for now)",
-        value=base.timestamp if base else None,
-        max_value=datetime.now(),
-        key=f"{prefix}_when",
-    )
-    where = st.multiselect(
-        "Where is the pain?", diary.LOCATIONS, default=sorted(b.locations), key=f"{prefix}_where"
-    )
-    feels = st.multiselect(
-        "What does it feel like?",
-        diary.QUALITIES,
-        default=sorted(b.qualities),
-        key=f"{prefix}_feel",
-    )
-    left, right = st.columns(2)
-    sleep_hours = left.number_input(
-        "Hours of sleep last night", 0.0, 24.0, b.sleep_hours, 0.5, key=f"{prefix}_sleep"
-    )
-    sleep_quality = right.number_input(
-        "Sleep quality (0 = very poor, 10 = very good)",
-        0,
-        10,
-        b.sleep_quality,
-        key=f"{prefix}_sleepq",
-    )
-    activity = left.number_input(
-        "Minutes of activity today", 0, 1440, b.activity_minutes, key=f"{prefix}_act"
-    )
-    exercise = right.number_input(
-        "Minutes of exercises today", 0, 1440, b.exercise_minutes, key=f"{prefix}_exmin"
-    )
-    mood = left.number_input(
-        "Mood (0 = very low, 10 = very good)", 0, 10, b.mood, key=f"{prefix}_mood"
-    )
-    medication = right.text_input(
-        "Medication (name and dose)",
-        b.medication,
-        max_chars=diary.MAX_MEDICATION_CHARS,
-        key=f"{prefix}_med",
-    )
-    st.caption("PEG questions, about the past week (0 = not at all, 10 = worst or completely)")
-    p, e, g = st.columns(3)
-    peg_pain = p.number_input("Average pain", 0, 10, b.peg_pain, key=f"{prefix}_pegp")
-    peg_enjoy = e.number_input(
-        "Pain got in the way of enjoying life", 0, 10, b.peg_enjoyment, key=f"{prefix}_pege"
-    )
-    peg_activity = g.number_input(
-        "Pain got in the way of daily activity", 0, 10, b.peg_activity, key=f"{prefix}_pega"
-    )
-    note = st.text_area(
-        "Note (only you see it)", b.note, max_chars=diary.MAX_NOTE_CHARS, key=f"{prefix}_note"
-    )
-    if base and when == base.timestamp.replace(second=0):
-        when = base.timestamp  # the widget shows minutes; keep the stored seconds
-    return {
-        "timestamp": when or now(),
-        "locations": where,
-        "qualities": feels,
-        "sleep_hours": sleep_hours,
-        "sleep_quality": sleep_quality,
-        "activity_minutes": activity,
-        "exercise_minutes": exercise,
-        "mood": mood,
-        "medication": medication.strip(),
-        "peg_pain": peg_pain,
-        "peg_enjoyment": peg_enjoy,
-        "peg_activity": peg_activity,
-        "note": note.strip(),
-    }
-
-
-def save_new(entry: diary.Entry) -> None:
-    """Save a new entry. If the diary file refuses it (a full disk...), the entry is held in
-    this tab and the page offers to try again or to keep the diary in the tab."""
-    if entry.timestamp > datetime.now() + diary.FUTURE_TOLERANCE:
-        raise ValueError("That time is in the future. Choose a time that has passed.")
-    try:
-        store.add(entry)
-    except StorageError as exc:
-        if choice.mode != "sql":
-            raise
-        hold_unsaved(str(exc), [entry])
-    else:
-        flash(f"Saved: {entry.describe()}.")
-
-
-# --------------------------------------------------------------------------- quick entry
-
-if message := st.session_state.pop(FLASH_KEY, None):
-    st.success(message, icon=":material/check_circle:")
-
+show_flash()
 entry_col, list_col = st.columns([1, 1], gap="large")
-
 with entry_col:
-    st.header("How is your pain right now?")
-    if offer_unsaved(choice):
-        st.rerun()
-    # Cleared by hand after a save, so a mistake never wipes what was typed.
-    version = st.session_state.get(QUICK_VERSION_KEY, 0)
-    quick = f"{QUICK_PREFIX}{version or ''}"
-    with st.form("diary_quick_entry", border=True):
-        pain = st.segmented_control(
-            "Pain now, from 0 (no pain) to 10 (worst pain you can imagine)",
-            PAIN_SCALE,
-            key=f"{quick}_pain",
-        )
-        flare = st.toggle("This is a flare-up", key=f"{quick}_flare")
-        medication_taken = st.toggle("I took medication for the pain", key=f"{quick}_medtaken")
-        exercised = st.toggle("I did my exercises", key=f"{quick}_exercised")
-        with st.expander("Add more detail (optional)"):
-            details = detail_fields(quick, None)
-        saved = st.form_submit_button("Save entry", type="primary", icon=":material/save:")
-    if saved:
-        if pain is None:
-            st.error("Choose your pain from 0 to 10 first, then press Save entry.")
-        else:
-            try:
-                save_new(
-                    diary.Entry(
-                        pain=pain,
-                        owner=owner,
-                        flare=flare,
-                        medication_taken=medication_taken,
-                        exercised=exercised,
-                        **details,
-                    )
-                )
-                for key in [k for k in st.session_state if str(k).startswith(QUICK_PREFIX)]:
-                    del st.session_state[key]
-                st.session_state[QUICK_VERSION_KEY] = version + 1
-                st.rerun()
-            except ValueError as exc:
-                st.error(f"Not saved: {exc}")
-
-    if st.button(
-        "Same as last entry",
-        icon=":material/content_copy:",
-        disabled=last is None,
-        help="Save a new entry, timed now, with the same answers as your last one.",
-    ):
-        try:
-            save_new(last.same_as(now()))
-            st.rerun()
-        except ValueError as exc:
-            st.error(f"Not saved: {exc}")
-
-# --------------------------------------------------------------------------- recent entries
-
+    render_quick_entry(choice, view.last)
 with list_col:
-    st.header("Recent entries")
-    if UNDO_KEY in st.session_state:
-        gone: diary.Entry = st.session_state[UNDO_KEY]
-        st.info(f"Deleted the entry from {gone.timestamp:%a %d %b, %H:%M}.")
-        if st.button("Undo delete", icon=":material/undo:"):
-            try:
-                store.restore(st.session_state.pop(UNDO_KEY))
-                flash("The entry is back.")
-            except ValueError as exc:
-                flash(f"Could not bring the entry back: {exc}")
-            st.rerun()
-    if not recent:
-        st.write("No entries yet. Your first one takes ten seconds.")
-    else:
-        if total <= RECENT:
-            st.caption(f"{total} {'entry' if total == 1 else 'entries'}, newest first.")
-        else:
-            st.caption(f"The latest {RECENT} of your {total} entries, newest first.")
-        table = pd.DataFrame(
-            {
-                "When": [e.timestamp for e in recent],
-                "Pain": [e.pain for e in recent],
-                "Marked": [", ".join(e.marks) for e in recent],
-                "Note": [e.note for e in recent],  # plain text in a cell, never markdown
-                "Where": [", ".join(sorted(e.locations)) for e in recent],
-            }
-        )
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
-                "Pain": st.column_config.NumberColumn("Pain (0-10)"),
-            },
-        )
-        by_id = {e.id: e for e in recent}
-        chosen_id = st.selectbox(
-            "Choose an entry to change or delete",
-            list(by_id),
-            index=None,
-            format_func=lambda entry_id: by_id[entry_id].describe(),
-            placeholder="Choose an entry",
-            key="diary_chosen",
-        )
-        if chosen_id is not None:
-            chosen = by_id[chosen_id]
-            with st.form(f"diary_edit_{chosen.id}", border=True):
-                st.write("Change this entry")
-                new_pain = st.segmented_control(
-                    "Pain, from 0 (no pain) to 10 (worst pain you can imagine)",
-                    PAIN_SCALE,
-                    default=chosen.pain,
-                    key=f"diary_edit_pain_{chosen.id}",
-                )
-                new_flags = {
-                    name: st.toggle(
-                        label, value=getattr(chosen, name), key=f"edit_{name}_{chosen.id}"
-                    )
-                    for name, label in (
-                        ("flare", "This was a flare-up"),
-                        ("medication_taken", "I took medication for the pain"),
-                        ("exercised", "I did my exercises"),
-                    )
-                }
-                new_details = detail_fields(f"diary_edit_{chosen.id}", chosen)
-                changed = st.form_submit_button("Save changes", icon=":material/save:")
-            if changed:
-                try:
-                    updated = replace(
-                        chosen,
-                        pain=chosen.pain if new_pain is None else new_pain,
-                        **new_flags,
-                        **new_details,
-                    )
-                    store.update(updated)
-                    flash(f"Changed: {updated.describe()}.")
-                    st.rerun()
-                except ValueError as exc:
-                    st.error(f"Not changed: {exc}")
-
-            if st.session_state.get(CONFIRM_KEY) == chosen.id:
-                st.warning(f"Delete the entry from {chosen.describe()}?")
-                yes, no = st.columns(2)
-                if yes.button("Yes, delete it", type="primary", icon=":material/delete:"):
-                    try:
-                        st.session_state[UNDO_KEY] = store.delete(owner, chosen.id)
-                    except ValueError as exc:
-                        flash(f"Not deleted: {exc}")
-                    st.session_state.pop(CONFIRM_KEY, None)
-                    st.rerun()
-                if no.button("No, keep it"):
-                    st.session_state.pop(CONFIRM_KEY, None)
-                    st.rerun()
-            elif st.button("Delete this entry", icon=":material/delete:"):
-                st.session_state[CONFIRM_KEY] = chosen.id
-                st.rerun()
-
-    if screenings:
-        st.subheader("Saved screening results")
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Date": [s.taken_at for s in reversed(screenings)],
-                    "Questionnaire": [
-                        diary.INSTRUMENT_NAMES.get(s.instrument, s.instrument)
-                        for s in reversed(screenings)
-                    ],
-                    "Score": [s.score for s in reversed(screenings)],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Date": st.column_config.DatetimeColumn("Date", format="D MMM YYYY"),
-            },
-        )
-
-# --------------------------------------------------------------------------- charts
+    render_recent_entries(choice, view)
+    render_saved_screenings(view.screenings)
 
 st.divider()
 frames = chart_frames(choice)
 render_diary_charts(*frames)
 
-# --------------------------------------------------------------------------- clinician summary
-
 st.divider()
-st.header("Clinician summary")
-st.caption(
-    "A one- or two-page PDF to show your doctor or physiotherapist: your screening "
-    "scores and how they were worked out, your pain chart, before and after, and your "
-    "routine. Choose the dates and what to include. Your notes are never in it."
-)
-# The first and last day of the diary and screenings; min and max are vectorised, so this
-# stays cheap with years of entries (a Python loop over them took a third of each rerun).
-stamps = [column for column in (frames[0]["timestamp"], frames[2]["date"]) if not column.empty]
-if not stamps:
-    st.info("Add diary entries or do a screening first: the summary is made from them.")
-else:
-    first_day = min(column.min() for column in stamps).date()
-    last_day = max(max(column.max() for column in stamps).date(), date.today())
-    kept = st.session_state.get("diary_summary_dates") or ()
-    if not all(first_day <= day <= last_day for day in kept):  # the diary changed since
-        del st.session_state["diary_summary_dates"]
-    dates = st.date_input(
-        "Dates to include",
-        value=(first_day, last_day),
-        min_value=first_day,
-        max_value=last_day,
-        key="diary_summary_dates",
-    )
-    parts = st.multiselect(
-        "What to include",
-        list(SUMMARY_PARTS),
-        default=list(SUMMARY_PARTS),
-        format_func=SUMMARY_PARTS.get,
-        key="diary_summary_parts",
-    )
-    ready = isinstance(dates, tuple) and len(dates) == 2 and bool(parts)
-    if not ready:
-        st.warning("Choose a start and an end date, and at least one part to include.")
-    results = {name: screening_result(name) for name in SCREENING_RESULTS}
-    st.download_button(
-        "Download the clinician summary (PDF)",
-        data=lambda: summary_pdf(
-            *frames,
-            start=dates[0],
-            end=dates[1],
-            results=results,
-            routine=current_routine(),
-            include=parts,
-        ),
-        file_name=f"backcare-summary-{date.today().isoformat()}.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-        disabled=not ready,
-        key="diary_summary_download",
-    )
-
-# --------------------------------------------------------------------------- import, export
+render_clinician_summary(frames)
 
 st.divider()
 imp, exp = st.columns(2, gap="large")
 with imp:
-    st.header("Import")
-    st.caption(
-        "A CSV or JSON file exported from BackCare, or a simple CSV with the columns "
-        "date,pain and, if you like, note. Dates look like 2024-03-31 or 2024-03-31 08:30. "
-        f"Up to {diary.MAX_IMPORT_BYTES // (1024 * 1024)} MB."
-    )
-    upload = st.file_uploader("Diary file to import", type=["csv", "json"], key="diary_upload")
-    if st.button("Import entries", icon=":material/upload:", disabled=upload is None):
-        fmt = "json" if PurePath(upload.name).suffix.lower() == ".json" else "csv"
-        try:
-            entries = diary.read_entries(upload.getvalue(), format=fmt, owner=owner)
-            added = store.add_many(entries)
-        except diary.ImportError as exc:
-            st.error(
-                f"Nothing was imported. Fix these {len(exc.problems)} problems in the file "
-                "and try again:",
-                icon=":material/error:",
-            )
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        "Row": [str(p.row) if p.row else "whole file" for p in exc.problems],
-                        "Problem": [p.reason for p in exc.problems],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "Row": st.column_config.TextColumn("Row", width="small"),
-                    "Problem": st.column_config.TextColumn("Problem", width="large"),
-                },
-            )
-        except ValueError as exc:
-            st.error(f"Nothing was imported: {exc}")
-        else:
-            skipped = len(entries) - added
-            flash(
-                f"Imported {added} {'entry' if added == 1 else 'entries'}; skipped {skipped} "
-                f"already in your diary."
-            )
-            st.rerun()
-
+    render_import(choice)
 with exp:
-    st.header("Export")
-    st.caption(
-        "Download every entry to keep a copy or share with your clinician. "
-        "Spreadsheet formulas in notes are switched off in the CSV file."
-    )
-    today = date.today().isoformat()
-    st.download_button(
-        "Download CSV",
-        data=lambda: diary.to_csv(store.list(owner)),
-        file_name=f"backcare-diary-{today}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-        disabled=total == 0,
-    )
-    st.download_button(
-        "Download JSON",
-        data=lambda: diary.to_json(store.list(owner)),
-        file_name=f"backcare-diary-{today}.json",
-        mime="application/json",
-        icon=":material/download:",
-        on_click="ignore",
-        disabled=total == 0,
-    )
+    render_export(choice, view.total)

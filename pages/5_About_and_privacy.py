@@ -1,14 +1,12 @@
 """About and privacy: what BackCare is, where data lives, licences."""
 
-from datetime import date
-
 import streamlit as st
 
-from backcare import diary, screening
+from backcare import screening
 from backcare.notices import load_notices
 from backcare.ui import frame, hold_notice
 from backcare.ui.state import UNDO_KEY
-from backcare.ui.store import current_store, storage_notice
+from backcare.ui.store import current_store, download_diary, storage_notice
 
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
 frame("About and privacy", "🛡️")
@@ -42,26 +40,9 @@ st.markdown(
     "- You can download all of it, or delete all of it, below."
 )
 count = choice.store.count(choice.owner)
-today = date.today().isoformat()
 left, right = st.columns(2)
-left.download_button(
-    "Download my diary (CSV)",
-    data=lambda: diary.to_csv(choice.store.list(choice.owner)),
-    file_name=f"backcare-diary-{today}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    on_click="ignore",
-    disabled=count == 0,
-)
-right.download_button(
-    "Download my diary (JSON)",
-    data=lambda: diary.to_json(choice.store.list(choice.owner)),
-    file_name=f"backcare-diary-{today}.json",
-    mime="application/json",
-    icon=":material/download:",
-    on_click="ignore",
-    disabled=count == 0,
-)
+download_diary(left, "Download my diary (CSV)", "csv", choice, disabled=count == 0)
+download_diary(right, "Download my diary (JSON)", "json", choice, disabled=count == 0)
 
 with st.expander("Delete my whole diary"):
     st.write(

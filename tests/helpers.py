@@ -20,9 +20,11 @@ PAGE_TABLE = [
 
 def quick_key(at, name: str) -> str:
     """The Pain diary quick-entry widget key now: keys get a new version after each save
-    (pages/4_Pain_diary.py, QUICK_VERSION_KEY), so the browser draws fresh widgets."""
-    version = at.session_state.get("bc_diary_quick_version", 0)
-    return f"diary_new{version or ''}_{name}"
+    (backcare.ui.state.QUICK_VERSION_KEY), so the browser draws fresh widgets."""
+    from backcare.ui.state import QUICK_PREFIX, QUICK_VERSION_KEY
+
+    version = at.session_state.get(QUICK_VERSION_KEY, 0)
+    return f"{QUICK_PREFIX}{version or ''}_{name}"
 
 
 @contextmanager

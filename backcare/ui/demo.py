@@ -21,14 +21,23 @@ import streamlit as st
 
 from backcare.routine import SHARE_PARAM  # light: the standard library and TOML only
 from backcare.ui.state import (
+    CHOSEN_ENTRY_KEY,
+    CONFIRM_DELETE_KEY,
     DEMO_KEY,
     DEMO_LAST_KEY,
+    DEMO_PICK_PREFIX,
+    DEMO_RESET_PREFIX,
     DEMO_STASH_KEY,
     DEMO_STORE_KEY,
+    DEMO_TOGGLE_PREFIX,
+    FLASH_KEY,
     PROFILE_KEY,
     RESULT_KEYS,
     ROUTINE_KEY,
     SESSION_FRAMES_KEY,
+    SESSIONS_DONE_KEY,
+    SUMMARY_DATES_KEY,
+    SUMMARY_PARTS_KEY,
     UNDO_KEY,
     demo_persona,
     save_routine,
@@ -56,12 +65,12 @@ OWN_KEYS: tuple[str, ...] = (
     PROFILE_KEY,
     UNDO_KEY,
     SESSION_FRAMES_KEY,
-    "bc_sessions_done",  # pages/3_Routine_builder.py: sessions logged in this tab
-    "bc_diary_flash",  # pages/4_Pain_diary.py: the last "Saved" message
-    "bc_diary_confirm_delete",
-    "diary_chosen",  # the entry picked for change or delete
-    "diary_summary_dates",  # the clinician summary's range and parts
-    "diary_summary_parts",
+    SESSIONS_DONE_KEY,  # sessions logged in this tab (Routine builder)
+    FLASH_KEY,  # the diary's last "Saved" message
+    CONFIRM_DELETE_KEY,
+    CHOSEN_ENTRY_KEY,
+    SUMMARY_DATES_KEY,
+    SUMMARY_PARTS_KEY,
 )
 
 
@@ -135,7 +144,7 @@ def _picked(pick_key: str) -> None:
 
 def demo_switch(place: str) -> None:
     """The switch, the persona choice and reset. ``place`` keeps widget keys apart."""
-    toggle_key, pick_key = f"bc_demo_toggle_{place}", f"bc_demo_pick_{place}"
+    toggle_key, pick_key = DEMO_TOGGLE_PREFIX + place, DEMO_PICK_PREFIX + place
     persona_id = demo_persona()
     st.session_state[toggle_key] = persona_id is not None
     st.toggle(
@@ -161,7 +170,7 @@ def demo_switch(place: str) -> None:
     st.caption(personas[persona_id].story)
     st.button(
         RESET_LABEL,
-        key=f"bc_demo_reset_{place}",
+        key=DEMO_RESET_PREFIX + place,
         on_click=reset_demo,
         icon=":material/restart_alt:",
         help="Put this demo patient back to how it started.",

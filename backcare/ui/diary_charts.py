@@ -28,6 +28,7 @@ import pandas as pd
 import streamlit as st
 
 from backcare import analytics, charts
+from backcare.diary.frames import ENTRY_COLUMNS, EVENT_COLUMNS, SCREENING_COLUMNS
 
 RANGE_KEY = "bc_diary_chart_range"
 RANGE_LABEL = "Time range to show"
@@ -122,9 +123,9 @@ def _prepare(
 
 def check_frames(entries: pd.DataFrame, events: pd.DataFrame, screenings: pd.DataFrame) -> str:
     """Check the frames' columns; return the digest of exactly this content."""
-    analytics.check_columns(entries, analytics.ENTRY_COLUMNS, "entries")
-    analytics.check_columns(events, analytics.EVENT_COLUMNS, "events")
-    analytics.check_columns(screenings, analytics.SCREENING_COLUMNS, "screenings")
+    analytics.check_columns(entries, ENTRY_COLUMNS, "entries")
+    analytics.check_columns(events, EVENT_COLUMNS, "events")
+    analytics.check_columns(screenings, SCREENING_COLUMNS, "screenings")
     return frame_digest(entries, events, screenings)
 
 

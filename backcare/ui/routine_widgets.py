@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from backcare.diary.model import PAIN_MAX, PAIN_MIN
 from backcare.exercises import (
     CONDITIONS,
     EQUIPMENT_LABELS,
@@ -123,7 +124,12 @@ def profile_form(
             default=[k for k in KIT if k in d.equipment],
             format_func=EQUIPMENT_LABELS.__getitem__,
         )
-        pain = st.slider("Your back pain right now (0 = none, 10 = worst)", 0, 10, d.pain_now)
+        pain = st.slider(
+            f"Your back pain right now ({PAIN_MIN} = none, {PAIN_MAX} = worst)",
+            PAIN_MIN,
+            PAIN_MAX,
+            d.pain_now,
+        )
         conditions = st.multiselect(
             "Anything that applies to you",
             CONDITIONS,

@@ -1,8 +1,10 @@
-"""Session keys shared between pages.
+"""Session keys shared between pages and modules: the one home of every such key.
 
 A widget's key disappears once the widget is no longer drawn, so results one page makes
 and other pages use (screening results, the current routine) are copied to these plain
 keys on submit. ``st.session_state`` is per browser tab: one visitor never sees another's.
+Keys read or written by more than one module (a page, ``backcare/ui``, the demo switch,
+the tests) are defined here and imported everywhere else, never written as literals.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ ROUTINE_KEY = "bc_routine"
 PROFILE_KEY = "bc_profile"
 
 
-def _check(name: str) -> str:
+def result_key(name: str) -> str:
+    """The session key of one screening step's result ("triage", "start_back", ...)."""
     if name not in SCREENING_RESULTS:
         raise ValueError(f"unknown screening result {name!r}; expected one of {SCREENING_RESULTS}")
     return _PREFIX + name
@@ -27,11 +30,11 @@ def _check(name: str) -> str:
 
 def screening_result(name: str) -> Any | None:
     """The latest result of one screening step in this session, or None."""
-    return st.session_state.get(_check(name))
+    return st.session_state.get(result_key(name))
 
 
 def save_screening_result(name: str, result: Any) -> None:
-    st.session_state[_check(name)] = result
+    st.session_state[result_key(name)] = result
 
 
 def current_routine() -> Any | None:
@@ -44,10 +47,36 @@ def save_routine(routine: Any, profile: Any | None = None) -> None:
         st.session_state[PROFILE_KEY] = profile
 
 
-# The diary's chart frames of a tab-only diary, cached in the tab (backcare/ui/store.py).
+# Dates of "I did today's session" in this tab (pages/3_Routine_builder.py).
+SESSIONS_DONE_KEY = "bc_sessions_done"
+
+# The diary's store (backcare/ui/store.py). A tab-only diary's SessionStore and owner id:
+SESSION_STORE_KEY = "bc_diary_session_store"
+SESSION_OWNER_KEY = "bc_diary_owner"
+# Why this tab fell back to a tab-only diary; it stays there so entries never vanish.
+FALLBACK_KEY = "bc_diary_fallback"
+# Entries a save could not write to the database, and why: (reason, [Entry, ...]).
+PENDING_KEY = "bc_diary_pending"
+# The diary's chart frames of a tab-only diary, cached in the tab.
 SESSION_FRAMES_KEY = "bc_diary_frames"
+
+# The Pain diary page (backcare/ui/diary_widgets.py). A one-off confirmation shown at the
+# top of the page's next run ("Saved: ..."):
+FLASH_KEY = "bc_diary_flash"
 # The entry deleted last, for "Undo delete" (cleared when the whole diary is deleted).
 UNDO_KEY = "bc_diary_last_deleted"
+# The id of the entry whose deletion waits for "Yes, delete it".
+CONFIRM_DELETE_KEY = "bc_diary_confirm_delete"
+# Every quick-entry widget key starts with QUICK_PREFIX, then the version: bumped after each
+# save so the browser gets fresh widgets (deleting a form widget's key leaves the old value
+# in the browser, which the next submit sends back: a flare ticked once was copied to
+# every later entry).
+QUICK_PREFIX = "diary_new"
+QUICK_VERSION_KEY = "bc_diary_quick_version"
+# Widget keys the demo switch puts aside with the person's own values.
+CHOSEN_ENTRY_KEY = "diary_chosen"  # the entry picked for change or delete
+SUMMARY_DATES_KEY = "diary_summary_dates"  # the clinician summary's range and parts
+SUMMARY_PARTS_KEY = "diary_summary_parts"
 
 # Demo mode (backcare/ui/demo.py). The truth is the plain key DEMO_KEY (the persona id
 # while the demo is on); the toggles on the home page and in the sidebar follow it.
@@ -55,6 +84,10 @@ DEMO_KEY = "bc_demo_persona"
 DEMO_STORE_KEY = "bc_demo_store"  # the demo patient's SessionStore (owner "demo")
 DEMO_STASH_KEY = "bc_demo_stash"  # the person's own session values, put aside meanwhile
 DEMO_LAST_KEY = "bc_demo_last"  # the persona chosen last, shown when switched on again
+# The switch's own widgets, drawn once per place ("home", "sidebar"): prefix + place.
+DEMO_TOGGLE_PREFIX = "bc_demo_toggle_"
+DEMO_PICK_PREFIX = "bc_demo_pick_"
+DEMO_RESET_PREFIX = "bc_demo_reset_"
 
 
 def demo_persona() -> str | None:

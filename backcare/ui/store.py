@@ -1,4 +1,5 @@
-"""Which diary store a visitor gets, the storage notice, and cached chart frames.
+"""Which diary store a visitor gets, the storage notice, the one save-and-fallback policy,
+the export buttons, and cached chart frames.
 
 The privacy rule (``backcare.storage.choose_mode``): opened on this machine with nothing
 configured, the diary is a SQLite file in the data directory with owner "local"; opened
@@ -22,8 +23,10 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from backcare import diary
 from backcare.demo import DEMO_OWNER
+from backcare.diary.frames import ROUTINE_STARTED, events_frame, screenings_frame
+from backcare.diary.io import Format, to_csv, to_json
+from backcare.diary.model import Entry, Event, Screening
 from backcare.storage import (
     Mode,
     SessionStore,
@@ -36,18 +39,15 @@ from backcare.storage import (
 )
 from backcare.ui.state import (
     DEMO_STORE_KEY,
+    FALLBACK_KEY,
+    FLASH_KEY,
+    PENDING_KEY,
     SESSION_FRAMES_KEY,
+    SESSION_OWNER_KEY,
+    SESSION_STORE_KEY,
     demo_persona,
 )
 
-SESSION_STORE_KEY = "bc_diary_session_store"
-SESSION_OWNER_KEY = "bc_diary_owner"
-# Why this tab fell back to a tab-only diary; it stays there so entries never vanish.
-FALLBACK_KEY = "bc_diary_fallback"
-# A one-off confirmation the diary page shows at the top of its next run.
-FLASH_KEY = "bc_diary_flash"
-# Entries a save could not write to the database, and why: (reason, [Entry, ...]).
-PENDING_KEY = "bc_diary_pending"
 LOCAL_OWNER = "local"
 # After a failed open, wait this long before trying the database again.
 RETRY_SECONDS = 30.0
@@ -148,13 +148,32 @@ def current_store() -> StoreChoice:
     return StoreChoice(result, _login_owner() or LOCAL_OWNER, "sql")
 
 
-def hold_unsaved(reason: str, entries: list[diary.Entry]) -> None:
+def save_entry(choice: StoreChoice, entry: Entry) -> None:
+    """Save a new entry: the diary's one save-and-fallback policy.
+
+    A time in the future is refused (``Entry.check_not_future``, a ValueError). If the
+    database refuses the entry (a full disk...), it is held in this tab and the diary page
+    offers to try again or to keep the diary in the tab (``offer_unsaved``); a tab-only
+    store's own errors are raised. After a save, the page's next run says "Saved: ...".
+    """
+    entry.check_not_future()
+    try:
+        choice.store.add(entry)
+    except StorageError as exc:
+        if choice.mode != "sql":
+            raise
+        hold_unsaved(str(exc), [entry])
+    else:
+        st.session_state[FLASH_KEY] = f"Saved: {entry.describe()}."
+
+
+def hold_unsaved(reason: str, entries: list[Entry]) -> None:
     """Keep entries a database refused (a full disk...) so the page can offer the tab store."""
     _, held = st.session_state.get(PENDING_KEY, ("", []))
     st.session_state[PENDING_KEY] = (reason, [*held, *entries])
 
 
-def unsaved() -> tuple[str, list[diary.Entry]] | None:
+def unsaved() -> tuple[str, list[Entry]] | None:
     """(reason, entries) held after a refused save, or None."""
     return st.session_state.get(PENDING_KEY)
 
@@ -171,9 +190,9 @@ def move_to_tab(choice: StoreChoice) -> tuple[int, bool]:
     database cannot even be read, the tab starts with the held entries alone.
     """
     reason, held = unsaved() or ("the database stopped taking new entries", [])
-    entries: list[diary.Entry] = []
-    screenings: list[diary.Screening] = []
-    events: list[diary.Event] = []
+    entries: list[Entry] = []
+    screenings: list[Screening] = []
+    events: list[Event] = []
     copied = True
     try:
         entries = choice.store.list(choice.owner)
@@ -282,6 +301,30 @@ def storage_notice(choice: StoreChoice) -> None:
         st.code(choice.store.location, language=None, wrap_lines=True)
 
 
+# The diary's file formats: the writer and the MIME type of each.
+_EXPORTS = {"csv": (to_csv, "text/csv"), "json": (to_json, "application/json")}
+
+
+def download_diary(
+    place: Any, label: str, fmt: Format, choice: StoreChoice, *, disabled: bool
+) -> None:
+    """A button that downloads the whole diary as ``fmt`` (``place``: ``st`` or a column).
+
+    The file is written only when the button is clicked, from the store and owner of this
+    run (Streamlit runs the callable in a thread without the script's context)."""
+    write, mime = _EXPORTS[fmt]
+    store, owner = choice.store, choice.owner
+    place.download_button(
+        label,
+        data=lambda: write(store.list(owner)),
+        file_name=f"backcare-diary-{date.today().isoformat()}.{fmt}",
+        mime=mime,
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=disabled,
+    )
+
+
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def _frames(
     cache_key: str, owner: str, revision: int, _store: Store
@@ -294,8 +337,8 @@ def _load_frames(store: Store, owner: str) -> tuple[pd.DataFrame, pd.DataFrame, 
     screenings = store.screenings(owner)
     return (
         store.frame(owner),
-        diary.events_frame(store.events(owner), screenings),
-        diary.screenings_frame(screenings),
+        events_frame(store.events(owner), screenings),
+        screenings_frame(screenings),
     )
 
 
@@ -331,19 +374,6 @@ def record_screening(
     return None
 
 
-def record_event(label: str, day: date | None = None) -> str | None:
-    """Mark a day on the pain chart ("Routine started"); returns a problem or None."""
-    choice = current_store()
-    try:
-        choice.store.add_event(choice.owner, day or date.today(), label)
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
-ROUTINE_STARTED = "Routine started"
-
-
 def record_session_done(pain: int, minutes: float, when: datetime | None = None) -> str | None:
     """'I did today's session': a diary entry marked as exercise, with the pain now.
 
@@ -353,7 +383,7 @@ def record_session_done(pain: int, minutes: float, when: datetime | None = None)
     choice = current_store()
     when = when or datetime.now()
     try:
-        entry = diary.Entry(
+        entry = Entry(
             timestamp=when.replace(microsecond=0),
             pain=pain,
             owner=choice.owner,

@@ -12,15 +12,25 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from backcare.demo import DEMO_OWNER, PERSONAS, demo_patient
-from backcare.diary import Entry
+from backcare.diary.model import Entry
 from backcare.routine import Profile, build_routine
 from backcare.screening import oswestry, triage
+from backcare.ui.state import (
+    DEMO_PICK_PREFIX,
+    DEMO_TOGGLE_PREFIX,
+    PROFILE_KEY,
+    QUICK_PREFIX,
+    ROUTINE_KEY,
+    SUMMARY_DATES_KEY,
+    SUMMARY_PARTS_KEY,
+    result_key,
+)
 from tests.helpers import PAGE_TABLE, click
 
 DIARY = "pages/4_Pain_diary.py"
 ROUTINE = "pages/3_Routine_builder.py"
-HOME_TOGGLE = "bc_demo_toggle_home"
-SIDEBAR_TOGGLE = "bc_demo_toggle_sidebar"
+HOME_TOGGLE = DEMO_TOGGLE_PREFIX + "home"
+SIDEBAR_TOGGLE = DEMO_TOGGLE_PREFIX + "sidebar"
 BANNER = "**Demo data.**"
 
 
@@ -95,10 +105,10 @@ def test_on_then_off_leaves_the_real_diary_and_results_unchanged(app, sql_store)
     own_triage = triage([], age=40)
     own_profile = Profile(minutes=30)
     own_routine = build_routine(own_profile)
-    app.session_state["bc_result_oswestry"] = own_odi
-    app.session_state["bc_result_triage"] = own_triage
-    app.session_state["bc_routine"] = own_routine
-    app.session_state["bc_profile"] = own_profile
+    app.session_state[result_key("oswestry")] = own_odi
+    app.session_state[result_key("triage")] = own_triage
+    app.session_state[ROUTINE_KEY] = own_routine
+    app.session_state[PROFILE_KEY] = own_profile
     before = (
         sql_store.list("local"),
         sql_store.screenings("local"),
@@ -107,10 +117,10 @@ def test_on_then_off_leaves_the_real_diary_and_results_unchanged(app, sql_store)
     )
 
     switch(app, HOME_TOGGLE, True)
-    assert app.session_state["bc_result_oswestry"].percent == pytest.approx(24)
+    assert app.session_state[result_key("oswestry")].percent == pytest.approx(24)
     # Use the demo: a diary entry and a routine session, both go to the demo store.
     app.switch_page(DIARY).run()
-    app.segmented_control(key="diary_new_pain").set_value(9)
+    app.segmented_control(key=f"{QUICK_PREFIX}_pain").set_value(9)
     click(app, "Save entry")
     app.switch_page(ROUTINE).run()
     no_exception(app)
@@ -126,11 +136,11 @@ def test_on_then_off_leaves_the_real_diary_and_results_unchanged(app, sql_store)
     )
     assert after == before
     assert sql_store.count(DEMO_OWNER) == 0
-    assert app.session_state["bc_result_oswestry"] == own_odi
-    assert app.session_state["bc_result_triage"] == own_triage
-    assert app.session_state["bc_routine"] == own_routine
-    assert app.session_state["bc_profile"] == own_profile
-    assert "bc_result_peg" not in app.session_state  # the demo's PEG went with it
+    assert app.session_state[result_key("oswestry")] == own_odi
+    assert app.session_state[result_key("triage")] == own_triage
+    assert app.session_state[ROUTINE_KEY] == own_routine
+    assert app.session_state[PROFILE_KEY] == own_profile
+    assert result_key("peg") not in app.session_state  # the demo's PEG went with it
     app.switch_page(DIARY).run()
     no_exception(app)
     assert list(app.dataframe[0].value["Note"]) == ["mine"]
@@ -139,7 +149,7 @@ def test_on_then_off_leaves_the_real_diary_and_results_unchanged(app, sql_store)
 def test_reset_puts_the_persona_back(app):
     switch(app, HOME_TOGGLE, True)
     app.switch_page(DIARY).run()
-    app.segmented_control(key="diary_new_pain").set_value(9)
+    app.segmented_control(key=f"{QUICK_PREFIX}_pain").set_value(9)
     click(app, "Save entry")
     assert app.dataframe[0].value["Pain"].iloc[0] == 9
     click(app, "Reset demo patient")
@@ -152,16 +162,16 @@ def test_reset_puts_the_persona_back(app):
 
 def test_red_flag_persona_shows_triage_and_no_routine(app):
     switch(app, HOME_TOGGLE, True)
-    app.selectbox(key="bc_demo_pick_home").set_value("red_flag").run()
+    app.selectbox(key=DEMO_PICK_PREFIX + "home").set_value("red_flag").run()
     no_exception(app)
     assert PERSONAS["red_flag"].name in banners(app)[0]
     app.switch_page("pages/1_Screening.py").run()
     no_exception(app)
-    assert app.session_state["bc_result_triage"].level == "emergency"
+    assert app.session_state[result_key("triage")].level == "emergency"
     app.switch_page(ROUTINE).run()
     no_exception(app)
     assert [e.value for e in app.error] == [demo_patient("red_flag").refused]
-    assert "bc_routine" not in app.session_state
+    assert ROUTINE_KEY not in app.session_state
 
 
 def summary_button(at: AppTest):
@@ -176,19 +186,19 @@ def test_clinician_summary_offers_the_range_and_parts(app):
     app.switch_page(DIARY).run()
     no_exception(app)
     patient = demo_patient("chronic")
-    assert app.date_input(key="diary_summary_dates").value == (patient.first_day, patient.today)
-    assert len(app.multiselect(key="diary_summary_parts").value) == 4
+    assert app.date_input(key=SUMMARY_DATES_KEY).value == (patient.first_day, patient.today)
+    assert len(app.multiselect(key=SUMMARY_PARTS_KEY).value) == 4
     assert summary_button(app).disabled is False
-    app.multiselect(key="diary_summary_parts").set_value([]).run()
+    app.multiselect(key=SUMMARY_PARTS_KEY).set_value([]).run()
     no_exception(app)
     assert summary_button(app).disabled is True
     assert any("at least one part" in w.value for w in app.warning)
     # Another persona starts with its own whole range and every part again.
-    app.selectbox(key="bc_demo_pick_sidebar").set_value("acute").run()
+    app.selectbox(key=DEMO_PICK_PREFIX + "sidebar").set_value("acute").run()
     no_exception(app)
     acute = demo_patient("acute")
-    assert app.date_input(key="diary_summary_dates").value == (acute.first_day, acute.today)
-    assert len(app.multiselect(key="diary_summary_parts").value) == 4
+    assert app.date_input(key=SUMMARY_DATES_KEY).value == (acute.first_day, acute.today)
+    assert len(app.multiselect(key=SUMMARY_PARTS_KEY).value) == 4
 
 
 def test_clinician_summary_waits_for_a_diary(app):
@@ -201,10 +211,10 @@ def test_clinician_summary_waits_for_a_diary(app):
 def test_clinician_summary_range_follows_a_changed_diary(app, sql_store):
     yesterday = datetime.now() - timedelta(days=1)
     sql_store.add(Entry(timestamp=yesterday, pain=5, owner="local"))
-    app.session_state["diary_summary_dates"] = (yesterday.date() - timedelta(days=400),) * 2
+    app.session_state[SUMMARY_DATES_KEY] = (yesterday.date() - timedelta(days=400),) * 2
     app.switch_page(DIARY).run()
     no_exception(app)
-    assert app.date_input(key="diary_summary_dates").value == (
+    assert app.date_input(key=SUMMARY_DATES_KEY).value == (
         yesterday.date(),
         datetime.now().date(),
     )

@@ -11,7 +11,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from backcare import storage
-from backcare.diary import FRAME_COLUMNS, Entry, to_json
+from backcare.diary.frames import FRAME_COLUMNS
+from backcare.diary.io import to_json
+from backcare.diary.model import Entry
+from backcare.ui.state import CHOSEN_ENTRY_KEY
 from tests.helpers import APP, click, quick_key
 
 DIARY = "pages/4_Pain_diary.py"
@@ -112,7 +115,7 @@ def test_same_as_last_is_off_on_an_empty_diary(page):
 def test_edit_changes_an_entry(page, sql_store):
     quick_entry(page, 5)
     (entry,) = sql_store.list("local")
-    page.selectbox(key="diary_chosen").set_value(entry.id).run()
+    page.selectbox(key=CHOSEN_ENTRY_KEY).set_value(entry.id).run()
     page.segmented_control(key=f"diary_edit_pain_{entry.id}").set_value(3)
     page.text_area(key=f"diary_edit_{entry.id}_note").set_value("better after a walk")
     click(page, "Save changes")
@@ -126,7 +129,7 @@ def test_delete_asks_first_and_can_be_undone(page, sql_store):
     sql_store.add(Entry(datetime(2024, 2, 1, 7), 4))
     newest = sql_store.add(Entry(datetime(2024, 2, 1, 9), 8))
     page.run()
-    page.selectbox(key="diary_chosen").set_value(newest.id).run()
+    page.selectbox(key=CHOSEN_ENTRY_KEY).set_value(newest.id).run()
     click(page, "Delete this entry")
     assert "Delete the entry" in page.warning[0].value
     click(page, "No, keep it")

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from backcare import content
 from backcare.content import topic, topics
+from backcare.ui.state import result_key
 from tests.helpers import APP
 
 LEARN = "pages/2_Learn.py"
@@ -20,7 +21,7 @@ def _open(query_topic: str | None = None, **results) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.run()
     for name, result in results.items():
-        at.session_state[f"bc_result_{name}"] = result
+        at.session_state[result_key(name)] = result
     if query_topic is not None:
         at.query_params["topic"] = query_topic
     at.switch_page(LEARN).run()

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from backcare.notices import load_notices
 from backcare.screening import load_oswestry, load_peg, load_red_flags, load_start_back
+from backcare.ui.state import result_key
 from tests.helpers import click
 
 PAGE = "pages/1_Screening.py"
@@ -22,8 +23,7 @@ def page(app: AppTest) -> AppTest:
 
 
 def saved(at: AppTest, name: str):
-    key = f"bc_result_{name}"
-    return at.session_state.get(key)
+    return at.session_state.get(result_key(name))
 
 
 def top_block(at: AppTest):

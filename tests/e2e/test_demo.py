@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from backcare.demo import demo_patient
-from tests.e2e.conftest import screenshot, storage_env, wait_for_app
-from tests.e2e.server import start_server
+from tests.support.browser import screenshot, wait_for_app
+from tests.support.server import start_server, storage_env
 
 # (menu label, screenshot name) in menu order; every page is reached through the menu
 # because a typed URL starts a new session (and so switches the demo off).

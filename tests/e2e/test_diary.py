@@ -7,27 +7,16 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import screenshot, storage_env, wait_for_app
-from tests.e2e.server import Server, recording_server, start_server
+from tests.support.browser import screenshot, wait_for_app
+from tests.support.fixtures import server_fixture
+from tests.support.server import Server, recording_server
 
 PAIN_LABEL = "Pain now"
 
 
-@pytest.fixture(scope="module")
-def local_server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
-    """Nothing configured, opened on 127.0.0.1: the privacy rule picks the SQLite file."""
-    folder = tmp_path_factory.mktemp("diary-local")
-    server = start_server(folder, env=storage_env(folder / "data"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def session_server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("diary-session")
-    server = start_server(folder, env=storage_env(folder / "data", "session"))
-    yield server
-    server.stop()
+# Nothing configured, opened on 127.0.0.1: the privacy rule picks the SQLite file.
+local_server = server_fixture("diary-local")
+session_server = server_fixture("diary-session", mode="session")
 
 
 @pytest.fixture

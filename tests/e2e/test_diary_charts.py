@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import screenshot, wait_for_app
-from tests.e2e.server import start_server
 from tests.helpers import ROOT
+from tests.support.browser import screenshot, wait_for_app
+from tests.support.fixtures import server_fixture
 
 DEMO_APP = ROOT / "tests" / "e2e" / "diary_charts_app.py"
 
 
-@pytest.fixture(scope="module")
-def charts_url(tmp_path_factory, chromium_executable):
-    log_dir = tmp_path_factory.mktemp("charts-server")
-    server = start_server(log_dir, script=DEMO_APP)
-    yield server.url
-    server.stop()
+charts_server = server_fixture("charts-server", script=DEMO_APP)
 
 
 def _chart(page: Page, name: str):
@@ -25,10 +19,10 @@ def _chart(page: Page, name: str):
     return page.locator(f"[data-testid='stVegaLiteChart'][aria-label^='{name}']")
 
 
-def test_charts_render_with_alt_text_and_summaries(page: Page, charts_url):
+def test_charts_render_with_alt_text_and_summaries(page: Page, charts_server):
     # Streamlit scrolls inside its own container: a tall window shows the whole page.
     page.set_viewport_size({"width": 1000, "height": 3400})
-    page.goto(charts_url)
+    page.goto(charts_server.url)
     wait_for_app(page)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     pain = _chart(page, "Chart of pain over time")
@@ -45,8 +39,8 @@ def test_charts_render_with_alt_text_and_summaries(page: Page, charts_url):
     screenshot(page, "diary-charts")
 
 
-def test_range_choice_redraws_the_chart(page: Page, charts_url):
-    page.goto(charts_url)
+def test_range_choice_redraws_the_chart(page: Page, charts_server):
+    page.goto(charts_server.url)
     wait_for_app(page)
     page.get_by_role("radiogroup", name="Time range to show").get_by_text("2 weeks").click()
     wait_for_app(page)
@@ -54,9 +48,9 @@ def test_range_choice_redraws_the_chart(page: Page, charts_url):
     expect(_chart(page, "Chart of pain over time, 2 weeks")).to_have_count(1)
 
 
-def test_short_diary_says_not_enough_days(page: Page, charts_url):
+def test_short_diary_says_not_enough_days(page: Page, charts_server):
     page.set_viewport_size({"width": 1000, "height": 1600})
-    page.goto(f"{charts_url}/?diary=short")
+    page.goto(f"{charts_server.url}/?diary=short")
     wait_for_app(page)
     expect(page.get_by_text("Not enough days yet")).to_be_visible()
     expect(_chart(page, "Chart of pain over time")).to_have_count(1)

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from backcare.content import search, topic, topics
 from backcare.figures import figure
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.support.browser import screenshot, wait_for_app
 
 
 def test_open_a_topic_and_see_its_figure_and_summary(page: Page, app_url):

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import screenshot, wait_for_app
 from tests.helpers import PAGE_TABLE
+from tests.support.browser import screenshot, wait_for_app
 
 
 @pytest.mark.parametrize(("_file", "title", "path"), PAGE_TABLE)

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from backcare.notices import load_notices
 from backcare.routine import Profile, build_routine, encode_share, load_rules
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.support.browser import screenshot, wait_for_app
 
 RULES = load_rules()
 CONFIRM = RULES.check_first["confirm"]

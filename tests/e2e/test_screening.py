@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from backcare.notices import load_notices
 from backcare.screening import load_red_flags
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.support.browser import screenshot, wait_for_app
 
 RULES = load_red_flags()
 NOTICES = load_notices()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import CHROMIUM_ARGS, wait_for_app
+from tests.support.browser import CHROMIUM_ARGS, wait_for_app
 
 PAIN_LABEL = "Pain now"
 FLARE_LABEL = "This is a flare-up"

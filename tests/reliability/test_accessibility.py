@@ -13,7 +13,6 @@ is one radio group and so one Tab stop): no mouse, no clicks, starting from the 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -21,9 +20,10 @@ from playwright.sync_api import Page, expect
 
 from backcare.routine import load_rules
 from backcare.screening import load_red_flags
-from tests.e2e.conftest import choose_file, screenshot, storage_env, wait_for_app
-from tests.e2e.server import Server, start_server
 from tests.helpers import PAGE_TABLE
+from tests.support.browser import choose_file, screenshot, wait_for_app
+from tests.support.fixtures import server_fixture
+from tests.support.server import Server
 
 AXE = Axe()
 BLOCKING = ("critical", "serious")
@@ -36,13 +36,8 @@ EXCLUDE: list[list[str]] = []
 RULES = load_red_flags()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
-    """Our own app server and SQLite diary, so the diary states are known."""
-    folder = tmp_path_factory.mktemp("a11y")
-    made = start_server(folder, env=storage_env(folder / "data"))
-    yield made
-    made.stop()
+# Our own app server and SQLite diary, so the diary states are known.
+server = server_fixture("a11y")
 
 
 def open_page(page: Page, server: Server, path: str) -> None:

@@ -22,11 +22,11 @@ from playwright.sync_api import Browser, expect
 from streamlit.testing.v1 import AppTest
 
 from backcare import storage
-from backcare.ui.store import SESSION_OWNER_KEY, SESSION_STORE_KEY
-from tests.e2e.conftest import screenshot, storage_env
-from tests.e2e.server import start_server
+from backcare.ui.state import SESSION_OWNER_KEY, SESSION_STORE_KEY
 from tests.helpers import APP, app_environment, click, quick_key
 from tests.reliability.helpers import errors_shown, export_rows, open_page, quick_save
+from tests.support.browser import screenshot
+from tests.support.server import start_server, storage_env
 
 DIARY = "pages/4_Pain_diary.py"
 FALLBACK = "Your saved diary could not be opened or written"

@@ -32,7 +32,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from backcare import content, diary, routine, screening
+from backcare import content, routine, screening
+from backcare.diary import io as diary_io
+from backcare.diary.io import (
+    EXPORT_COLUMNS,
+    MAX_IMPORT_BYTES,
+    DiaryImportError,
+    read_entries,
+    to_csv,
+)
+from backcare.diary.model import MAX_NOTE_CHARS, Entry
 from backcare.storage import SqlStore
 from tests.helpers import APP, app_environment
 
@@ -51,23 +60,23 @@ MB = 1024 * 1024
 def store(tmp_path) -> SqlStore:
     """A real SQLite diary on a temporary file, with one entry already in it."""
     made = SqlStore(f"sqlite:///{tmp_path / 'diary.sqlite3'}")
-    made.add(diary.Entry(datetime(2026, 1, 1, 8, 0), 4, owner=OWNER, note="already here"))
+    made.add(Entry(datetime(2026, 1, 1, 8, 0), 4, owner=OWNER, note="already here"))
     return made
 
 
 def import_file(store: SqlStore, data: bytes, fmt: str) -> int:
     """What the diary page does on "Import entries": read the whole file, then store it."""
-    entries = diary.read_entries(data, format=fmt, owner=OWNER, now=NOW)
+    entries = read_entries(data, format=fmt, owner=OWNER, now=NOW)
     return store.add_many(entries)
 
 
 def assert_clear_failure_or_import(store: SqlStore, data: bytes, fmt: str) -> None:
-    """Either every entry is stored, or an ImportError says why and nothing is written."""
+    """Either every entry is stored, or a DiaryImportError says why and nothing is written."""
     before = store.count(OWNER)
     try:
         added = import_file(store, data, fmt)
-    except diary.ImportError as exc:
-        assert exc.problems, "an ImportError must list at least one problem"
+    except DiaryImportError as exc:
+        assert exc.problems, "a DiaryImportError must list at least one problem"
         assert all(p.reason.strip() for p in exc.problems)
         assert str(exc).startswith("Nothing was imported")
         assert store.count(OWNER) == before, "a failed import wrote entries"
@@ -91,7 +100,7 @@ cells = st.one_of(
     st.integers(-5, 15).map(str),
 )
 column_names = st.one_of(
-    st.sampled_from([*diary.EXPORT_COLUMNS, "date", "Date", " pain ", "time"]),
+    st.sampled_from([*EXPORT_COLUMNS, "date", "Date", " pain ", "time"]),
     st.text(max_size=12),
 )
 
@@ -204,7 +213,7 @@ def test_spreadsheet_files_are_accepted_or_refused_with_a_fix(store, data, accep
         assert import_file(store, data, "csv") >= 1
         assert store.count(OWNER) > before
     else:
-        with pytest.raises(diary.ImportError) as caught:
+        with pytest.raises(DiaryImportError) as caught:
             import_file(store, data, "csv")
         assert words in str(caught.value)
         assert store.count(OWNER) == before
@@ -214,19 +223,19 @@ def test_a_formula_in_a_note_is_kept_as_text_and_switched_off_on_export(store):
     import_file(store, b"date,pain,note\n2026-11-24,3,=1+1\n", "csv")
     (entry,) = [e for e in store.list(OWNER) if e.note.startswith("=")]
     assert entry.note == "=1+1"
-    assert b",'=1+1" in diary.to_csv([entry])
+    assert b",'=1+1" in to_csv([entry])
 
 
 def test_a_50_mb_file_is_refused_by_size_before_it_is_parsed(store, monkeypatch):
     """50 MB of plausible rows: the size message, and the CSV reader is never started."""
     calls: list[str] = []
-    monkeypatch.setattr(diary.csv, "reader", lambda *a, **k: calls.append("csv") or iter(()))
-    monkeypatch.setattr(diary.json, "loads", lambda *a, **k: calls.append("json"))
+    monkeypatch.setattr(diary_io.csv, "reader", lambda *a, **k: calls.append("csv") or iter(()))
+    monkeypatch.setattr(diary_io.json, "loads", lambda *a, **k: calls.append("json"))
     row = b"2026-11-24 14:30,3,a note of some length to fill the file up\n"
     data = b"date,pain,note\n" + row * (50 * MB // len(row) + 1)
     assert len(data) >= 50 * MB
     for fmt in ("csv", "json"):
-        with pytest.raises(diary.ImportError) as caught:
+        with pytest.raises(DiaryImportError) as caught:
             import_file(store, data, fmt)
         assert "MB; the limit is 5 MB" in str(caught.value)
     assert calls == [], "a 50 MB file was parsed before the size check"
@@ -234,17 +243,17 @@ def test_a_50_mb_file_is_refused_by_size_before_it_is_parsed(store, monkeypatch)
 
 
 def test_just_over_the_size_limit_is_refused_and_exactly_at_it_is_read(store):
-    over = b"date,pain\n" + b"\n" * (diary.MAX_IMPORT_BYTES - 9)
-    assert len(over) == diary.MAX_IMPORT_BYTES + 1
-    with pytest.raises(diary.ImportError, match="the limit is 5 MB"):
+    over = b"date,pain\n" + b"\n" * (MAX_IMPORT_BYTES - 9)
+    assert len(over) == MAX_IMPORT_BYTES + 1
+    with pytest.raises(DiaryImportError, match="the limit is 5 MB"):
         import_file(store, over, "csv")
     # Rows with long notes, the last note trimmed so the file is exactly 5 MB.
-    note = "n" * (diary.MAX_NOTE_CHARS - 1)
+    note = "n" * (MAX_NOTE_CHARS - 1)
     first = datetime(2000, 1, 1).timestamp()
     lines, size, i = ["date,pain,note"], len("date,pain,note\n"), 0
     while True:
         line = f"{datetime.fromtimestamp(first + i * 60):%Y-%m-%d %H:%M},1,{note}"
-        room = diary.MAX_IMPORT_BYTES - size - 1
+        room = MAX_IMPORT_BYTES - size - 1
         if len(line) >= room:
             lines.append(line[:room])
             break
@@ -252,7 +261,7 @@ def test_just_over_the_size_limit_is_refused_and_exactly_at_it_is_read(store):
         size += len(line) + 1
         i += 1
     data = ("\n".join(lines) + "\n").encode()
-    assert len(data) == diary.MAX_IMPORT_BYTES
+    assert len(data) == MAX_IMPORT_BYTES
     assert import_file(store, data, "csv") == len(lines) - 1
 
 
@@ -268,15 +277,15 @@ def test_just_over_the_size_limit_is_refused_and_exactly_at_it_is_read(store):
 def test_a_million_rows_are_refused_by_the_row_limit_before_any_row_is_checked(
     store, monkeypatch, fmt, data
 ):
-    assert len(data) <= diary.MAX_IMPORT_BYTES
+    assert len(data) <= MAX_IMPORT_BYTES
     checked: list[int] = []
-    real = diary._entry_from_record
+    real = diary_io._entry_from_record
     monkeypatch.setattr(
-        diary, "_entry_from_record", lambda *a, **k: checked.append(1) or real(*a, **k)
+        diary_io, "_entry_from_record", lambda *a, **k: checked.append(1) or real(*a, **k)
     )
-    with pytest.raises(diary.ImportError) as caught:
+    with pytest.raises(DiaryImportError) as caught:
         import_file(store, data, fmt)
-    assert caught.value.problems == [diary._too_many_rows()]
+    assert caught.value.problems == [diary_io._too_many_rows()]
     assert "100,000 entries" in str(caught.value)
     assert checked == [], "rows were checked one by one before the row limit"
     assert store.count(OWNER) == 1
@@ -284,19 +293,19 @@ def test_a_million_rows_are_refused_by_the_row_limit_before_any_row_is_checked(
 
 def test_exactly_the_row_limit_imports_and_one_more_is_refused(monkeypatch):
     """The limit counts entries, not lines: (a smaller limit here keeps the test quick)."""
-    monkeypatch.setattr(diary, "MAX_IMPORT_ROWS", 300)
+    monkeypatch.setattr(diary_io, "MAX_IMPORT_ROWS", 300)
     rows = [["date", "pain"]] + [
         [f"2026-01-01 {i // 60:02d}:{i % 60:02d}", "3"] for i in range(301)
     ]
-    assert len(diary.read_entries(csv_bytes(rows[:301]), format="csv", now=NOW)) == 300
-    with pytest.raises(diary.ImportError, match="more than 300 entries"):
-        diary.read_entries(csv_bytes(rows), format="csv", now=NOW)
+    assert len(read_entries(csv_bytes(rows[:301]), format="csv", now=NOW)) == 300
+    with pytest.raises(DiaryImportError, match="more than 300 entries"):
+        read_entries(csv_bytes(rows), format="csv", now=NOW)
 
 
 def test_a_bad_row_in_a_big_file_writes_nothing(store):
     rows = [["date", "pain"]] + [[f"2026-01-{d:02d} 09:00", "3"] for d in range(2, 29)]
     rows.append(["2026-02-01", "eleven"])
-    with pytest.raises(diary.ImportError, match="Row 29"):
+    with pytest.raises(DiaryImportError, match="Row 29"):
         import_file(store, csv_bytes(rows), "csv")
     assert store.count(OWNER) == 1
 

@@ -17,9 +17,8 @@ import os
 import sqlite3
 from collections import Counter
 
-from tests.e2e.conftest import storage_env
-from tests.e2e.server import start_server
 from tests.reliability.helpers import run_load, signature, summary
+from tests.support.server import start_server, storage_env
 
 # The figures; a slow machine may lower them for a quick look (never in CI).
 SESSIONS = int(os.environ.get("BACKCARE_LOAD_SESSIONS", "20"))

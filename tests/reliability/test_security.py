@@ -20,28 +20,23 @@ import sys
 import tomllib
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 import streamlit
 from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
-from backcare import diary
-from tests.e2e.conftest import storage_env, wait_for_app
-from tests.e2e.server import Server, start_server
+from backcare.diary.io import MAX_IMPORT_BYTES
 from tests.helpers import APP, ROOT
+from tests.support.browser import wait_for_app
+from tests.support.fixtures import server_fixture
+from tests.support.server import Server
 
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
 MB = 1024 * 1024
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("security")
-    made = start_server(folder, env=storage_env(folder / "data"))
-    yield made
-    made.stop()
+server = server_fixture("security")
 
 
 # --------------------------------------------------------------------------- configuration
@@ -55,7 +50,7 @@ def test_xsrf_and_cors_protections_are_not_switched_off():
 
 def test_the_upload_limit_is_5_mb_in_streamlit_and_in_the_library():
     assert CONFIG["server"]["maxUploadSize"] == 5
-    assert CONFIG["server"]["maxUploadSize"] * MB == diary.MAX_IMPORT_BYTES
+    assert CONFIG["server"]["maxUploadSize"] * MB == MAX_IMPORT_BYTES
 
 
 def test_users_never_see_error_details():

@@ -16,8 +16,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from backcare.routine import SHARE_PARAM
-from tests.e2e.conftest import choose_file, screenshot, storage_env, wait_for_app
-from tests.e2e.server import Server, recording_server, start_server
+from tests.support.browser import choose_file, screenshot, wait_for_app
+from tests.support.fixtures import server_fixture
+from tests.support.server import Server, recording_server
 
 
 @pytest.fixture
@@ -27,12 +28,7 @@ def recorder() -> Iterator[tuple[str, list[str]]]:
         yield url, requests
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("xss")
-    made = start_server(folder, env=storage_env(folder / "data"))
-    yield made
-    made.stop()
+server = server_fixture("xss")
 
 
 def payloads(base: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from backcare.diary import FRAME_COLUMNS
+from backcare.diary.frames import EVENT_COLUMNS, FRAME_COLUMNS, SCREENING_COLUMNS
 
 START = pd.Timestamp("2025-01-06 08:00")
 
@@ -94,7 +94,7 @@ def synthetic_entries(
 def events_frame(rows: list[tuple] | None = None) -> pd.DataFrame:
     """Events from (date, label) tuples."""
     frame = pd.DataFrame(
-        [(pd.Timestamp(d), label) for d, label in rows or []], columns=["date", "label"]
+        [(pd.Timestamp(d), label) for d, label in rows or []], columns=list(EVENT_COLUMNS)
     )
     return frame.astype({"date": "datetime64[ns]", "label": "str"})
 
@@ -103,7 +103,7 @@ def screenings_frame(rows: list[tuple] | None = None) -> pd.DataFrame:
     """Screenings from (date, instrument, score) tuples."""
     frame = pd.DataFrame(
         [(pd.Timestamp(d), i, float(s)) for d, i, s in rows or []],
-        columns=["date", "instrument", "score"],
+        columns=list(SCREENING_COLUMNS),
     )
     return frame.astype({"date": "datetime64[ns]", "instrument": "str", "score": "float64"})
 

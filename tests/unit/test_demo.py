@@ -8,14 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backcare import analytics, diary
+from backcare import analytics
 from backcare.demo import (
     DEMO_OWNER,
     PERSONAS,
-    ROUTINE_STARTED,
     demo_patient,
     fill_store,
 )
+from backcare.diary.frames import ROUTINE_STARTED, entries_frame, events_frame
+from backcare.diary.model import Entry
 from backcare.storage import SessionStore, SqlStore
 
 TODAY = date(2026, 3, 15)
@@ -114,7 +115,7 @@ def test_chronic_routine_starts_in_week_8_with_exercise_after():
 def test_chronic_before_after_is_a_meaningful_improvement():
     patient = demo_patient("chronic", TODAY)
     comparison = analytics.compare_periods(
-        diary.entries_frame(patient.entries), diary.events_frame(patient.events)
+        entries_frame(patient.entries), events_frame(patient.events)
     )
     assert comparison.anchor == "routine"
     assert comparison.change is not None and comparison.change.direction == "better"
@@ -172,7 +173,7 @@ def test_any_today_gives_a_valid_diary(today):
 
 def test_fill_store_writes_only_the_demo_owner(tmp_path):
     real = SqlStore(f"sqlite:///{tmp_path / 'diary.sqlite3'}")
-    real.add(diary.Entry(timestamp=TODAY - timedelta(days=1), pain=4, owner="local"))
+    real.add(Entry(timestamp=TODAY - timedelta(days=1), pain=4, owner="local"))
     before = (real.list("local"), real.screenings("local"), real.events("local"))
     demo_store = SessionStore()
     patient = demo_patient("chronic", TODAY)

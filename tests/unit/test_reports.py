@@ -14,8 +14,8 @@ from fpdf import FPDF
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from backcare import diary
 from backcare.demo import demo_patient
+from backcare.diary.frames import entries_frame, events_frame, screenings_frame
 from backcare.exercises import CONDITIONS, EQUIPMENT
 from backcare.notices import load_notices
 from backcare.reports import (
@@ -28,7 +28,7 @@ from backcare.reports import (
     summary_pdf,
 )
 from backcare.routine import Profile, build_routine, decode_share, progression_plan
-from tests.unit.diary_data import entries_frame, events_frame
+from tests.unit import diary_data
 
 PROFILES = [
     ("home beginner 20 min", Profile(minutes=20)),
@@ -192,9 +192,9 @@ def _summary(persona_id: str = "chronic", **kwargs) -> tuple[bytes, object]:
     }
     args.update(kwargs)
     pdf = summary_pdf(
-        diary.entries_frame(patient.entries),
-        diary.events_frame(patient.events, patient.screenings),
-        diary.screenings_frame(patient.screenings),
+        entries_frame(patient.entries),
+        events_frame(patient.events, patient.screenings),
+        screenings_frame(patient.screenings),
         **args,
     )
     return pdf, patient
@@ -236,13 +236,13 @@ def _change_text(days_before: int, days_after: int) -> str:
     started = dt.date(2026, 3, 1)
     days = [started - dt.timedelta(days=n) for n in range(1, days_before + 1)]
     days += [started + dt.timedelta(days=n) for n in range(days_after)]
-    entries = entries_frame(
+    entries = diary_data.entries_frame(
         [(dt.datetime.combine(day, dt.time(9)), 7 if day < started else 2) for day in sorted(days)]
     )
     pdf = summary_pdf(
         entries,
-        events_frame([(started.isoformat(), "Routine started")]),
-        diary.screenings_frame([]),
+        diary_data.events_frame([(started.isoformat(), "Routine started")]),
+        diary_data.screenings_frame([]),
         start=dt.date(2026, 2, 1),
         end=dt.date(2026, 3, 31),
         include=["change"],
@@ -293,9 +293,9 @@ def test_summary_for_warning_signs_says_why_there_is_no_routine():
 
 def test_summary_of_an_empty_diary_still_opens():
     pdf = summary_pdf(
-        diary.entries_frame([]),
-        diary.events_frame([]),
-        diary.screenings_frame([]),
+        entries_frame([]),
+        events_frame([]),
+        screenings_frame([]),
         start=SUMMARY_TODAY,
         end=SUMMARY_TODAY,
     )

@@ -13,8 +13,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backcare import diary, storage
-from backcare.diary import Entry
+from backcare import storage
+from backcare.diary.frames import FRAME_COLUMNS, entries_frame
+from backcare.diary.io import DiaryImportError, read_entries
+from backcare.diary.model import Entry
 from backcare.storage import SessionStore, SqlStore, StorageError, Store
 
 T0 = datetime(2024, 3, 1, 8, 0)
@@ -123,11 +125,11 @@ def test_the_chart_frame_matches_entries_frame(store):
     for item in entries:
         store.add(item)
     frame = store.frame("me")
-    expected = diary.entries_frame(entries[:2])
-    assert dict(frame.dtypes.astype(str)) == diary.FRAME_COLUMNS
+    expected = entries_frame(entries[:2])
+    assert dict(frame.dtypes.astype(str)) == FRAME_COLUMNS
     assert frame.equals(expected), (frame, expected)
     assert store.frame("nobody").empty
-    assert dict(store.frame("nobody").dtypes.astype(str)) == diary.FRAME_COLUMNS
+    assert dict(store.frame("nobody").dtypes.astype(str)) == FRAME_COLUMNS
 
 
 def test_add_many_skips_exact_duplicates_and_counts_what_it_added(store):
@@ -242,8 +244,8 @@ def test_an_import_with_any_bad_row_writes_nothing(store, rows):
     before = store.list("me")
     text = "date,pain,note\n" + "\n".join(",".join(r) for r in rows)
     try:
-        entries = diary.read_entries(text.encode(), format="csv", owner="me", now=NOW)
-    except diary.ImportError:
+        entries = read_entries(text.encode(), format="csv", owner="me", now=NOW)
+    except DiaryImportError:
         assert store.list("me") == before
         return
     added = store.add_many(entries)

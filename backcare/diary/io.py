@@ -1,9 +1,8 @@
-"""Pain diary: the entry model, validation, CSV/JSON import and export, and data frames.
+"""Pain diary files: CSV/JSON import and export.
 
-Plain Python (no Streamlit). Entries are frozen values; bad values raise ``ValueError``
-naming the field. ``read_entries`` checks a whole file and raises ``ImportError`` (a
-``ValueError`` that shadows the builtin name inside this module, as issue 6 asks) listing
-every bad row, so a page can show them all and write nothing.
+Plain Python (no Streamlit, no pandas). ``read_entries`` checks a whole file and raises
+``DiaryImportError`` (a ``ValueError``) listing every bad row, so a page can show them all
+and write nothing.
 """
 
 from __future__ import annotations
@@ -13,305 +12,56 @@ import functools
 import gc
 import io
 import json
-import math
-import operator
 import os
-import re
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-import pandas as pd
-
-# Answer sets for the detail section.
-LOCATIONS: tuple[str, ...] = (
-    "lower back",
-    "upper back",
-    "neck",
-    "left leg",
-    "right leg",
-    "both legs",
+from backcare.diary.model import (
+    _BOOL_FIELDS,
+    _CHOICE_FIELDS,
+    _CONTENT_FIELDS,
+    _ID_PATTERN,
+    _LOCATIONS_AT,
+    _QUALITIES_AT,
+    _TEXT_LIMITS,
+    INT_RANGES,
+    MAX_SLEEP_HOURS,
+    MIN_YEAR,
+    PAIN_MAX,
+    PAIN_MIN,
+    PAIN_RANGE,
+    PAIN_VALUES,
+    Entry,
+    _check_int,
+    _now,
+    latest_time,
+    new_id,
+    valid_owner,
 )
-QUALITIES: tuple[str, ...] = ("aching", "stabbing", "burning", "radiating", "stiff")
-# Screening instruments whose scores the store keeps over time.
-INSTRUMENTS: tuple[str, ...] = ("start_back", "oswestry", "peg")
-INSTRUMENT_NAMES = {"start_back": "STarT Back", "oswestry": "Oswestry", "peg": "PEG"}
 
-MAX_NOTE_CHARS = 2000
-MAX_MEDICATION_CHARS = 200
-MAX_LABEL_CHARS = 100
 # Matches .streamlit/config.toml server.maxUploadSize = 5 (MB).
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 # 10 entries a day for 27 years; a longer file is refused before any row is checked,
 # so a small file of a million tiny rows cannot keep the server busy.
 MAX_IMPORT_ROWS = 100_000
-# Clock differences between a phone and a server should not make "now" a future date.
-FUTURE_TOLERANCE = timedelta(minutes=10)
 
 Format = Literal["csv", "json"]
 
-# Column order of BackCare's own export (CSV header and JSON keys).
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "timestamp",
-    "pain",
-    "flare",
-    "medication_taken",
-    "exercised",
-    "locations",
-    "qualities",
-    "sleep_hours",
-    "sleep_quality",
-    "activity_minutes",
-    "exercise_minutes",
-    "medication",
-    "mood",
-    "peg_pain",
-    "peg_enjoyment",
-    "peg_activity",
-    "note",
-)
+# Columns of BackCare's own export (CSV header and JSON keys): the id, then every field the
+# person entered, in the model's order. The import reads columns by name, so a new Entry
+# field becomes a new column without breaking older files.
+EXPORT_COLUMNS: tuple[str, ...] = ("id", *_CONTENT_FIELDS)
 # Accepted on import as another name for "timestamp" (the simple date,pain[,note] form).
 COLUMN_ALIASES = {"date": "timestamp", "time": "timestamp", "datetime": "timestamp"}
 REQUIRED_COLUMNS = ("timestamp", "pain")
 
-FRAME_COLUMNS: dict[str, str] = {
-    "timestamp": "datetime64[ns]",
-    "pain": "int64",
-    "flare": "bool",
-    "medication_taken": "bool",
-    "exercised": "bool",
-    "exercise_minutes": "float64",
-    "mood": "float64",
-    "sleep_hours": "float64",
-}
-
-# Optional whole-number fields and their allowed range (inclusive).
-_INT_RANGES: dict[str, tuple[int, int]] = {
-    "sleep_quality": (0, 10),
-    "activity_minutes": (0, 24 * 60),
-    "exercise_minutes": (0, 24 * 60),
-    "mood": (0, 10),
-    "peg_pain": (0, 10),
-    "peg_enjoyment": (0, 10),
-    "peg_activity": (0, 10),
-}
-_BOOL_FIELDS = ("flare", "medication_taken", "exercised")
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV
 # injection"); tab and carriage return can hide one.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-# Ids start with a letter or digit, so no exported id can look like a spreadsheet formula.
-_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
-
-
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
-def _check_int(name: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise ValueError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be from {low} to {high}, not {value}")
-    return value
-
-
-def _check_text(name: str, value: Any, limit: int) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be text, not {type(value).__name__}")
-    if len(value) > limit:
-        raise ValueError(f"{name} is {len(value)} characters long; the limit is {limit}")
-    return value
-
-
-def _check_choices(name: str, value: Any, allowed: tuple[str, ...]) -> frozenset[str]:
-    if value is None:
-        return frozenset()
-    if isinstance(value, str):
-        raise ValueError(f"{name} must be a set of choices, not one string")
-    chosen = frozenset(value)
-    unknown = sorted(str(v) for v in chosen - set(allowed))
-    if unknown:
-        raise ValueError(f"{name}: unknown choice {', '.join(unknown)}; choose from {allowed}")
-    return chosen
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One diary entry. ``timestamp`` is naive local time, kept to the second."""
-
-    timestamp: datetime
-    pain: int
-    owner: str = "local"
-    id: str = field(default_factory=new_id)
-    flare: bool = False
-    medication_taken: bool = False
-    exercised: bool = False
-    locations: frozenset[str] = frozenset()
-    qualities: frozenset[str] = frozenset()
-    sleep_hours: float | None = None
-    sleep_quality: int | None = None
-    activity_minutes: int | None = None
-    exercise_minutes: int | None = None
-    medication: str = ""
-    mood: int | None = None
-    peg_pain: int | None = None
-    peg_enjoyment: int | None = None
-    peg_activity: int | None = None
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        put = object.__setattr__
-        if not isinstance(self.id, str) or not _ID_PATTERN.fullmatch(self.id):
-            raise ValueError(
-                f"id must be 1-64 letters, digits, '.', '_' or '-', starting with a letter "
-                f"or digit, not {self.id!r}"
-            )
-        if not isinstance(self.owner, str) or not self.owner or len(self.owner) > 64:
-            raise ValueError(f"owner must be a short non-empty text, not {self.owner!r}")
-        ts = self.timestamp
-        if isinstance(ts, date) and not isinstance(ts, datetime):
-            ts = datetime(ts.year, ts.month, ts.day)
-        if not isinstance(ts, datetime):
-            raise ValueError(f"timestamp must be a date and time, not {ts!r}")
-        if ts.tzinfo is not None:
-            ts = ts.astimezone().replace(tzinfo=None)
-        if ts.year < 1900:
-            raise ValueError(f"timestamp {ts:%Y-%m-%d} is too far in the past")
-        put(self, "timestamp", ts.replace(microsecond=0))
-        put(self, "pain", _check_int("pain", self.pain, 0, 10))
-        for name in _BOOL_FIELDS:
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}")
-        put(self, "locations", _check_choices("locations", self.locations, LOCATIONS))
-        put(self, "qualities", _check_choices("qualities", self.qualities, QUALITIES))
-        if self.sleep_hours is not None:
-            hours = self.sleep_hours
-            if isinstance(hours, bool) or not isinstance(hours, int | float):
-                raise ValueError(f"sleep_hours must be a number of hours, not {hours!r}")
-            if not (math.isfinite(hours) and 0 <= hours <= 24):
-                raise ValueError(f"sleep_hours must be from 0 to 24, not {hours}")
-            put(self, "sleep_hours", float(hours))
-        for name, (low, high) in _INT_RANGES.items():
-            value = getattr(self, name)
-            if value is not None:
-                put(self, name, _check_int(name, value, low, high))
-        put(self, "medication", _check_text("medication", self.medication, MAX_MEDICATION_CHARS))
-        put(self, "note", _check_text("note", self.note, MAX_NOTE_CHARS))
-
-    def content_key(self) -> tuple:
-        """Everything the person entered: two entries with equal keys are duplicates."""
-        key = list(_content_values(self))
-        key[_LOCATIONS_AT] = tuple(sorted(self.locations))
-        key[_QUALITIES_AT] = tuple(sorted(self.qualities))
-        return tuple(key)
-
-    def same_as(self, timestamp: datetime | None = None) -> Entry:
-        """A copy for "Same as last entry": new id and time, everything else kept."""
-        return replace(self, id=new_id(), timestamp=timestamp or _now())
-
-    @property
-    def marks(self) -> list[str]:
-        """The one-tap answers that are on, in words (never colour alone)."""
-        flags = (
-            (self.flare, "flare"),
-            (self.medication_taken, "medication"),
-            (self.exercised, "exercises"),
-        )
-        return [label for flag, label in flags if flag]
-
-    def describe(self) -> str:
-        """A short label ("Mon 04 Mar 2024, 08:30 · pain 4 · flare"), without the note."""
-        extra = f" · {', '.join(self.marks)}" if self.marks else ""
-        return f"{self.timestamp:%a %d %b %Y, %H:%M} · pain {self.pain}{extra}"
-
-    @property
-    def peg_score(self) -> float | None:
-        """PEG score: the mean of its three 0-10 items (Krebs et al., JGIM 2009)."""
-        items = (self.peg_pain, self.peg_enjoyment, self.peg_activity)
-        if any(i is None for i in items):
-            return None
-        return round(sum(items) / 3, 1)  # type: ignore[arg-type]
-
-
-_CONTENT_FIELDS = tuple(f.name for f in fields(Entry) if f.name not in ("id", "owner"))
-_content_values = operator.attrgetter(*_CONTENT_FIELDS)
-_LOCATIONS_AT = _CONTENT_FIELDS.index("locations")
-_QUALITIES_AT = _CONTENT_FIELDS.index("qualities")
-
-
-@dataclass(frozen=True)
-class Screening:
-    """A screening result kept for change over time (STarT Back, Oswestry, PEG)."""
-
-    owner: str
-    instrument: str
-    taken_at: datetime
-    score: float
-    details: Mapping[str, Any] = field(default_factory=dict)
-    id: str = field(default_factory=new_id)
-
-    def __post_init__(self) -> None:
-        if self.instrument not in INSTRUMENTS:
-            raise ValueError(f"instrument must be one of {INSTRUMENTS}, not {self.instrument!r}")
-        if not isinstance(self.taken_at, datetime):
-            raise ValueError(f"taken_at must be a date and time, not {self.taken_at!r}")
-        score = self.score
-        if (
-            isinstance(score, bool)
-            or not isinstance(score, int | float)
-            or not math.isfinite(score)
-        ):
-            raise ValueError(f"score must be a number, not {score!r}")
-        object.__setattr__(self, "score", float(score))
-        taken_at = self.taken_at
-        if taken_at.tzinfo is not None:
-            taken_at = taken_at.astimezone().replace(tzinfo=None)
-        object.__setattr__(self, "taken_at", taken_at.replace(microsecond=0))
-        try:
-            json.dumps(dict(self.details))
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"details must be plain JSON values: {exc}") from None
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something that happened on a day, marked on the pain chart ("Routine started")."""
-
-    owner: str
-    date: date
-    label: str
-    id: str = field(default_factory=new_id)
-
-    def __post_init__(self) -> None:
-        day = self.date
-        if isinstance(day, datetime):
-            day = day.date()
-        if not isinstance(day, date):
-            raise ValueError(f"date must be a date, not {day!r}")
-        object.__setattr__(self, "date", day)
-        label = _check_text("label", self.label, MAX_LABEL_CHARS).strip()
-        if not label:
-            raise ValueError("label must not be empty")
-        object.__setattr__(self, "label", label)
-
-
-# --------------------------------------------------------------------------- import
 
 
 @dataclass(frozen=True)
@@ -323,7 +73,7 @@ class RowProblem:
         return f"Row {self.row}: {self.reason}" if self.row else self.reason
 
 
-class ImportError(ValueError):  # shadows the builtin on purpose (issue 6)
+class DiaryImportError(ValueError):
     """A file that cannot be imported; ``problems`` lists every bad row."""
 
     def __init__(self, problems: Sequence[RowProblem], *, shown: int = 20) -> None:
@@ -406,24 +156,24 @@ def _entry_from_record(
 ) -> Entry:
     """Build one entry from a row of text or JSON values; ValueError names the problem."""
     ts = _parse_timestamp(record.get("timestamp"))
-    if ts > now + FUTURE_TOLERANCE:
+    if ts > latest_time(now):
         raise ValueError(f"date {ts:%Y-%m-%d %H:%M} is in the future")
     pain = _parse_number("pain", record.get("pain"))
     if pain is None:
         raise ValueError("pain is missing")
-    if not (isinstance(pain, int) and 0 <= pain <= 10):
-        raise ValueError(f"pain {pain} is outside 0-10 (whole numbers only)")
+    if not (isinstance(pain, int) and PAIN_MIN <= pain <= PAIN_MAX):
+        raise ValueError(f"pain {pain} is outside {PAIN_RANGE} (whole numbers only)")
     kwargs: dict[str, Any] = {"timestamp": ts, "pain": pain, "owner": owner}
     raw_id = record.get("id")
     if isinstance(raw_id, str) and raw_id.strip():
         kwargs["id"] = raw_id.strip()
     for name in _BOOL_FIELDS:
         kwargs[name] = _parse_bool(name, record.get(name))
-    kwargs["locations"] = _parse_choices("locations", record.get("locations"))
-    kwargs["qualities"] = _parse_choices("qualities", record.get("qualities"))
-    for name in ("sleep_hours", *_INT_RANGES):
+    for name in _CHOICE_FIELDS:
+        kwargs[name] = _parse_choices(name, record.get(name))
+    for name in ("sleep_hours", *INT_RANGES):
         kwargs[name] = _parse_number(name, record.get(name))
-    for name in ("medication", "note"):
+    for name in _TEXT_LIMITS:
         kwargs[name] = _parse_text(name, record.get(name), unescape=unescape)
     return Entry(**kwargs)
 
@@ -434,12 +184,12 @@ def _entry_from_record(
 # rules at a lower cost (fields the file lacks are skipped, the entry is built without
 # checking it twice), and raises ValueError for anything else, so that such a row goes the
 # checked way and gets the same message as before. It never accepts a row that the checked
-# path would refuse, and builds the same entry for a row it accepts.
-_PAIN_TEXT = {str(n): n for n in range(11)}
+# path would refuse, and builds the same entry for a row it accepts. Its bounds are the
+# model's own (backcare.diary.model: the pain scale, MIN_YEAR, latest_time, the tables).
+_PAIN_TEXT = {str(n): n for n in PAIN_VALUES}
 _ENTRY_DEFAULTS = {f.name: f.default for f in fields(Entry) if f.name not in ("timestamp", "pain")}
 _ENTRY_DEFAULTS.pop("id")
-_CHOICE_FIELDS = {"locations": frozenset(LOCATIONS), "qualities": frozenset(QUALITIES)}
-_TEXT_LIMITS = {"medication": MAX_MEDICATION_CHARS, "note": MAX_NOTE_CHARS}
+_CHOICE_SETS = {name: frozenset(allowed) for name, allowed in _CHOICE_FIELDS.items()}
 # uuid4 layout: version 4 in bits 76-79, variant "10" in bits 62-63.
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
@@ -469,16 +219,16 @@ class _FastRows:
     ) -> None:
         present = {name for _, record in records for name in record}
         self.bools = [n for n in _BOOL_FIELDS if n in present]
-        self.choices = [(n, c) for n, c in _CHOICE_FIELDS.items() if n in present]
-        self.ranges = [(n, r) for n, r in _INT_RANGES.items() if n in present]
+        self.choices = [(n, c) for n, c in _CHOICE_SETS.items() if n in present]
+        self.ranges = [(n, r) for n, r in INT_RANGES.items() if n in present]
         self.sleep = "sleep_hours" in present
         self.texts = [(n, limit) for n, limit in _TEXT_LIMITS.items() if n in present]
         self.has_id = "id" in present
         self.unescape = unescape
-        self.latest = now + FUTURE_TOLERANCE
+        self.latest = latest_time(now)
         self.base = {**_ENTRY_DEFAULTS, "owner": owner}
         # A bad owner makes every row fail in Entry: let the checked path say so.
-        self.usable = isinstance(owner, str) and 0 < len(owner) <= 64
+        self.usable = valid_owner(owner)
         self.ids = _new_ids(len(records)) if self.usable else []
 
     def build(self, record: Mapping[str, Any]) -> tuple[Entry, tuple]:
@@ -489,14 +239,14 @@ class _FastRows:
         if type(raw) is not str:
             raise _Slow
         ts = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))  # ValueError: slow
-        if ts.tzinfo is not None or ts.year < 1900 or ts > self.latest:
+        if ts.tzinfo is not None or ts.year < MIN_YEAR or ts > self.latest:
             raise _Slow
         raw = record.get("pain")
         if type(raw) is str:
             pain = _PAIN_TEXT.get(raw)
             if pain is None:
                 raise _Slow
-        elif type(raw) is int and 0 <= raw <= 10:
+        elif type(raw) is int and PAIN_MIN <= raw <= PAIN_MAX:
             pain = raw
         else:
             raise _Slow
@@ -522,7 +272,7 @@ class _FastRows:
         if self.sleep:
             hours = _parse_number("sleep_hours", record.get("sleep_hours"))
             if hours is not None:
-                if not 0 <= hours <= 24:  # also refuses nan and inf
+                if not 0 <= hours <= MAX_SLEEP_HOURS:  # also refuses nan and inf
                     raise _Slow
                 values["sleep_hours"] = float(hours)
         for name, (low, high) in self.ranges:
@@ -543,8 +293,7 @@ class _FastRows:
 
 
 # Columns the whole-file fast path reads (the simple date,pain[,note] form, and medication).
-_PLAIN_TEXTS = {"note": MAX_NOTE_CHARS, "medication": MAX_MEDICATION_CHARS}
-_PLAIN_COLUMNS = {"timestamp", "pain", *_PLAIN_TEXTS}
+_PLAIN_COLUMNS = {"timestamp", "pain", *_TEXT_LIMITS}
 
 
 def _plain_csv_entries(text: str, owner: str, now: datetime) -> list[Entry] | None:
@@ -556,7 +305,7 @@ def _plain_csv_entries(text: str, owner: str, now: datetime) -> list[Entry] | No
     duplicate, an id column that asks to undo the formula guard, other columns) it returns
     None and the row-by-row path reads the file and names every problem.
     """
-    if not (isinstance(owner, str) and 0 < len(owner) <= 64):
+    if not valid_owner(owner):
         return None
     if '"' in text or "\r" in text:
         try:
@@ -591,7 +340,7 @@ def _plain_csv_entries(text: str, owner: str, now: datetime) -> list[Entry] | No
         return None
     if any(ts.tzinfo is not None for ts in stamps):
         return None
-    if min(stamps).year < 1900 or max(stamps) > now + FUTURE_TOLERANCE:
+    if min(stamps).year < MIN_YEAR or max(stamps) > latest_time(now):
         return None
     if any(ts.microsecond for ts in stamps):
         stamps = [ts.replace(microsecond=0) for ts in stamps]
@@ -599,7 +348,7 @@ def _plain_csv_entries(text: str, owner: str, now: datetime) -> list[Entry] | No
     if None in pains:
         return None
     values: dict[str, Sequence[Any]] = {"timestamp": stamps, "pain": pains}
-    for name, limit in _PLAIN_TEXTS.items():
+    for name, limit in _TEXT_LIMITS.items():
         if name in cells:
             if max(map(len, cells[name])) > limit:
                 return None
@@ -768,8 +517,8 @@ def read_entries(
 ) -> list[Entry]:
     """Read a diary file (BackCare's own export, or ``date,pain[,note]``).
 
-    Returns every entry, or raises ``ImportError`` listing every bad row: unknown column,
-    pain outside 0-10, unreadable date, future date, a row repeated in the file.
+    Returns every entry, or raises ``DiaryImportError`` listing every bad row: unknown column,
+    pain outside the pain scale, unreadable date, future date, a row repeated in the file.
     """
     if format not in ("csv", "json"):
         raise ValueError(f"format must be 'csv' or 'json', not {format!r}")
@@ -778,15 +527,15 @@ def read_entries(
     if len(data) > MAX_IMPORT_BYTES:
         size = len(data) / (1024 * 1024)
         limit = MAX_IMPORT_BYTES // (1024 * 1024)
-        raise ImportError(
+        raise DiaryImportError(
             [RowProblem(0, f"The file is {size:.1f} MB; the limit is {limit} MB. Split it.")]
         )
     try:
         text = bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportError([RowProblem(0, _NOT_UTF8)]) from None
+        raise DiaryImportError([RowProblem(0, _NOT_UTF8)]) from None
     if "\x00" in text:  # UTF-16 without its byte order mark, or not text at all
-        raise ImportError([RowProblem(0, _NOT_UTF8 + " (it has NUL bytes)")])
+        raise DiaryImportError([RowProblem(0, _NOT_UTF8 + " (it has NUL bytes)")])
     now = now or _now()
     if format == "csv":
         plain = _plain_csv_entries(text, owner, now)
@@ -818,9 +567,9 @@ def read_entries(
         ids_seen.add(entry.id)
         entries.append(entry)
     if problems:
-        raise ImportError(sorted(problems, key=lambda p: p.row))
+        raise DiaryImportError(sorted(problems, key=lambda p: p.row))
     if not entries:
-        raise ImportError([RowProblem(0, "The file has no entries")])
+        raise DiaryImportError([RowProblem(0, "The file has no entries")])
     return entries
 
 
@@ -875,44 +624,3 @@ def to_json(entries: Iterable[Entry]) -> bytes:
     records = [_record(e) for e in sorted(entries, key=lambda e: e.timestamp)]
     payload = {"format": "backcare-diary", "version": 1, "entries": records}
     return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-# --------------------------------------------------------------------------- frames
-
-
-def entries_frame(entries: Iterable[Entry]) -> pd.DataFrame:
-    """Entries as a frame for charts: FRAME_COLUMNS with their dtypes, sorted by time."""
-    rows = [
-        (
-            e.timestamp,
-            e.pain,
-            e.flare,
-            e.medication_taken,
-            e.exercised,
-            math.nan if e.exercise_minutes is None else float(e.exercise_minutes),
-            math.nan if e.mood is None else float(e.mood),
-            math.nan if e.sleep_hours is None else e.sleep_hours,
-        )
-        for e in entries
-    ]
-    frame = pd.DataFrame.from_records(rows, columns=list(FRAME_COLUMNS))
-    frame = frame.astype(FRAME_COLUMNS)
-    return frame.sort_values("timestamp", kind="stable", ignore_index=True)
-
-
-def events_frame(events: Iterable[Event], screenings: Iterable[Screening] = ()) -> pd.DataFrame:
-    """Chart marks: stored events plus one "Screening done" per day with screenings."""
-    rows = [(pd.Timestamp(e.date), e.label) for e in events]
-    screening_days = sorted({s.taken_at.date() for s in screenings})
-    rows += [(pd.Timestamp(day), "Screening done") for day in screening_days]
-    frame = pd.DataFrame.from_records(rows, columns=["date", "label"])
-    frame = frame.astype({"date": "datetime64[ns]", "label": str})
-    return frame.sort_values("date", kind="stable", ignore_index=True)
-
-
-def screenings_frame(screenings: Iterable[Screening]) -> pd.DataFrame:
-    """Screening scores over time: date, instrument, score."""
-    rows = [(s.taken_at, s.instrument, s.score) for s in screenings]
-    frame = pd.DataFrame.from_records(rows, columns=["date", "instrument", "score"])
-    frame = frame.astype({"date": "datetime64[ns]", "instrument": str, "score": "float64"})
-    return frame.sort_values("date", kind="stable", ignore_index=True)

@@ -1,4 +1,8 @@
-"""Start and stop ``python -m streamlit run app.py`` on a free loopback port."""
+"""Start and stop ``python -m streamlit run app.py`` on a free loopback port.
+
+``serve`` is the one way tests run a server for a module or a session (its own data
+folder, stopped afterwards); ``start_server`` with ``storage_env`` for one test or a bench.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +19,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from tests.helpers import ROOT
+
+
+def storage_env(data_dir: Path, mode: str = "") -> dict[str, str]:
+    """Diary storage for a test server: its own data dir, never the developer's database.
+
+    An empty BACKCARE_STORAGE means "not configured": the privacy rule decides (a
+    browser on 127.0.0.1 gets the SQLite file in ``data_dir``).
+    """
+    return {
+        "BACKCARE_DATA_DIR": str(data_dir),
+        "BACKCARE_STORAGE": mode,
+        "BACKCARE_DATABASE_URL": "",
+    }
 
 
 def free_port() -> int:
@@ -89,6 +106,21 @@ def start_server(
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"streamlit did not answer within {timeout}s:\n{log.read_text()}")
+
+
+@contextmanager
+def serve(
+    tmp_path_factory: Any, name: str, mode: str = "", script: Path = ROOT / "app.py"
+) -> Iterator[Server]:
+    """A server of ``script`` with its own data folder (a new ``name`` folder from pytest's
+    ``tmp_path_factory``) and diary storage ``mode`` ("" lets the privacy rule decide);
+    stopped when the block ends."""
+    folder = tmp_path_factory.mktemp(name)
+    server = start_server(folder, env=storage_env(folder / "data", mode), script=script)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 class _Recorder(BaseHTTPRequestHandler):

@@ -1,0 +1,482 @@
+"""The Pain diary page's sections: quick entry, recent entries, clinician summary, import
+and export. ``pages/4_Pain_diary.py`` calls them in order; the charts section is
+``backcare/ui/diary_charts.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from backcare.diary.io import MAX_IMPORT_BYTES, DiaryImportError, read_entries
+from backcare.diary.model import (
+    INSTRUMENT_NAMES,
+    INT_RANGES,
+    LOCATIONS,
+    MAX_MEDICATION_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_SLEEP_HOURS,
+    PAIN_MAX,
+    PAIN_MIN,
+    PAIN_RANGE,
+    PAIN_VALUES,
+    QUALITIES,
+    Entry,
+    Screening,
+)
+from backcare.reports import SUMMARY_PARTS, summary_pdf
+from backcare.ui.state import (
+    CHOSEN_ENTRY_KEY,
+    CONFIRM_DELETE_KEY,
+    FLASH_KEY,
+    QUICK_PREFIX,
+    QUICK_VERSION_KEY,
+    SCREENING_RESULTS,
+    SUMMARY_DATES_KEY,
+    SUMMARY_PARTS_KEY,
+    UNDO_KEY,
+    current_routine,
+    screening_result,
+)
+from backcare.ui.store import StoreChoice, download_diary, offer_unsaved, save_entry
+
+RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
+PAIN_SCALE = list(PAIN_VALUES)
+PAIN_QUESTION = f"from {PAIN_MIN} (no pain) to {PAIN_MAX} (worst pain you can imagine)"
+
+
+@dataclass(frozen=True)
+class DiaryView:
+    """What the page reads on every rerun: a count, the latest RECENT entries, screenings."""
+
+    total: int
+    recent: list[Entry]
+    screenings: list[Screening]
+
+    @property
+    def last(self) -> Entry | None:
+        return self.recent[0] if self.recent else None
+
+
+def load_view(choice: StoreChoice) -> DiaryView:
+    """The only reads per rerun. If the database went away after opening, say so and stop."""
+    store, owner = choice.store, choice.owner
+    try:
+        return DiaryView(
+            total=store.count(owner),
+            recent=store.list(owner, limit=RECENT, newest_first=True),
+            screenings=store.screenings(owner),
+        )
+    except ValueError as exc:  # StorageError: the database went away after opening
+        st.error(f"Your diary cannot be read right now: {exc}", icon=":material/error:")
+        st.stop()
+
+
+def flash(message: str) -> None:
+    st.session_state[FLASH_KEY] = message
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def detail_fields(prefix: str, base: Entry | None) -> dict[str, Any]:
+    """The optional detail widgets; returns Entry keyword arguments."""
+    b = base or Entry(now(), 0)
+    when = st.datetime_input(
+        "When (leave empty for now)",
+        value=base.timestamp if base else None,
+        max_value=datetime.now(),
+        key=f"{prefix}_when",
+    )
+    where = st.multiselect(
+        "Where is the pain?", LOCATIONS, default=sorted(b.locations), key=f"{prefix}_where"
+    )
+    feels = st.multiselect(
+        "What does it feel like?",
+        QUALITIES,
+        default=sorted(b.qualities),
+        key=f"{prefix}_feel",
+    )
+    left, right = st.columns(2)
+    sleep_hours = left.number_input(
+        "Hours of sleep last night",
+        0.0,
+        float(MAX_SLEEP_HOURS),
+        b.sleep_hours,
+        0.5,
+        key=f"{prefix}_sleep",
+    )
+    sleep_quality = right.number_input(
+        "Sleep quality (0 = very poor, 10 = very good)",
+        *INT_RANGES["sleep_quality"],
+        b.sleep_quality,
+        key=f"{prefix}_sleepq",
+    )
+    activity = left.number_input(
+        "Minutes of activity today",
+        *INT_RANGES["activity_minutes"],
+        b.activity_minutes,
+        key=f"{prefix}_act",
+    )
+    exercise = right.number_input(
+        "Minutes of exercises today",
+        *INT_RANGES["exercise_minutes"],
+        b.exercise_minutes,
+        key=f"{prefix}_exmin",
+    )
+    mood = left.number_input(
+        "Mood (0 = very low, 10 = very good)", *INT_RANGES["mood"], b.mood, key=f"{prefix}_mood"
+    )
+    medication = right.text_input(
+        "Medication (name and dose)",
+        b.medication,
+        max_chars=MAX_MEDICATION_CHARS,
+        key=f"{prefix}_med",
+    )
+    st.caption("PEG questions, about the past week (0 = not at all, 10 = worst or completely)")
+    p, e, g = st.columns(3)
+    peg_pain = p.number_input(
+        "Average pain", *INT_RANGES["peg_pain"], b.peg_pain, key=f"{prefix}_pegp"
+    )
+    peg_enjoy = e.number_input(
+        "Pain got in the way of enjoying life",
+        *INT_RANGES["peg_enjoyment"],
+        b.peg_enjoyment,
+        key=f"{prefix}_pege",
+    )
+    peg_activity = g.number_input(
+        "Pain got in the way of daily activity",
+        *INT_RANGES["peg_activity"],
+        b.peg_activity,
+        key=f"{prefix}_pega",
+    )
+    note = st.text_area(
+        "Note (only you see it)", b.note, max_chars=MAX_NOTE_CHARS, key=f"{prefix}_note"
+    )
+    if base and when == base.timestamp.replace(second=0):
+        when = base.timestamp  # the widget shows minutes; keep the stored seconds
+    return {
+        "timestamp": when or now(),
+        "locations": where,
+        "qualities": feels,
+        "sleep_hours": sleep_hours,
+        "sleep_quality": sleep_quality,
+        "activity_minutes": activity,
+        "exercise_minutes": exercise,
+        "mood": mood,
+        "medication": medication.strip(),
+        "peg_pain": peg_pain,
+        "peg_enjoyment": peg_enjoy,
+        "peg_activity": peg_activity,
+        "note": note.strip(),
+    }
+
+
+def show_flash() -> None:
+    """The one-off confirmation of the last run ("Saved: ..."), at the top of the page."""
+    if message := st.session_state.pop(FLASH_KEY, None):
+        st.success(message, icon=":material/check_circle:")
+
+
+def render_quick_entry(choice: StoreChoice, last: Entry | None) -> None:
+    """How is your pain right now: the quick entry form, then "Same as last entry"."""
+    owner = choice.owner
+    st.header("How is your pain right now?")
+    if offer_unsaved(choice):
+        st.rerun()
+    # Cleared by hand after a save, so a mistake never wipes what was typed.
+    version = st.session_state.get(QUICK_VERSION_KEY, 0)
+    quick = f"{QUICK_PREFIX}{version or ''}"
+    with st.form("diary_quick_entry", border=True):
+        pain = st.segmented_control(
+            f"Pain now, {PAIN_QUESTION}",
+            PAIN_SCALE,
+            key=f"{quick}_pain",
+        )
+        flare = st.toggle("This is a flare-up", key=f"{quick}_flare")
+        medication_taken = st.toggle("I took medication for the pain", key=f"{quick}_medtaken")
+        exercised = st.toggle("I did my exercises", key=f"{quick}_exercised")
+        with st.expander("Add more detail (optional)"):
+            details = detail_fields(quick, None)
+        saved = st.form_submit_button("Save entry", type="primary", icon=":material/save:")
+    if saved:
+        if pain is None:
+            st.error(
+                f"Choose your pain from {PAIN_MIN} to {PAIN_MAX} first, then press Save entry."
+            )
+        else:
+            try:
+                save_entry(
+                    choice,
+                    Entry(
+                        pain=pain,
+                        owner=owner,
+                        flare=flare,
+                        medication_taken=medication_taken,
+                        exercised=exercised,
+                        **details,
+                    ),
+                )
+                for key in [k for k in st.session_state if str(k).startswith(QUICK_PREFIX)]:
+                    del st.session_state[key]
+                st.session_state[QUICK_VERSION_KEY] = version + 1
+                st.rerun()
+            except ValueError as exc:
+                st.error(f"Not saved: {exc}")
+
+    if st.button(
+        "Same as last entry",
+        icon=":material/content_copy:",
+        disabled=last is None,
+        help="Save a new entry, timed now, with the same answers as your last one.",
+    ):
+        try:
+            save_entry(choice, last.same_as(now()))
+            st.rerun()
+        except ValueError as exc:
+            st.error(f"Not saved: {exc}")
+
+
+def render_recent_entries(choice: StoreChoice, view: DiaryView) -> None:
+    """The latest entries, with change, delete and undo."""
+    store, owner = choice.store, choice.owner
+    total, recent = view.total, view.recent
+    st.header("Recent entries")
+    if UNDO_KEY in st.session_state:
+        gone: Entry = st.session_state[UNDO_KEY]
+        st.info(f"Deleted the entry from {gone.timestamp:%a %d %b, %H:%M}.")
+        if st.button("Undo delete", icon=":material/undo:"):
+            try:
+                store.restore(st.session_state.pop(UNDO_KEY))
+                flash("The entry is back.")
+            except ValueError as exc:
+                flash(f"Could not bring the entry back: {exc}")
+            st.rerun()
+    if not recent:
+        st.write("No entries yet. Your first one takes ten seconds.")
+    else:
+        if total <= RECENT:
+            st.caption(f"{total} {'entry' if total == 1 else 'entries'}, newest first.")
+        else:
+            st.caption(f"The latest {RECENT} of your {total} entries, newest first.")
+        table = pd.DataFrame(
+            {
+                "When": [e.timestamp for e in recent],
+                "Pain": [e.pain for e in recent],
+                "Marked": [", ".join(e.marks) for e in recent],
+                "Note": [e.note for e in recent],  # plain text in a cell, never markdown
+                "Where": [", ".join(sorted(e.locations)) for e in recent],
+            }
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
+                "Pain": st.column_config.NumberColumn(f"Pain ({PAIN_RANGE})"),
+            },
+        )
+        by_id = {e.id: e for e in recent}
+        chosen_id = st.selectbox(
+            "Choose an entry to change or delete",
+            list(by_id),
+            index=None,
+            format_func=lambda entry_id: by_id[entry_id].describe(),
+            placeholder="Choose an entry",
+            key=CHOSEN_ENTRY_KEY,
+        )
+        if chosen_id is not None:
+            chosen = by_id[chosen_id]
+            with st.form(f"diary_edit_{chosen.id}", border=True):
+                st.write("Change this entry")
+                new_pain = st.segmented_control(
+                    f"Pain, {PAIN_QUESTION}",
+                    PAIN_SCALE,
+                    default=chosen.pain,
+                    key=f"diary_edit_pain_{chosen.id}",
+                )
+                new_flags = {
+                    name: st.toggle(
+                        label, value=getattr(chosen, name), key=f"edit_{name}_{chosen.id}"
+                    )
+                    for name, label in (
+                        ("flare", "This was a flare-up"),
+                        ("medication_taken", "I took medication for the pain"),
+                        ("exercised", "I did my exercises"),
+                    )
+                }
+                new_details = detail_fields(f"diary_edit_{chosen.id}", chosen)
+                changed = st.form_submit_button("Save changes", icon=":material/save:")
+            if changed:
+                try:
+                    updated = replace(
+                        chosen,
+                        pain=chosen.pain if new_pain is None else new_pain,
+                        **new_flags,
+                        **new_details,
+                    )
+                    store.update(updated)
+                    flash(f"Changed: {updated.describe()}.")
+                    st.rerun()
+                except ValueError as exc:
+                    st.error(f"Not changed: {exc}")
+
+            if st.session_state.get(CONFIRM_DELETE_KEY) == chosen.id:
+                st.warning(f"Delete the entry from {chosen.describe()}?")
+                yes, no = st.columns(2)
+                if yes.button("Yes, delete it", type="primary", icon=":material/delete:"):
+                    try:
+                        st.session_state[UNDO_KEY] = store.delete(owner, chosen.id)
+                    except ValueError as exc:
+                        flash(f"Not deleted: {exc}")
+                    st.session_state.pop(CONFIRM_DELETE_KEY, None)
+                    st.rerun()
+                if no.button("No, keep it"):
+                    st.session_state.pop(CONFIRM_DELETE_KEY, None)
+                    st.rerun()
+            elif st.button("Delete this entry", icon=":material/delete:"):
+                st.session_state[CONFIRM_DELETE_KEY] = chosen.id
+                st.rerun()
+
+
+def render_saved_screenings(screenings: list[Screening]) -> None:
+    """The screening results kept in the diary, newest first."""
+    if screenings:
+        st.subheader("Saved screening results")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Date": [s.taken_at for s in reversed(screenings)],
+                    "Questionnaire": [
+                        INSTRUMENT_NAMES.get(s.instrument, s.instrument)
+                        for s in reversed(screenings)
+                    ],
+                    "Score": [s.score for s in reversed(screenings)],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Date": st.column_config.DatetimeColumn("Date", format="D MMM YYYY"),
+            },
+        )
+
+
+def render_clinician_summary(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
+    """The clinician summary PDF: dates and parts to include, then the download."""
+    st.header("Clinician summary")
+    st.caption(
+        "A one- or two-page PDF to show your doctor or physiotherapist: your screening "
+        "scores and how they were worked out, your pain chart, before and after, and your "
+        "routine. Choose the dates and what to include. Your notes are never in it."
+    )
+    # The first and last day of the diary and screenings; min and max are vectorised, so this
+    # stays cheap with years of entries (a Python loop over them took a third of each rerun).
+    stamps = [column for column in (frames[0]["timestamp"], frames[2]["date"]) if not column.empty]
+    if not stamps:
+        st.info("Add diary entries or do a screening first: the summary is made from them.")
+    else:
+        first_day = min(column.min() for column in stamps).date()
+        last_day = max(max(column.max() for column in stamps).date(), date.today())
+        kept = st.session_state.get(SUMMARY_DATES_KEY) or ()
+        if not all(first_day <= day <= last_day for day in kept):  # the diary changed since
+            del st.session_state[SUMMARY_DATES_KEY]
+        dates = st.date_input(
+            "Dates to include",
+            value=(first_day, last_day),
+            min_value=first_day,
+            max_value=last_day,
+            key=SUMMARY_DATES_KEY,
+        )
+        parts = st.multiselect(
+            "What to include",
+            list(SUMMARY_PARTS),
+            default=list(SUMMARY_PARTS),
+            format_func=SUMMARY_PARTS.get,
+            key=SUMMARY_PARTS_KEY,
+        )
+        ready = isinstance(dates, tuple) and len(dates) == 2 and bool(parts)
+        if not ready:
+            st.warning("Choose a start and an end date, and at least one part to include.")
+        results = {name: screening_result(name) for name in SCREENING_RESULTS}
+        st.download_button(
+            "Download the clinician summary (PDF)",
+            data=lambda: summary_pdf(
+                *frames,
+                start=dates[0],
+                end=dates[1],
+                results=results,
+                routine=current_routine(),
+                include=parts,
+            ),
+            file_name=f"backcare-summary-{date.today().isoformat()}.pdf",
+            mime="application/pdf",
+            icon=":material/picture_as_pdf:",
+            on_click="ignore",
+            disabled=not ready,
+            key="diary_summary_download",
+        )
+
+
+def render_import(choice: StoreChoice) -> None:
+    """Import a CSV or JSON file: every entry, or nothing and every problem by row."""
+    store, owner = choice.store, choice.owner
+    st.header("Import")
+    st.caption(
+        "A CSV or JSON file exported from BackCare, or a simple CSV with the columns "
+        "date,pain and, if you like, note. Dates look like 2024-03-31 or 2024-03-31 08:30. "
+        f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
+    )
+    upload = st.file_uploader("Diary file to import", type=["csv", "json"], key="diary_upload")
+    if st.button("Import entries", icon=":material/upload:", disabled=upload is None):
+        fmt = "json" if PurePath(upload.name).suffix.lower() == ".json" else "csv"
+        try:
+            entries = read_entries(upload.getvalue(), format=fmt, owner=owner)
+            added = store.add_many(entries)
+        except DiaryImportError as exc:
+            st.error(
+                f"Nothing was imported. Fix these {len(exc.problems)} problems in the file "
+                "and try again:",
+                icon=":material/error:",
+            )
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Row": [str(p.row) if p.row else "whole file" for p in exc.problems],
+                        "Problem": [p.reason for p in exc.problems],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "Row": st.column_config.TextColumn("Row", width="small"),
+                    "Problem": st.column_config.TextColumn("Problem", width="large"),
+                },
+            )
+        except ValueError as exc:
+            st.error(f"Nothing was imported: {exc}")
+        else:
+            skipped = len(entries) - added
+            flash(
+                f"Imported {added} {'entry' if added == 1 else 'entries'}; skipped {skipped} "
+                f"already in your diary."
+            )
+            st.rerun()
+
+
+def render_export(choice: StoreChoice, total: int) -> None:
+    """Download every entry as CSV or JSON."""
+    st.header("Export")
+    st.caption(
+        "Download every entry to keep a copy or share with your clinician. "
+        "Spreadsheet formulas in notes are switched off in the CSV file."
+    )
+    download_diary(st, "Download CSV", "csv", choice, disabled=total == 0)
+    download_diary(st, "Download JSON", "json", choice, disabled=total == 0)

@@ -1,0 +1,50 @@
+"""Browser helpers for the real-browser tests and the benches (Playwright, sync API)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.helpers import ROOT
+
+SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def wait_for_app(page: Page, timeout: float = 30_000) -> None:
+    """Wait until the websocket is connected and the script run has finished."""
+    app = page.locator("[data-testid='stApp']")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=timeout)
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
+    # Placeholders drawn while elements load, and elements left from the previous run.
+    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=timeout)
+    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=timeout)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def choose_file(page: Page, path: Path) -> None:
+    """Put a file in the page's file uploader and wait for the run the upload starts.
+
+    The upload triggers its own rerun a moment after the file is listed; a click made
+    before that run has begun can be lost (seen once in CI on a busy machine), so wait
+    for the file to be listed, give the rerun a moment to start, then for it to finish.
+    """
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    expect(page.get_by_role("button", name=f"Remove {path.name}")).to_be_visible()
+    page.wait_for_timeout(500)
+    wait_for_app(page)

@@ -1,0 +1,102 @@
+"""PEG (Pain, Enjoyment of life, General activity): load its data file and score it openly.
+
+Source: Krebs EE et al. J Gen Intern Med 2009;24(6):733-8 (details in
+``data/instruments/peg.toml``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from backcare.screening.base import INSTRUMENTS_DIR, field_text, is_int, load_toml
+
+
+@dataclass(frozen=True)
+class PegItem:
+    id: str
+    letter: str
+    text: str
+    low: str
+    high: str
+
+
+@dataclass(frozen=True)
+class PegTool:
+    name: str
+    version: str
+    copyright: str
+    licence: str
+    rule: str
+    meaning: str
+    meaning_source: str
+    source: str
+    items: tuple[PegItem, ...]
+
+
+@cache
+def load_peg(path: Path = INSTRUMENTS_DIR / "peg.toml") -> PegTool:
+    raw = load_toml(path)
+    where = path.name
+    items = tuple(
+        PegItem(
+            id=i["id"],
+            letter=i["letter"],
+            text=field_text(i, "text", where),
+            low=field_text(i, "low", where),
+            high=field_text(i, "high", where),
+        )
+        for i in raw["items"]
+    )
+    if [i.id for i in items] != ["pain", "enjoyment", "activity"]:
+        raise ValueError(f"{where}: items must be pain, enjoyment, activity")
+    return PegTool(
+        name=field_text(raw, "name", where),
+        version=field_text(raw, "version", where),
+        copyright=field_text(raw, "copyright", where),
+        licence=field_text(raw, "licence", where),
+        rule=field_text(raw, "rule", where),
+        meaning=field_text(raw, "meaning", where),
+        meaning_source=field_text(raw, "meaning_source", where),
+        source=field_text(raw, "source", where),
+        items=items,
+    )
+
+
+@dataclass(frozen=True)
+class PegResult:
+    answers: tuple[int, int, int]  # pain, enjoyment, activity
+    item_points: tuple[int, int, int]
+    mean: float  # 0..10
+    rule: str
+    source: str
+    score: float  # the mean, for the diary (date, instrument, score)
+    instrument: str = "peg"
+
+
+def peg_result(pain: int, enjoyment: int, activity: int) -> PegResult:
+    """Score the PEG with its working: each item 0..10, score = their mean (Krebs 2009)."""
+    tool = load_peg()
+    values = (pain, enjoyment, activity)
+    for item, value in zip(tool.items, values, strict=True):
+        if not is_int(value) or not 0 <= value <= 10:
+            raise ValueError(
+                f"PEG item {item.letter} ({item.id}): answer must be a whole number from 0 "
+                f"to 10, got {value!r}"
+            )
+    clean = (int(pain), int(enjoyment), int(activity))
+    mean = sum(clean) / 3
+    return PegResult(
+        answers=clean,
+        item_points=clean,
+        mean=mean,
+        rule=tool.rule,
+        source=tool.source,
+        score=mean,
+    )
+
+
+def peg(pain: int, enjoyment: int, activity: int) -> float:
+    """The PEG score: mean of three 0..10 items, a float from 0 to 10 (Krebs 2009)."""
+    return peg_result(pain, enjoyment, activity).mean

@@ -1,0 +1,166 @@
+"""Keele STarT Back Screening Tool (9 items): load its data file and score it openly.
+
+Source: Hill JC et al. Arthritis Rheum 2008;59(5):632-41; Keele University (details in
+``data/instruments/start_back.toml``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from backcare.screening.base import INSTRUMENTS_DIR, answers_list, field_text, is_int, load_toml
+
+Risk = Literal["low", "medium", "high"]
+
+
+@dataclass(frozen=True)
+class StartBackItem:
+    number: int
+    text: str
+    domain: str
+    options: tuple[str, ...]
+    points: tuple[int, ...]
+    psychosocial: bool
+
+
+@dataclass(frozen=True)
+class RiskGroup:
+    id: str
+    label: str
+    rule: str
+    meaning: str
+    source: str
+
+
+@dataclass(frozen=True)
+class StartBackTool:
+    name: str
+    version: str
+    period: str
+    copyright: str
+    funding: str
+    licence: str
+    clinician_note: str
+    clinician_note_source: str
+    rule: str
+    source: str
+    items: tuple[StartBackItem, ...]
+    risks: dict[str, RiskGroup]
+
+
+@cache
+def load_start_back(path: Path = INSTRUMENTS_DIR / "start_back.toml") -> StartBackTool:
+    raw = load_toml(path)
+    where = path.name
+    agree = tuple(raw["agree_options"])
+    agree_points = tuple(raw["agree_points"])
+    items = []
+    for item in raw["items"]:
+        options = tuple(item.get("options", agree))
+        points = tuple(item.get("points", agree_points))
+        if len(options) != len(points):
+            raise ValueError(f"{where}: item {item['number']}: options and points differ in length")
+        items.append(
+            StartBackItem(
+                number=item["number"],
+                text=field_text(item, "text", where),
+                domain=field_text(item, "domain", where),
+                options=options,
+                points=points,
+                psychosocial=bool(item.get("psychosocial", False)),
+            )
+        )
+    if [i.number for i in items] != list(range(1, 10)):
+        raise ValueError(f"{where}: expected items numbered 1 to 9")
+    risks = {
+        key: RiskGroup(
+            id=key,
+            label=field_text(r, "label", where),
+            rule=field_text(r, "rule", where),
+            meaning=field_text(r, "meaning", where),
+            source=field_text(r, "source", where),
+        )
+        for key, r in raw["risks"].items()
+    }
+    if set(risks) != {"low", "medium", "high"}:
+        raise ValueError(f"{where}: risks must be low, medium and high")
+    return StartBackTool(
+        name=field_text(raw, "name", where),
+        version=field_text(raw, "version", where),
+        period=field_text(raw, "period", where),
+        copyright=field_text(raw, "copyright", where),
+        funding=field_text(raw, "funding", where),
+        licence=field_text(raw, "licence", where),
+        clinician_note=field_text(raw, "clinician_note", where),
+        clinician_note_source=field_text(raw, "clinician_note_source", where),
+        rule=field_text(raw, "rule", where),
+        source=field_text(raw, "source", where),
+        items=tuple(items),
+        risks=risks,
+    )
+
+
+@dataclass(frozen=True)
+class StartBackResult:
+    answers: tuple[int, ...]  # the 9 answers as given (item 9 is 0..4)
+    item_points: tuple[int, ...]  # points each item scored (0 or 1)
+    total: int  # 0..9
+    psychosocial: int  # items 5-9, 0..5
+    risk: Risk
+    risk_label: str
+    meaning: str
+    rule: str
+    source: str
+    score: float  # the total as a float, for the diary (date, instrument, score)
+    instrument: str = "start_back"
+
+    @property
+    def leg_pain(self) -> bool:
+        """Item 1: back pain spread down the leg(s) in the last 2 weeks."""
+        return self.answers[0] == 1
+
+
+def start_back(answers: Sequence[int]) -> StartBackResult:
+    """Score the 9-item STarT Back tool.
+
+    ``answers``: items 1-8 are 0 (disagree) or 1 (agree); item 9 is 0..4 (not at all,
+    slightly, moderately, very much, extremely), where only 3 and 4 score a point.
+    Low: total <= 3; high: psychosocial (items 5-9) >= 4; otherwise medium (Hill 2008).
+    """
+    tool = load_start_back()
+    items = answers_list(answers, len(tool.items), "STarT Back")
+    points: list[int] = []
+    for item, answer in zip(tool.items, items, strict=True):
+        top = len(item.options) - 1
+        if not is_int(answer) or not 0 <= answer <= top:
+            raise ValueError(
+                f"STarT Back item {item.number}: answer must be a whole number from 0 to "
+                f"{top}, got {answer!r}"
+            )
+        points.append(item.points[answer])
+    total = sum(points)
+    psychosocial = sum(p for item, p in zip(tool.items, points, strict=True) if item.psychosocial)
+    # Keele flowchart (Hill 2008): total 0-3 low; else subscale 4-5 high, 0-3 medium.
+    if total <= 3:
+        risk: Risk = "low"
+    elif psychosocial >= 4:
+        risk = "high"
+    else:
+        risk = "medium"
+    group = tool.risks[risk]
+    return StartBackResult(
+        answers=tuple(int(a) for a in items),
+        item_points=tuple(points),
+        total=total,
+        psychosocial=psychosocial,
+        risk=risk,
+        risk_label=group.label,
+        meaning=group.meaning,
+        rule=group.rule,
+        source=group.source,
+        score=float(total),
+    )

@@ -6,7 +6,8 @@ answers and score them openly (each result keeps the points per item, the rule a
 source).
 
 - ``triage``: the red-flag rule engine and the one triage vocabulary (``LEVELS``, ``Level``).
-- ``start_back``, ``oswestry``, ``peg``: one module per questionnaire.
+- ``start_back``, ``oswestry``, ``peg``: one module per questionnaire, each of the same
+  shape (``base``), each with its entry in the registry ``instruments.INSTRUMENTS``.
 
 The names below are re-exported so ``from backcare import screening`` and
 ``screening.triage(...)``, ``screening.start_back(...)`` and so on keep working. (The
@@ -21,8 +22,10 @@ Sources (details in the data files):
 - Red flags: NHS back pain page; Henschke 2009; Downie 2013; Finucane 2020; NICE NG59/NG65.
 """
 
-from backcare.screening.base import INSTRUMENTS_DIR
+from backcare.screening.base import INSTRUMENTS_DIR, Instrument, QuestionnaireResult
+from backcare.screening.instruments import INSTRUMENTS
 from backcare.screening.oswestry import (
+    BANDS,
     Band,
     OswestryBand,
     OswestryResult,
@@ -34,15 +37,18 @@ from backcare.screening.oswestry import (
 )
 from backcare.screening.peg import PegItem, PegResult, PegTool, load_peg, peg, peg_result
 from backcare.screening.start_back import (
+    RISKS,
     Risk,
     RiskGroup,
     StartBackItem,
     StartBackResult,
     StartBackTool,
+    as_risk,
     load_start_back,
     start_back,
 )
 from backcare.screening.triage import (
+    HOLD_LEVELS,
     LEVELS,
     NOT_IMPROVING_FACT,
     RED_FLAGS_FILE,
@@ -57,21 +63,31 @@ from backcare.screening.triage import (
     Rule,
     RuleGroup,
     TriageResult,
+    as_level,
     level_rank,
     load_red_flags,
     triage,
 )
 
+ScreeningResult = TriageResult | QuestionnaireResult
+"""A result one screening step keeps for the other pages: the warning-sign check's or a
+questionnaire's."""
+
 __all__ = [
+    "BANDS",
+    "HOLD_LEVELS",
+    "INSTRUMENTS",
     "INSTRUMENTS_DIR",
     "LEVELS",
     "NOT_IMPROVING_FACT",
     "RED_FLAGS_FILE",
+    "RISKS",
     "Band",
     "Fact",
     "Flag",
     "FollowUp",
     "FollowUpOption",
+    "Instrument",
     "Level",
     "LevelInfo",
     "OswestryBand",
@@ -81,16 +97,20 @@ __all__ = [
     "PegItem",
     "PegResult",
     "PegTool",
+    "QuestionnaireResult",
     "Reason",
     "RedFlagRules",
     "Risk",
     "RiskGroup",
     "Rule",
     "RuleGroup",
+    "ScreeningResult",
     "StartBackItem",
     "StartBackResult",
     "StartBackTool",
     "TriageResult",
+    "as_level",
+    "as_risk",
     "level_rank",
     "load_oswestry",
     "load_peg",

@@ -13,9 +13,21 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from backcare.screening.base import INSTRUMENTS_DIR, answers_list, field_text, is_int, load_toml
+from backcare.screening.base import (
+    INSTRUMENTS_DIR,
+    Instrument,
+    MinimalImportantChange,
+    Worked,
+    answers_list,
+    field_text,
+    is_int,
+    load_toml,
+)
 
+ID = "oswestry"
+DATA_FILE = INSTRUMENTS_DIR / "oswestry.toml"
 Band = Literal["minimal", "moderate", "severe", "very_severe", "extreme"]
+BANDS: tuple[Band, ...] = ("minimal", "moderate", "severe", "very_severe", "extreme")
 
 
 @dataclass(frozen=True)
@@ -27,7 +39,7 @@ class OswestrySection:
 
 @dataclass(frozen=True)
 class OswestryBand:
-    id: str
+    id: Band
     upto: float
     label: str
     meaning: str
@@ -49,9 +61,20 @@ class OswestryTool:
     sections: tuple[OswestrySection, ...]
     bands: tuple[OswestryBand, ...]
 
+    @property
+    def notice(self) -> str:
+        return self.copyright
+
+
+def _band_id(value: object, where: str) -> Band:
+    for band in BANDS:
+        if value == band:
+            return band
+    raise ValueError(f"{where}: unknown band id {value!r}; expected one of {BANDS}")
+
 
 @cache
-def load_oswestry(path: Path = INSTRUMENTS_DIR / "oswestry.toml") -> OswestryTool:
+def load_oswestry(path: Path = DATA_FILE) -> OswestryTool:
     raw = load_toml(path)
     where = path.name
     sections = tuple(
@@ -62,7 +85,7 @@ def load_oswestry(path: Path = INSTRUMENTS_DIR / "oswestry.toml") -> OswestryToo
         raise ValueError(f"{where}: expected 10 sections of 6 statements")
     bands = tuple(
         OswestryBand(
-            id=b["id"],
+            id=_band_id(b.get("id"), where),
             upto=float(b["upto"]),
             label=field_text(b, "label", where),
             meaning=field_text(b, "meaning", where),
@@ -102,12 +125,15 @@ class OswestryResult:
     rule: str
     source: str
     score: float  # the percent, for the diary (date, instrument, score)
-    instrument: str = "oswestry"
+    instrument: str = ID
 
     @property
     def skipped(self) -> tuple[int, ...]:
         """Numbers (1-10) of the sections left out."""
         return tuple(i for i, a in enumerate(self.answers, start=1) if a is None)
+
+    def saved_details(self) -> dict[str, str | int]:
+        return {"band": self.band, "answered": self.answered}
 
 
 def oswestry_band(percent: float) -> OswestryBand:
@@ -164,10 +190,64 @@ def oswestry(answers: Sequence[int | None]) -> OswestryResult:
         possible=possible,
         answered=answered,
         percent=percent,
-        band=band.id,  # type: ignore[arg-type]
+        band=band.id,
         band_label=band.label,
         meaning=band.meaning,
         rule=tool.rule,
         source=f"{tool.source}; bands: {band.source}",
         score=percent,
     )
+
+
+def worked(result: OswestryResult) -> Worked:
+    """The result as the clinician summary prints it."""
+    left_out = (
+        f" Left out: section {', '.join(map(str, result.skipped))}." if result.skipped else ""
+    )
+    return Worked(
+        "Oswestry Disability Index",
+        f"{result.percent:.0f}% ({result.band_label})",
+        f"Section points {[p for p in result.item_points if p is not None]}: "
+        f"{result.total} of {result.possible} ({result.answered} sections answered) "
+        f"x 100.{left_out} {result.rule}",
+        result.source,
+    )
+
+
+SCALE_MAX, DECIMALS, UNIT = 100.0, 0, "%"  # shown in whole percent
+
+MIC = MinimalImportantChange(
+    measure=ID,
+    points=10.0,
+    fraction=0.30,
+    floor=5.0,
+    scale_max=SCALE_MAX,
+    decimals=DECIMALS,
+    unit=UNIT,
+    source="Ostelo et al., Spine 2008",
+    floor_note=(
+        "BackCare's choice (issue 12, 'about 5 points'): half the 10-point MIC. Ostelo "
+        "2008 gives no floor for the 30% rule; below a score of about 17, 30% is under 5 "
+        "points, inside the ODI's measurement error (MDC about 10 points on mirror pages, "
+        "clinical-facts section 2)."
+    ),
+)
+
+INSTRUMENT = Instrument(
+    id=ID,
+    name="Oswestry Disability Index",
+    short_name="Oswestry",
+    module=__name__,
+    data_file=DATA_FILE,
+    load=load_oswestry,
+    score=oswestry,
+    worked=worked,
+    scale_max=SCALE_MAX,
+    decimals=DECIMALS,
+    unit=UNIT,
+    mic=MIC,
+    no_mic=None,
+    loinc=None,
+    loinc_note="Not looked up yet: issue 16 (Clinician handover) adds the LOINC codes, "
+    "each checked and cited here.",
+)

@@ -6,11 +6,24 @@ Source: Krebs EE et al. J Gen Intern Med 2009;24(6):733-8 (details in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from backcare.screening.base import INSTRUMENTS_DIR, field_text, is_int, load_toml
+from backcare.screening.base import (
+    INSTRUMENTS_DIR,
+    Instrument,
+    MinimalImportantChange,
+    Worked,
+    answers_list,
+    field_text,
+    is_int,
+    load_toml,
+)
+
+ID = "peg"
+DATA_FILE = INSTRUMENTS_DIR / "peg.toml"
 
 
 @dataclass(frozen=True)
@@ -34,9 +47,13 @@ class PegTool:
     source: str
     items: tuple[PegItem, ...]
 
+    @property
+    def notice(self) -> str:
+        return self.copyright
+
 
 @cache
-def load_peg(path: Path = INSTRUMENTS_DIR / "peg.toml") -> PegTool:
+def load_peg(path: Path = DATA_FILE) -> PegTool:
     raw = load_toml(path)
     where = path.name
     items = tuple(
@@ -72,7 +89,10 @@ class PegResult:
     rule: str
     source: str
     score: float  # the mean, for the diary (date, instrument, score)
-    instrument: str = "peg"
+    instrument: str = ID
+
+    def saved_details(self) -> dict[str, str | int]:
+        return {}
 
 
 def peg_result(pain: int, enjoyment: int, activity: int) -> PegResult:
@@ -100,3 +120,60 @@ def peg_result(pain: int, enjoyment: int, activity: int) -> PegResult:
 def peg(pain: int, enjoyment: int, activity: int) -> float:
     """The PEG score: mean of three 0..10 items, a float from 0 to 10 (Krebs 2009)."""
     return peg_result(pain, enjoyment, activity).mean
+
+
+def peg_answers(answers: Sequence[int]) -> PegResult:
+    """``peg_result`` from the three answers as a list (pain, enjoyment, activity)."""
+    pain, enjoyment, activity = answers_list(answers, 3, "PEG")
+    return peg_result(pain, enjoyment, activity)
+
+
+def worked(result: PegResult) -> Worked:
+    """The result as the clinician summary prints it."""
+    pain, enjoyment, activity = result.answers
+    return Worked(
+        "PEG (3 items, 0-10)",
+        f"{result.mean:.1f} of 10",
+        f"Pain {pain}, enjoyment {enjoyment}, activity {activity}; mean of the three. "
+        f"{result.rule}",
+        result.source,
+    )
+
+
+SCALE_MAX, DECIMALS, UNIT = 10.0, 1, ""  # the mean of three 0-10 items, to one decimal
+
+MIC = MinimalImportantChange(
+    measure=ID,
+    points=1.75,
+    fraction=0.30,
+    floor=1.0,
+    scale_max=SCALE_MAX,
+    decimals=DECIMALS,
+    unit=UNIT,
+    source="Reed et al., J Pain 2023; Ostelo et al., Spine 2008",
+    floor_note=(
+        "Reed 2023 (PMC10859144): anchor-based MID mostly 1.0-1.75 points. The points "
+        "threshold is the top of that range, the floor its bottom. The 30% rule is "
+        "Ostelo 2008's for pain and function scales, applied to the PEG by BackCare "
+        "(the PEG's own 30% figure comes only from secondary sources)."
+    ),
+)
+
+INSTRUMENT = Instrument(
+    id=ID,
+    name="PEG",
+    short_name="PEG",
+    module=__name__,
+    data_file=DATA_FILE,
+    load=load_peg,
+    score=peg_answers,
+    worked=worked,
+    scale_max=SCALE_MAX,
+    decimals=DECIMALS,
+    unit=UNIT,
+    mic=MIC,
+    no_mic=None,
+    loinc=None,
+    loinc_note="Not looked up yet: issue 16 (Clinician handover) adds the LOINC codes, "
+    "each checked and cited here.",
+)

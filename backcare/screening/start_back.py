@@ -12,9 +12,28 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from backcare.screening.base import INSTRUMENTS_DIR, answers_list, field_text, is_int, load_toml
+from backcare.screening.base import (
+    INSTRUMENTS_DIR,
+    Instrument,
+    Worked,
+    answers_list,
+    field_text,
+    is_int,
+    load_toml,
+)
 
+ID = "start_back"
+DATA_FILE = INSTRUMENTS_DIR / "start_back.toml"
 Risk = Literal["low", "medium", "high"]
+RISKS: tuple[Risk, ...] = ("low", "medium", "high")  # the risk groups (Hill 2008)
+
+
+def as_risk(value: object) -> Risk | None:
+    """``value`` as a risk group id, or None when it is not one."""
+    for risk in RISKS:
+        if value == risk:
+            return risk
+    return None
 
 
 @dataclass(frozen=True)
@@ -50,10 +69,17 @@ class StartBackTool:
     source: str
     items: tuple[StartBackItem, ...]
     risks: dict[str, RiskGroup]
+    low_total_at_most: int  # total at or below this: low risk (cut-offs: the data file)
+    high_distress_at_least: int  # else distress part at or above this: high; else medium
+
+    @property
+    def notice(self) -> str:
+        """Keele's copyright and funding statement, as the form shows it."""
+        return f"{self.copyright} {self.funding}"
 
 
 @cache
-def load_start_back(path: Path = INSTRUMENTS_DIR / "start_back.toml") -> StartBackTool:
+def load_start_back(path: Path = DATA_FILE) -> StartBackTool:
     raw = load_toml(path)
     where = path.name
     agree = tuple(raw["agree_options"])
@@ -86,8 +112,18 @@ def load_start_back(path: Path = INSTRUMENTS_DIR / "start_back.toml") -> StartBa
         )
         for key, r in raw["risks"].items()
     }
-    if set(risks) != {"low", "medium", "high"}:
+    if set(risks) != set(RISKS):
         raise ValueError(f"{where}: risks must be low, medium and high")
+    cutoffs = raw.get("cutoffs", {})
+    low, high = cutoffs.get("low_total_at_most"), cutoffs.get("high_distress_at_least")
+    distress_items = sum(i.psychosocial for i in items)
+    if not (is_int(low) and 0 <= low < len(items)) or not (
+        is_int(high) and 0 < high <= distress_items
+    ):
+        raise ValueError(
+            f"{where}: [cutoffs] needs low_total_at_most (0 to {len(items) - 1}) and "
+            f"high_distress_at_least (1 to {distress_items})"
+        )
     return StartBackTool(
         name=field_text(raw, "name", where),
         version=field_text(raw, "version", where),
@@ -101,6 +137,8 @@ def load_start_back(path: Path = INSTRUMENTS_DIR / "start_back.toml") -> StartBa
         source=field_text(raw, "source", where),
         items=tuple(items),
         risks=risks,
+        low_total_at_most=low,
+        high_distress_at_least=high,
     )
 
 
@@ -116,12 +154,15 @@ class StartBackResult:
     rule: str
     source: str
     score: float  # the total as a float, for the diary (date, instrument, score)
-    instrument: str = "start_back"
+    instrument: str = ID
 
     @property
     def leg_pain(self) -> bool:
         """Item 1: back pain spread down the leg(s) in the last 2 weeks."""
         return self.answers[0] == 1
+
+    def saved_details(self) -> dict[str, str | int]:
+        return {"risk": self.risk, "psychosocial": self.psychosocial}
 
 
 def start_back(answers: Sequence[int]) -> StartBackResult:
@@ -129,7 +170,8 @@ def start_back(answers: Sequence[int]) -> StartBackResult:
 
     ``answers``: items 1-8 are 0 (disagree) or 1 (agree); item 9 is 0..4 (not at all,
     slightly, moderately, very much, extremely), where only 3 and 4 score a point.
-    Low: total <= 3; high: psychosocial (items 5-9) >= 4; otherwise medium (Hill 2008).
+    Low: total <= 3; high: psychosocial (items 5-9) >= 4; otherwise medium (Hill 2008; the
+    cut-offs are read from the data file, beside their wording).
     """
     tool = load_start_back()
     items = answers_list(answers, len(tool.items), "STarT Back")
@@ -145,9 +187,9 @@ def start_back(answers: Sequence[int]) -> StartBackResult:
     total = sum(points)
     psychosocial = sum(p for item, p in zip(tool.items, points, strict=True) if item.psychosocial)
     # Keele flowchart (Hill 2008): total 0-3 low; else subscale 4-5 high, 0-3 medium.
-    if total <= 3:
+    if total <= tool.low_total_at_most:
         risk: Risk = "low"
-    elif psychosocial >= 4:
+    elif psychosocial >= tool.high_distress_at_least:
         risk = "high"
     else:
         risk = "medium"
@@ -164,3 +206,39 @@ def start_back(answers: Sequence[int]) -> StartBackResult:
         source=group.source,
         score=float(total),
     )
+
+
+def worked(result: StartBackResult) -> Worked:
+    """The result as the clinician summary prints it."""
+    return Worked(
+        "STarT Back (9 items)",
+        f"{result.total} of 9, {result.risk_label}",
+        f"Points per item {list(result.item_points)}; total {result.total}, "
+        f"psychosocial items 5-9: {result.psychosocial} of 5. {result.rule}",
+        result.source,
+    )
+
+
+SCALE_MAX, DECIMALS, UNIT = 9.0, 0, ""  # the total, 0-9 (Hill 2008), a whole number
+
+INSTRUMENT = Instrument(
+    id=ID,
+    name="STarT Back",
+    short_name="STarT Back",
+    module=__name__,
+    data_file=DATA_FILE,
+    load=load_start_back,
+    score=start_back,
+    worked=worked,
+    scale_max=SCALE_MAX,
+    decimals=DECIMALS,
+    unit=UNIT,
+    mic=None,
+    # Patient-facing (the diary's trend). STarT Back sorts people into risk groups for
+    # matched care (Hill 2011); no minimal important change is published for its total.
+    no_mic="There is no agreed minimal important change for this tool; it sorts people "
+    "into groups for care.",
+    loinc=None,
+    loinc_note="Not looked up yet: issue 16 (Clinician handover) adds the LOINC codes, "
+    "each checked and cited here.",
+)

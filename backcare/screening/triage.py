@@ -22,12 +22,31 @@ from backcare.screening.base import field_text, is_int, load_toml
 RED_FLAGS_FILE = DATA_DIR / "red_flags.toml"
 
 Level = Literal["emergency", "urgent", "gp", "self_care"]
-LEVELS: tuple[str, ...] = ("emergency", "urgent", "gp", "self_care")  # worst first
+LEVELS: tuple[Level, ...] = ("emergency", "urgent", "gp", "self_care")  # worst first
+HOLD_LEVELS: tuple[Level, ...] = ("emergency", "urgent")
+"""Levels that speak alone: they silence every reassurance and exercise suggestion until
+resolved (their ``hold_exercise`` in the data file says the same; a test checks)."""
+
+
+def as_level(value: object) -> Level | None:
+    """``value`` as a triage level, or None when it is not one (e.g. a result kept by an
+    older version of the code, or nothing)."""
+    for level in LEVELS:
+        if value == level:
+            return level
+    return None
+
+
+def _level(value: str, where: str) -> Level:
+    level = as_level(value)
+    if level is None:
+        raise ValueError(f"{where}: unknown level {value!r}")
+    return level
 
 
 @dataclass(frozen=True)
 class LevelInfo:
-    id: str
+    id: Level
     rank: int
     label: str
     action: str
@@ -41,7 +60,7 @@ class LevelInfo:
 class FollowUpOption:
     id: str
     label: str
-    level: str
+    level: Level
     advice: str | None  # None: the flag's own advice
 
 
@@ -71,7 +90,7 @@ class Flag:
     sign: str  # the sign's short name in lists (emergency notice, Learn, README)
     terms: tuple[str, ...]  # words that name the sign in free text (tests only)
     condition: str
-    level: str
+    level: Level
     advice: str
     source: str
     follow_up: FollowUp | None = None
@@ -116,7 +135,7 @@ class RuleGroup:
 @dataclass(frozen=True)
 class Rule:
     id: str
-    level: str
+    level: Level
     groups: tuple[RuleGroup, ...]
     rule: str
     condition: str
@@ -142,7 +161,7 @@ class RedFlagRules:
     hold_exercise_text: str
     held_text: str
     emergency_notice_template: str
-    levels: dict[str, LevelInfo]
+    levels: dict[Level, LevelInfo]
     flags: tuple[Flag, ...]
     facts: tuple[Fact, ...]
     rules: tuple[Rule, ...]
@@ -172,7 +191,7 @@ class RedFlagRules:
         """The NHS's "a few weeks": not improving after this long -> see a GP."""
         return int(self.fact(NOT_IMPROVING_FACT).value or 0)
 
-    def flags_at(self, level: str) -> tuple[Flag, ...]:
+    def flags_at(self, level: Level) -> tuple[Flag, ...]:
         """The flags that give ``level`` on their own, in file order."""
         return tuple(f for f in self.flags if f.level == level)
 
@@ -198,14 +217,14 @@ _FACT_FIELDS = {"age", "duration_weeks", "improving", "worsening"}
 _FACT_OPS = {">", ">=", "<", "is_true", "is_false", "is_not_true", "is_unknown"}
 
 
-def _follow_up(raw: dict[str, Any], flag_level: str, levels: dict[str, Any], w: str) -> FollowUp:
+def _follow_up(
+    raw: dict[str, Any], flag_level: Level, levels: dict[Level, LevelInfo], w: str
+) -> FollowUp:
     w = f"{w} follow-up"
     options = []
     for o in raw.get("options", []):
         wo = f"{w} option {o.get('id')!r}"
-        level = field_text(o, "level", wo)
-        if level not in levels:
-            raise ValueError(f"{wo}: unknown level {level!r}")
+        level = _level(field_text(o, "level", wo), wo)
         if levels[level].rank > levels[flag_level].rank:
             raise ValueError(f"{wo}: a follow-up answer cannot be more serious than its flag")
         advice = field_text(o, "advice", wo) if "advice" in o else None
@@ -251,12 +270,14 @@ def load_red_flags(path: Path = RED_FLAGS_FILE) -> RedFlagRules:
         return field_text(item, key, w).replace("{not_improving_weeks}", str(weeks))
 
     facts = [replace(fa, text=fa.text.replace("{not_improving_weeks}", str(weeks))) for fa in facts]
-    levels = {}
+    levels: dict[Level, LevelInfo] = {}
     for key, lv in raw["levels"].items():
         w = f"{where} level {key}"
+        if (level_id := as_level(key)) is None:
+            raise ValueError(f"{where}: levels must be exactly {LEVELS}")
         advice = text(lv, "advice", w)
-        levels[key] = LevelInfo(
-            id=key,
+        levels[level_id] = LevelInfo(
+            id=level_id,
             rank=int(lv["rank"]),
             label=text(lv, "label", w),
             action=text(lv, "action", w),
@@ -270,13 +291,11 @@ def load_red_flags(path: Path = RED_FLAGS_FILE) -> RedFlagRules:
     flags = []
     for f in raw["flags"]:
         w = f"{where} flag {f.get('id')!r}"
-        level = field_text(f, "level", w)
-        if level not in levels:
-            raise ValueError(f"{w}: unknown level {level!r}")
+        level = _level(field_text(f, "level", w), w)
         terms = f.get("terms", [])
         if not isinstance(terms, list) or not all(isinstance(t, str) and t for t in terms):
             raise ValueError(f"{w}: field 'terms' must be a list of words")
-        if level in ("emergency", "urgent") and not terms:
+        if level in HOLD_LEVELS and not terms:
             raise ValueError(f"{w}: an emergency or urgent flag needs 'terms' (words naming it)")
         flags.append(
             Flag(
@@ -309,7 +328,7 @@ def load_red_flags(path: Path = RED_FLAGS_FILE) -> RedFlagRules:
                 raise ValueError(f"{w}: at_least must be between 1 and the group size")
         rule = Rule(
             id=field_text(r, "id", w),
-            level=field_text(r, "level", w),
+            level=_level(field_text(r, "level", w), w),
             groups=groups,
             rule=text(r, "rule", w),
             condition=text(r, "condition", w),
@@ -317,8 +336,6 @@ def load_red_flags(path: Path = RED_FLAGS_FILE) -> RedFlagRules:
             source=text(r, "source", w),
             sign=text(r, "sign", w) if "sign" in r else None,
         )
-        if rule.level not in levels:
-            raise ValueError(f"{w}: unknown level {rule.level!r}")
         rules.append(rule)
     template = text(raw, "emergency_notice", where)
     if "{signs}" not in template:
@@ -344,17 +361,13 @@ class Reason:
 
     flag_id: str  # the flag id, or the rule id for a combination rule
     kind: Literal["flag", "rule"]
-    level: str  # the level this reason gives on its own (after any follow-up answer)
+    level: Level  # the level this reason gives on its own (after any follow-up answer)
     condition: str  # what it may point to (never a diagnosis)
     question: str  # the question asked (flag) or the rule in words (rule)
     advice: str  # plain-language explanation
     source: str
     flags: tuple[str, ...]  # the flags and facts involved
     answer: str | None = None  # the follow-up answer given, in words (flags with one)
-
-    @property
-    def text(self) -> str:
-        return self.question
 
 
 @dataclass(frozen=True)
@@ -376,7 +389,7 @@ class TriageResult:
 
     @property
     def urgent_or_worse(self) -> bool:
-        return self.level in ("emergency", "urgent")
+        return self.level in HOLD_LEVELS
 
 
 def _check_flags(flags: object, rules: RedFlagRules) -> frozenset[str]:
@@ -471,6 +484,9 @@ def triage(
     for flag in rules.flags:  # file order, stable
         if flag.id in present_flags:
             option = answers.get(flag.id)
+            source = flag.source
+            if option is not None and option.level != flag.level and flag.follow_up is not None:
+                source = f"{flag.source}; {flag.follow_up.source}"  # the answer changed the level
             reasons.append(
                 Reason(
                     flag_id=flag.id,
@@ -479,9 +495,7 @@ def triage(
                     condition=flag.condition,
                     question=flag.question,
                     advice=(option and option.advice) or flag.advice,
-                    source=flag.source
-                    if option is None or option.level == flag.level
-                    else f"{flag.source}; {flag.follow_up.source}",  # type: ignore[union-attr]
+                    source=source,
                     flags=(flag.id,),
                     answer=None if option is None else option.label,
                 )
@@ -503,10 +517,11 @@ def triage(
             )
     rank = {key: info.rank for key, info in rules.levels.items()}
     reasons.sort(key=lambda r: -rank[r.level])  # stable: file order within a level
-    level = max((r.level for r in reasons), key=rank.__getitem__, default="self_care")
+    none: Level = "self_care"
+    level = max((r.level for r in reasons), key=rank.__getitem__, default=none)
     info = rules.levels[level]
     return TriageResult(
-        level=level,  # type: ignore[arg-type]
+        level=level,
         reasons=tuple(reasons),
         flags=present_flags,
         age=age,
@@ -524,7 +539,7 @@ def triage(
 
 def level_rank(level: str) -> int:
     """0 (self_care) .. 3 (emergency); raises ValueError for an unknown level."""
-    levels = load_red_flags().levels
-    if level not in levels:
+    known = as_level(level)
+    if known is None:
         raise ValueError(f"unknown triage level {level!r}; expected one of {LEVELS}")
-    return levels[level].rank
+    return load_red_flags().levels[known].rank

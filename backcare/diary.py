@@ -25,6 +25,8 @@ from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
+from backcare.screening.instruments import INSTRUMENTS as REGISTRY
+
 # Answer sets for the detail section.
 LOCATIONS: tuple[str, ...] = (
     "lower back",
@@ -35,9 +37,9 @@ LOCATIONS: tuple[str, ...] = (
     "both legs",
 )
 QUALITIES: tuple[str, ...] = ("aching", "stabbing", "burning", "radiating", "stiff")
-# Screening instruments whose scores the store keeps over time.
-INSTRUMENTS: tuple[str, ...] = ("start_back", "oswestry", "peg")
-INSTRUMENT_NAMES = {"start_back": "STarT Back", "oswestry": "Oswestry", "peg": "PEG"}
+# Screening instruments whose scores the store keeps over time: the registry's.
+INSTRUMENTS: tuple[str, ...] = tuple(REGISTRY)
+INSTRUMENT_NAMES = {key: entry.short_name for key, entry in REGISTRY.items()}
 
 MAX_NOTE_CHARS = 2000
 MAX_MEDICATION_CHARS = 200

@@ -49,13 +49,13 @@ from typing import Literal
 import pandas as pd
 
 from backcare.change import (
-    MIC,
     Change,
     as_read,
     fmt_score,
     meaningful_change,
     readable_target,
 )
+from backcare.screening.instruments import INSTRUMENTS
 
 MAX_POINTS = 1_500
 """The most rows a chart carries, whatever the diary's length."""
@@ -97,14 +97,6 @@ ENTRY_COLUMNS = ("timestamp", "pain", "flare", "exercised", "exercise_minutes")
 EVENT_COLUMNS = ("date", "label")
 SCREENING_COLUMNS = ("date", "instrument", "score")
 
-INSTRUMENT_NAMES = {
-    "start_back": "STarT Back",
-    "oswestry": "Oswestry Disability Index",
-    "peg": "PEG",
-}
-# Scale maxima: STarT Back total 0-9 (Hill et al., Arthritis Rheum 2008); Oswestry 0-100
-# and PEG 0-10 come from backcare.change.MIC (Ostelo 2008; Krebs 2009).
-SCALE_MAX = {"start_back": 9.0, "oswestry": MIC["oswestry"].scale_max, "peg": MIC["peg"].scale_max}
 
 _SMOOTHING = {
     "day": "7-day average (mean of the days with entries in the last 7 days)",
@@ -503,16 +495,17 @@ class ScreeningTrend:
 
 
 def screening_trends(screenings: pd.DataFrame) -> list[ScreeningTrend]:
-    """One trend per instrument present, in a fixed order (STarT Back, Oswestry, PEG)."""
+    """One trend per instrument present, in the registry's order (STarT Back, Oswestry, PEG)."""
     check_columns(screenings, SCREENING_COLUMNS, "screenings")
-    unknown = sorted(set(screenings["instrument"]) - set(INSTRUMENT_NAMES))
+    unknown = sorted(set(screenings["instrument"]) - set(INSTRUMENTS))
     if unknown:
         raise ValueError(
             f"unknown screening instrument(s) {', '.join(map(str, unknown))}; "
-            f"expected {', '.join(INSTRUMENT_NAMES)}"
+            f"expected {', '.join(INSTRUMENTS)}"
         )
     trends = []
-    for instrument, name in INSTRUMENT_NAMES.items():
+    for instrument, entry in INSTRUMENTS.items():
+        name = entry.name
         rows = screenings[screenings["instrument"] == instrument]
         if rows.empty:
             continue
@@ -528,21 +521,21 @@ def screening_trends(screenings: pd.DataFrame) -> list[ScreeningTrend]:
 
 def _trend(instrument: str, name: str, frame: pd.DataFrame) -> ScreeningTrend:
     first_date, latest_date = frame["date"].iloc[0], frame["date"].iloc[-1]
-    scale_max = SCALE_MAX[instrument]
+    entry = INSTRUMENTS[instrument]
+    scale_max = entry.scale_max
     count = _plural(len(frame), "score")
-    if instrument not in MIC:
-        # STarT Back sorts people into risk groups; there is no agreed MIC for its total.
+    mic = entry.mic
+    if mic is None:
+        # STarT Back sorts people into risk groups; the registry says why it has no MIC.
         latest = float(frame["score"].iloc[-1])
         summary = (
             f"{name}: {count}, latest {latest:g} out of {scale_max:g} on "
-            f"{fmt_date(latest_date)}. There is no agreed minimal important change for this "
-            "tool; it sorts people into groups for care."
+            f"{fmt_date(latest_date)}. {entry.no_mic}"
         )
         return ScreeningTrend(instrument, name, frame, scale_max, None, None, summary)
     # Compared as shown: Oswestry whole percent, PEG one decimal.
     first = as_read(instrument, frame["score"].iloc[0])
     latest = as_read(instrument, frame["score"].iloc[-1])
-    mic = MIC[instrument]
     target = readable_target(instrument, first)
     scale = f"scale 0 to {scale_max:g}{mic.unit}"
     rule = f"The rule: {mic.rule} ({mic.source})."

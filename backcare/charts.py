@@ -18,7 +18,8 @@ from backcare.analytics import (
     ScreeningTrend,
     fmt_date,
 )
-from backcare.change import MIC, fmt_score
+from backcare.change import fmt_score
+from backcare.screening.instruments import INSTRUMENTS
 
 # Calm palette; each colour is paired with a shape, a dash or a text label.
 MEAN_COLOUR = "#2166ac"
@@ -280,7 +281,11 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
 def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
     """One instrument's scores over time, each written on the chart, with a dashed line at
     the score that would be a meaningful improvement on the first one."""
-    shown = (lambda s: fmt_score(trend.instrument, s)) if trend.instrument in MIC else "{:g}".format
+    better = INSTRUMENTS[trend.instrument].better
+
+    def shown(score: float) -> str:
+        return fmt_score(trend.instrument, score)
+
     data = trend.frame.assign(text=trend.frame["score"].map(shown))
     scale = alt.Scale(domain=[0, trend.scale_max], nice=False)
     base = alt.Chart(data).encode(
@@ -291,7 +296,7 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
         )
     )
     line = base.mark_line(color=MEAN_COLOUR, point=alt.OverlayMarkDef(size=60)).encode(
-        y=alt.Y("score:Q", scale=scale, title=f"Score (0-{trend.scale_max:g}, lower is better)"),
+        y=alt.Y("score:Q", scale=scale, title=f"Score (0-{trend.scale_max:g}, {better} is better)"),
         tooltip=[alt.Tooltip("date:T", format="%-d %b %Y"), alt.Tooltip("score:Q")],
     )
     labels = base.mark_text(dy=-10, fontSize=12).encode(

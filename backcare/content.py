@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from backcare.paths import DATA_DIR
+from backcare.screening.start_back import RISKS
+from backcare.screening.triage import LEVELS
 
 CONTENT_DIR = DATA_DIR / "content"
 FIGURES_DIR = DATA_DIR / "figures"
@@ -311,8 +313,8 @@ def search(query: str, directory: Path = CONTENT_DIR) -> list[Topic]:
 
 # --------------------------------------------------------------------------- suggestions
 
-START_BACK_RISKS = ("low", "medium", "high")
-TRIAGE_LEVELS = ("emergency", "urgent", "gp", "self_care")
+START_BACK_RISKS = RISKS  # the one home: backcare.screening.start_back
+TRIAGE_LEVELS = LEVELS  # the one home: backcare.screening.triage
 _CONDITIONS = {
     "start_back_risk": list,
     "psychosocial_at_least": int,

@@ -42,11 +42,12 @@ from backcare.exercises import (
 from backcare.notices import load_notices
 from backcare.paths import DATA_DIR
 from backcare.screening import load_red_flags
+from backcare.screening.start_back import RISKS, Risk
+from backcare.screening.triage import LEVELS as TRIAGE_LEVELS
+from backcare.screening.triage import Level
 
 RULES_FILE = DATA_DIR / "routine_rules.toml"
 SETTINGS = ("home", "gym")
-TRIAGE_LEVELS = ("emergency", "urgent", "gp", "self_care")
-RISKS = ("low", "medium", "high")
 MIN_MINUTES, MAX_MINUTES = 10, 90
 TOLERANCE = 0.10  # total within 10% of the target
 GENTLE_KINDS = ("mobility", "stretch", "yoga")  # "gentle mobility" when pain is high
@@ -280,8 +281,8 @@ class Profile:
     pain_now: int = 3
     conditions: frozenset[str] = field(default_factory=frozenset)
     include_yoga: bool = False
-    triage_level: str | None = None
-    start_back_risk: str | None = None
+    triage_level: Level | None = None
+    start_back_risk: Risk | None = None
     age: int | None = None  # years; None when not asked (the page always asks)
 
     def __post_init__(self) -> None:

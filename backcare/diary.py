@@ -248,7 +248,7 @@ class Entry:
         items = (self.peg_pain, self.peg_enjoyment, self.peg_activity)
         if any(i is None for i in items):
             return None
-        return round(sum(items) / 3, 1)  # type: ignore[arg-type]
+        return round(sum(items) / 3, 1)  # type: ignore[arg-type]  # no None: checked above
 
 
 _CONTENT_FIELDS = tuple(f.name for f in fields(Entry) if f.name not in ("id", "owner"))
@@ -538,7 +538,7 @@ class _FastRows:
             values[name] = text
         entry = object.__new__(Entry)
         entry.__dict__.update(values)
-        key = list(map(values.__getitem__, _CONTENT_FIELDS))  # as Entry.content_key
+        key: list[Any] = list(map(values.__getitem__, _CONTENT_FIELDS))  # as Entry.content_key
         key[_LOCATIONS_AT] = tuple(sorted(key[_LOCATIONS_AT]))
         key[_QUALITIES_AT] = tuple(sorted(key[_QUALITIES_AT]))
         return entry, tuple(key)

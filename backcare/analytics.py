@@ -190,7 +190,9 @@ def daily(entries: pd.DataFrame) -> pd.DataFrame:
         }
     )
     grouped = work.groupby("day", sort=True)
-    out = grouped["pain"].agg(mean="mean", low="min", high="max", entries="count")
+    out = grouped.agg(
+        mean=("pain", "mean"), low=("pain", "min"), high=("pain", "max"), entries=("pain", "count")
+    )
     out["flare"] = grouped["flare"].any()
     out["exercise"] = grouped["exercise"].any()
     out = out.reset_index()
@@ -331,8 +333,8 @@ def _pain_summary(
 ) -> str:
     if days.empty:
         return f"No entries between {fmt_date(start)} and {fmt_date(end)}."
-    best = days.loc[days["mean"].idxmin()]
-    worst = days.loc[days["mean"].idxmax()]
+    best = days.iloc[days["mean"].argmin()]  # the first lowest, as idxmin
+    worst = days.iloc[days["mean"].argmax()]
     parts = [
         f"From {fmt_date(start)} to {fmt_date(end)} you wrote "
         f"{_plural(int(days['entries'].sum()), 'entry', 'entries')} "
@@ -609,7 +611,7 @@ def better_days(entries: pd.DataFrame, min_days: int = MIN_DAYS_EACH) -> BetterD
     mean_ex = float(after_ex.mean()) if n_ex else None
     mean_other = float(after_other.mean()) if n_other else None
     enough = n_ex >= min_days and n_other >= min_days
-    if not enough:
+    if not enough or mean_ex is None or mean_other is None:  # enough: both means exist
         summary = (
             f"Not enough days yet. This needs at least {min_days} days after an exercise day "
             f"and {min_days} days after other days, each with entries on both days. "

@@ -238,7 +238,7 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
         for p in (comparison.before, comparison.after)
     ]
     data = pd.DataFrame(rows)
-    order = [r["which"] for r in rows]
+    order = [str(r["which"]) for r in rows]
     base = alt.Chart(data).encode(
         x=alt.X("which:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=400)),
     )
@@ -270,7 +270,7 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
                 y="target:Q", text="text:N"
             )
         )
-    return alt.layer(*layers).properties(
+    return alt.LayerChart(layer=layers).properties(
         title=alt.TitleParams("Average pain, before and after", anchor="start"),
         description="Bar chart comparing average pain in two periods. " + comparison.summary,
         height=340,
@@ -322,7 +322,7 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
                 y=alt.Y("target:Q", scale=scale), text="text:N"
             )
         )
-    return alt.layer(*layers).properties(
+    return alt.LayerChart(layer=layers).properties(
         title=alt.TitleParams(f"{trend.name} over time", anchor="start"),
         description=f"Line chart of {trend.name} scores over time. " + trend.summary,
         height=300,
@@ -362,7 +362,7 @@ def better_days_chart(result: BetterDays) -> alt.LayerChart:
     labels = base.mark_text(align="left", dx=5, fontSize=13).encode(
         x=alt.X("pain:Q", scale=PAIN_SCALE), text="text:N"
     )
-    return alt.layer(bars, labels).properties(
+    return alt.LayerChart(layer=[bars, labels]).properties(
         title=alt.TitleParams("Pain the day after exercise and other days", anchor="start"),
         description="Bar chart of pain on the day after exercise days and after other days. "
         + result.summary,

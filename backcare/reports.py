@@ -424,7 +424,9 @@ def _chart_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame) -> None:
     pdf.ln(2)
 
 
-def _change_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame, screenings) -> None:
+def _change_part(
+    pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame, screenings: pd.DataFrame
+) -> None:
     """The same comparisons and rules as the diary page (``backcare.analytics``): pain only
     with 7 days of entries on each side, every score as it is shown on screen."""
     _heading(pdf, "Before and after", 12)

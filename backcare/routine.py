@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -427,11 +428,11 @@ def allowed(ex: Exercise, profile: Profile, rules: Rules | None = None) -> bool:
     return not (profile.start_back_risk == "high" and ex.effort == "hard")
 
 
-def _preference(profile: Profile, catalogue: Catalogue):
+def _preference(profile: Profile, catalogue: Catalogue) -> Callable[[Exercise], tuple[int, ...]]:
     index = {ex.id: n for n, ex in enumerate(catalogue)}
     gym_kit = {"bench", "machine"}
 
-    def key(ex: Exercise):
+    def key(ex: Exercise) -> tuple[int, ...]:
         return (
             0 if (profile.include_yoga and ex.kind == "yoga") else 1,
             0 if (profile.setting == "gym" and ex.equipment & gym_kit) else 1,
@@ -574,7 +575,7 @@ def _severe_pain_items(pool: list[Exercise], target: float, rules: Rules) -> lis
     chosen: dict[str, list[RoutineItem]] = {p: [] for p in PHASES}
     picked: list[Exercise] = []
     used = 0.0
-    if walk is not None:
+    if walk is not None and walk.flexible_minutes is not None:  # chosen for having them
         chosen[walk.phase].append(_item(walk, minutes=walk.flexible_minutes[0]))
         used = walk.flexible_minutes[0]
     for phase in ("cool_down", "warm_up", "main"):

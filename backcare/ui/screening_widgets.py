@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeGuard, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -237,7 +237,7 @@ def show_adults_only(notices: Notices) -> None:
     st.error(notices.emergency_markdown, icon=LEVEL_ICONS["emergency"])
 
 
-def held(result: TriageResult | None) -> bool:
+def held(result: TriageResult | None) -> TypeGuard[TriageResult]:
     """True while an emergency or urgent result stands (it silences every reassurance)."""
     return result is not None and result.urgent_or_worse
 
@@ -291,7 +291,7 @@ def _meaning(text: str, hold: TriageResult | None) -> None:
     """A questionnaire result's meaning; while an emergency or urgent result stands, the
     hold message instead (no reassurance, no exercise advice)."""
     if held(hold):
-        show_held(hold)  # type: ignore[arg-type]
+        show_held(hold)
     else:
         st.markdown(text)
 

@@ -1,7 +1,8 @@
 """Oswestry Disability Index v2.1a: load its data file and score it openly.
 
 Source: Fairbank JC, Pynsent PB. Spine 2000;25(22):2940-52 (details in
-``data/instruments/oswestry.toml``).
+``data/instruments/oswestry.toml``). Minimal important change: Ostelo RWJG et al.
+Spine 2008;33(1):90-94 (10 points or 30%; the rule itself is in ``backcare.change``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """PEG (Pain, Enjoyment of life, General activity): load its data file and score it openly.
 
 Source: Krebs EE et al. J Gen Intern Med 2009;24(6):733-8 (details in
-``data/instruments/peg.toml``).
+``data/instruments/peg.toml``). Minimal important change: Reed DE et al. J Pain
+2023;25(1):142-52, PMC10859144 (anchor-based MID mostly 1.0-1.75 points); the 30% rule
+from Ostelo et al. Spine 2008 (the rule itself is in ``backcare.change``).
 """
 
 from __future__ import annotations

@@ -32,8 +32,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from backcare.screening.base import MinimalImportantChange
-from backcare.screening.instruments import INSTRUMENTS
+from backcare.screening.instruments import INSTRUMENTS, MinimalImportantChange
 from backcare.screening.instruments import MIC as INSTRUMENT_MIC
 
 TOLERANCE = 1e-9

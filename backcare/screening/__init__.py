@@ -8,6 +8,7 @@ source).
 - ``triage``: the red-flag rule engine and the one triage vocabulary (``LEVELS``, ``Level``).
 - ``start_back``, ``oswestry``, ``peg``: one module per questionnaire, each of the same
   shape (``base``), each with its entry in the registry ``instruments.INSTRUMENTS``.
+  (Import the registry from ``backcare.screening.instruments``.)
 
 The names below are re-exported so ``from backcare import screening`` and
 ``screening.triage(...)``, ``screening.start_back(...)`` and so on keep working. (The
@@ -22,8 +23,8 @@ Sources (details in the data files):
 - Red flags: NHS back pain page; Henschke 2009; Downie 2013; Finucane 2020; NICE NG59/NG65.
 """
 
-from backcare.screening.base import INSTRUMENTS_DIR, Instrument, QuestionnaireResult
-from backcare.screening.instruments import INSTRUMENTS
+from backcare.screening.base import INSTRUMENTS_DIR, QuestionnaireResult
+from backcare.screening.instruments import INSTRUMENTS, Instrument
 from backcare.screening.oswestry import (
     BANDS,
     Band,

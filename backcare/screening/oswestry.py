@@ -1,8 +1,8 @@
 """Oswestry Disability Index v2.1a: load its data file and score it openly.
 
 Source: Fairbank JC, Pynsent PB. Spine 2000;25(22):2940-52 (details in
-``data/instruments/oswestry.toml``). Minimal important change: Ostelo RWJG et al.
-Spine 2008;33(1):90-94 (10 points or 30%; the rule itself is in ``backcare.change``).
+``data/instruments/oswestry.toml``). Its minimal important change (Ostelo et al. Spine
+2008) is in its registry entry, ``backcare.screening.instruments``.
 """
 
 from __future__ import annotations
@@ -14,19 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from backcare.screening.base import (
-    INSTRUMENTS_DIR,
-    Instrument,
-    MinimalImportantChange,
-    Worked,
-    answers_list,
-    field_text,
-    is_int,
-    load_toml,
-)
+from backcare.screening import base
+from backcare.screening.base import Tool, Worked
 
 ID = "oswestry"
-DATA_FILE = INSTRUMENTS_DIR / "oswestry.toml"
+DATA_FILE = base.INSTRUMENTS_DIR / f"{ID}.toml"
 Band = Literal["minimal", "moderate", "severe", "very_severe", "extreme"]
 BANDS: tuple[Band, ...] = ("minimal", "moderate", "severe", "very_severe", "extreme")
 
@@ -48,23 +40,13 @@ class OswestryBand:
 
 
 @dataclass(frozen=True)
-class OswestryTool:
-    name: str
-    version: str
-    copyright: str
-    licence: str
+class OswestryTool(Tool):
     instructions: str
-    rule: str
-    source: str
     max_missing: int
     skip_label: str
     missing_message: str
     sections: tuple[OswestrySection, ...]
     bands: tuple[OswestryBand, ...]
-
-    @property
-    def notice(self) -> str:
-        return self.copyright
 
 
 def _band_id(value: object, where: str) -> Band:
@@ -76,10 +58,10 @@ def _band_id(value: object, where: str) -> Band:
 
 @cache
 def load_oswestry(path: Path = DATA_FILE) -> OswestryTool:
-    raw = load_toml(path)
+    raw = base.load_toml(path)
     where = path.name
     sections = tuple(
-        OswestrySection(s["number"], field_text(s, "title", where), tuple(s["statements"]))
+        OswestrySection(s["number"], base.field_text(s, "title", where), tuple(s["statements"]))
         for s in raw["sections"]
     )
     if len(sections) != 10 or any(len(s.statements) != 6 for s in sections):
@@ -88,25 +70,20 @@ def load_oswestry(path: Path = DATA_FILE) -> OswestryTool:
         OswestryBand(
             id=_band_id(b.get("id"), where),
             upto=float(b["upto"]),
-            label=field_text(b, "label", where),
-            meaning=field_text(b, "meaning", where),
-            source=field_text(b, "source", where),
+            label=base.field_text(b, "label", where),
+            meaning=base.field_text(b, "meaning", where),
+            source=base.field_text(b, "source", where),
         )
         for b in raw["bands"]
     )
     if [b.upto for b in bands] != sorted(b.upto for b in bands) or bands[-1].upto != 100:
         raise ValueError(f"{where}: bands must rise and end at 100")
     return OswestryTool(
-        name=field_text(raw, "name", where),
-        version=field_text(raw, "version", where),
-        copyright=field_text(raw, "copyright", where),
-        licence=field_text(raw, "licence", where),
-        instructions=field_text(raw, "instructions", where),
-        rule=field_text(raw, "rule", where),
-        source=field_text(raw, "source", where),
+        **base.tool_fields(raw, where),
+        instructions=base.field_text(raw, "instructions", where),
         max_missing=int(raw["max_missing"]),
-        skip_label=field_text(raw, "skip_label", where),
-        missing_message=field_text(raw, "missing_message", where),
+        skip_label=base.field_text(raw, "skip_label", where),
+        missing_message=base.field_text(raw, "missing_message", where),
         sections=sections,
         bands=bands,
     )
@@ -160,11 +137,11 @@ def oswestry(answers: Sequence[int | None]) -> OswestryResult:
     section may be left out; more raises ValueError naming the sections.
     """
     tool = load_oswestry()
-    items = answers_list(answers, len(tool.sections), "Oswestry")
+    items = base.answers_list(answers, len(tool.sections), "Oswestry")
     for section, answer in zip(tool.sections, items, strict=True):
         if answer is None:
             continue
-        if not is_int(answer) or not 0 <= answer <= 5:
+        if not base.is_int(answer) or not 0 <= answer <= 5:
             raise ValueError(
                 f"Oswestry section {section.number} ({section.title}): answer must be a "
                 f"whole number from 0 to 5, or left out, got {answer!r}"
@@ -213,42 +190,3 @@ def worked(result: OswestryResult) -> Worked:
         f"x 100.{left_out} {result.rule}",
         result.source,
     )
-
-
-SCALE_MAX, DECIMALS, UNIT = 100.0, 0, "%"  # shown in whole percent
-
-MIC = MinimalImportantChange(
-    measure=ID,
-    points=10.0,
-    fraction=0.30,
-    floor=5.0,
-    scale_max=SCALE_MAX,
-    decimals=DECIMALS,
-    unit=UNIT,
-    source="Ostelo et al., Spine 2008",
-    floor_note=(
-        "BackCare's choice (issue 12, 'about 5 points'): half the 10-point MIC. Ostelo "
-        "2008 gives no floor for the 30% rule; below a score of about 17, 30% is under 5 "
-        "points, inside the ODI's measurement error (MDC about 10 points on mirror pages, "
-        "clinical-facts section 2)."
-    ),
-)
-
-INSTRUMENT = Instrument(
-    id=ID,
-    name="Oswestry Disability Index",
-    short_name="Oswestry",
-    module=__name__,
-    data_file=DATA_FILE,
-    load=load_oswestry,
-    score=oswestry,
-    worked=worked,
-    scale_max=SCALE_MAX,
-    decimals=DECIMALS,
-    unit=UNIT,
-    mic=MIC,
-    no_mic=None,
-    loinc=None,
-    loinc_note="Not looked up yet: issue 16 (Clinician handover) adds the LOINC codes, "
-    "each checked and cited here.",
-)

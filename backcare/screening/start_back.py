@@ -12,18 +12,11 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from backcare.screening.base import (
-    INSTRUMENTS_DIR,
-    Instrument,
-    Worked,
-    answers_list,
-    field_text,
-    is_int,
-    load_toml,
-)
+from backcare.screening import base
+from backcare.screening.base import Tool, Worked
 
 ID = "start_back"
-DATA_FILE = INSTRUMENTS_DIR / "start_back.toml"
+DATA_FILE = base.INSTRUMENTS_DIR / f"{ID}.toml"
 Risk = Literal["low", "medium", "high"]
 RISKS: tuple[Risk, ...] = ("low", "medium", "high")  # the risk groups (Hill 2008)
 
@@ -56,17 +49,11 @@ class RiskGroup:
 
 
 @dataclass(frozen=True)
-class StartBackTool:
-    name: str
-    version: str
+class StartBackTool(Tool):
     period: str
-    copyright: str
     funding: str
-    licence: str
     clinician_note: str
     clinician_note_source: str
-    rule: str
-    source: str
     items: tuple[StartBackItem, ...]
     risks: dict[str, RiskGroup]
     low_total_at_most: int  # total at or below this: low risk (cut-offs: the data file)
@@ -80,7 +67,7 @@ class StartBackTool:
 
 @cache
 def load_start_back(path: Path = DATA_FILE) -> StartBackTool:
-    raw = load_toml(path)
+    raw = base.load_toml(path)
     where = path.name
     agree = tuple(raw["agree_options"])
     agree_points = tuple(raw["agree_points"])
@@ -93,8 +80,8 @@ def load_start_back(path: Path = DATA_FILE) -> StartBackTool:
         items.append(
             StartBackItem(
                 number=item["number"],
-                text=field_text(item, "text", where),
-                domain=field_text(item, "domain", where),
+                text=base.field_text(item, "text", where),
+                domain=base.field_text(item, "domain", where),
                 options=options,
                 points=points,
                 psychosocial=bool(item.get("psychosocial", False)),
@@ -105,10 +92,10 @@ def load_start_back(path: Path = DATA_FILE) -> StartBackTool:
     risks = {
         key: RiskGroup(
             id=key,
-            label=field_text(r, "label", where),
-            rule=field_text(r, "rule", where),
-            meaning=field_text(r, "meaning", where),
-            source=field_text(r, "source", where),
+            label=base.field_text(r, "label", where),
+            rule=base.field_text(r, "rule", where),
+            meaning=base.field_text(r, "meaning", where),
+            source=base.field_text(r, "source", where),
         )
         for key, r in raw["risks"].items()
     }
@@ -117,24 +104,19 @@ def load_start_back(path: Path = DATA_FILE) -> StartBackTool:
     cutoffs = raw.get("cutoffs", {})
     low, high = cutoffs.get("low_total_at_most"), cutoffs.get("high_distress_at_least")
     distress_items = sum(i.psychosocial for i in items)
-    if not (is_int(low) and 0 <= low < len(items)) or not (
-        is_int(high) and 0 < high <= distress_items
+    if not (base.is_int(low) and 0 <= low < len(items)) or not (
+        base.is_int(high) and 0 < high <= distress_items
     ):
         raise ValueError(
             f"{where}: [cutoffs] needs low_total_at_most (0 to {len(items) - 1}) and "
             f"high_distress_at_least (1 to {distress_items})"
         )
     return StartBackTool(
-        name=field_text(raw, "name", where),
-        version=field_text(raw, "version", where),
-        period=field_text(raw, "period", where),
-        copyright=field_text(raw, "copyright", where),
-        funding=field_text(raw, "funding", where),
-        licence=field_text(raw, "licence", where),
-        clinician_note=field_text(raw, "clinician_note", where),
-        clinician_note_source=field_text(raw, "clinician_note_source", where),
-        rule=field_text(raw, "rule", where),
-        source=field_text(raw, "source", where),
+        **base.tool_fields(raw, where),
+        period=base.field_text(raw, "period", where),
+        funding=base.field_text(raw, "funding", where),
+        clinician_note=base.field_text(raw, "clinician_note", where),
+        clinician_note_source=base.field_text(raw, "clinician_note_source", where),
         items=tuple(items),
         risks=risks,
         low_total_at_most=low,
@@ -174,11 +156,11 @@ def start_back(answers: Sequence[int]) -> StartBackResult:
     cut-offs are read from the data file, beside their wording).
     """
     tool = load_start_back()
-    items = answers_list(answers, len(tool.items), "STarT Back")
+    items = base.answers_list(answers, len(tool.items), "STarT Back")
     points: list[int] = []
     for item, answer in zip(tool.items, items, strict=True):
         top = len(item.options) - 1
-        if not is_int(answer) or not 0 <= answer <= top:
+        if not base.is_int(answer) or not 0 <= answer <= top:
             raise ValueError(
                 f"STarT Back item {item.number}: answer must be a whole number from 0 to "
                 f"{top}, got {answer!r}"
@@ -217,28 +199,3 @@ def worked(result: StartBackResult) -> Worked:
         f"psychosocial items 5-9: {result.psychosocial} of 5. {result.rule}",
         result.source,
     )
-
-
-SCALE_MAX, DECIMALS, UNIT = 9.0, 0, ""  # the total, 0-9 (Hill 2008), a whole number
-
-INSTRUMENT = Instrument(
-    id=ID,
-    name="STarT Back",
-    short_name="STarT Back",
-    module=__name__,
-    data_file=DATA_FILE,
-    load=load_start_back,
-    score=start_back,
-    worked=worked,
-    scale_max=SCALE_MAX,
-    decimals=DECIMALS,
-    unit=UNIT,
-    mic=None,
-    # Patient-facing (the diary's trend). STarT Back sorts people into risk groups for
-    # matched care (Hill 2011); no minimal important change is published for its total.
-    no_mic="There is no agreed minimal important change for this tool; it sorts people "
-    "into groups for care.",
-    loinc=None,
-    loinc_note="Not looked up yet: issue 16 (Clinician handover) adds the LOINC codes, "
-    "each checked and cited here.",
-)

@@ -34,10 +34,12 @@ def test_every_entry_has_its_data_file_with_the_same_id(entry):
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
-def test_every_entry_is_its_modules_own(entry):
-    module = importlib.import_module(entry.module)
-    assert module.INSTRUMENT is entry
+def test_every_entry_scores_with_its_own_module(entry):
     assert entry.module == f"backcare.screening.{entry.id}"
+    module = importlib.import_module(entry.module)
+    assert (entry.id, entry.data_file) == (module.ID, module.DATA_FILE)
+    for part in (entry.load, entry.score, entry.worked):
+        assert part.__module__ == entry.module, part
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=IDS)

@@ -42,6 +42,8 @@ from backcare.routine import (
     progression_plan,
 )
 from backcare.screening import load_red_flags
+from backcare.screening.base import Worked
+from backcare.screening.instruments import INSTRUMENTS
 
 # ------------------------------------------------------------------------ shared helpers
 _LATIN1 = str.maketrans(
@@ -332,7 +334,7 @@ SUMMARY_PARTS: dict[str, str] = {
 """The parts a person can include, in the order the summary prints them."""
 
 CHART_WIDTH, CHART_HEIGHT = 720, 300  # pixels before vl-convert's 2x scale
-_RESULT_ORDER = ("triage", "start_back", "oswestry", "peg")
+_RESULT_ORDER = ("triage", *INSTRUMENTS)  # the warning-sign check, then the registry's order
 
 
 def _day(value: Any) -> str:
@@ -351,47 +353,21 @@ def chart_png(chart: Any, *, width: int = CHART_WIDTH, height: int = CHART_HEIGH
     return vl_convert.vegalite_to_png(sized.to_json(), scale=2)
 
 
-def _worked(name: str, result: Any) -> tuple[str, str, str, str]:
-    """(questionnaire, result, how it was worked out, source) for one screening result."""
+def _worked(name: str, result: Any) -> Worked:
+    """(questionnaire, result, how it was worked out, source) for one screening result; a
+    questionnaire's from its registry entry."""
     if name == "triage":
         asked = [r.question for r in result.reasons if r.kind == "flag"]
         rules = [r.question for r in result.reasons if r.kind == "rule"]
         why = "; ".join(asked + rules) or "No warning sign was ticked and no rule applied."
-        return (
+        return Worked(
             "Warning-sign check",
             f"{result.label}: {result.action}",
             f"The most urgent level among the answers and rules that applied. {why}",
             result.source,
         )
-    if name == "start_back":
-        return (
-            "STarT Back (9 items)",
-            f"{result.total} of 9, {result.risk_label}",
-            f"Points per item {list(result.item_points)}; total {result.total}, "
-            f"psychosocial items 5-9: {result.psychosocial} of 5. {result.rule}",
-            result.source,
-        )
-    if name == "oswestry":
-        left_out = (
-            f" Left out: section {', '.join(map(str, result.skipped))}." if result.skipped else ""
-        )
-        return (
-            "Oswestry Disability Index",
-            f"{result.percent:.0f}% ({result.band_label})",
-            f"Section points {[p for p in result.item_points if p is not None]}: "
-            f"{result.total} of {result.possible} ({result.answered} sections answered) "
-            f"x 100.{left_out} {result.rule}",
-            result.source,
-        )
-    if name == "peg":
-        pain, enjoyment, activity = result.answers
-        return (
-            "PEG (3 items, 0-10)",
-            f"{result.mean:.1f} of 10",
-            f"Pain {pain}, enjoyment {enjoyment}, activity {activity}; mean of the three. "
-            f"{result.rule}",
-            result.source,
-        )
+    if name in INSTRUMENTS:
+        return INSTRUMENTS[name].worked(result)
     raise ValueError(f"unknown screening result {name!r}; expected one of {_RESULT_ORDER}")
 
 
@@ -413,7 +389,8 @@ def _screening_part(pdf: FPDF, results: Mapping[str, Any], screenings: pd.DataFr
     rows = [["Questionnaire", "Result", "How it was worked out", "Source"]]
     for name in _RESULT_ORDER:
         if results.get(name) is not None:
-            rows.append(list(_worked(name, results[name])))
+            worked = _worked(name, results[name])
+            rows.append([worked.questionnaire, worked.result, worked.how, worked.source])
     if len(rows) > 1:
         _para(pdf, "Latest answers given in BackCare, scored openly:", 9)
         _table(pdf, (32, 34, 86, 38), rows, 7.5)
@@ -422,7 +399,8 @@ def _screening_part(pdf: FPDF, results: Mapping[str, Any], screenings: pd.DataFr
         latest = screenings.sort_values("date").groupby("instrument", sort=False).tail(1)
         rows = [["Questionnaire", "Score", "Date"]]
         for row in latest.itertuples():
-            name = analytics.INSTRUMENT_NAMES.get(row.instrument, row.instrument)
+            entry = INSTRUMENTS.get(str(row.instrument))
+            name = entry.name if entry else str(row.instrument)
             rows.append([name, f"{row.score:g}", _day(row.date)])
         _table(pdf, (70, 40, 80), rows)
     else:
@@ -448,7 +426,9 @@ def _chart_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame) -> None:
     pdf.ln(2)
 
 
-def _change_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame, screenings) -> None:
+def _change_part(
+    pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame, screenings: pd.DataFrame
+) -> None:
     """The same comparisons and rules as the diary page (``backcare.analytics``): pain only
     with 7 days of entries on each side, every score as it is shown on screen."""
     _heading(pdf, "Before and after", 12)

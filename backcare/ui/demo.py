@@ -15,6 +15,7 @@ value back exactly as it was. Reset rebuilds the chosen persona from its start.
 from __future__ import annotations
 
 from datetime import date
+from types import ModuleType
 from typing import Any
 
 import streamlit as st
@@ -45,7 +46,7 @@ from backcare.ui.state import (
 )
 
 
-def _demo():
+def _demo() -> ModuleType:
     """``backcare.demo``, imported when the demo is first used. It brings in pandas and
     SQLAlchemy (about 0.4 s), which the home page otherwise does not need: every page draws
     the demo switch, so importing it at the top made every cold start that much slower
@@ -137,6 +138,8 @@ def _toggled(toggle_key: str) -> None:
 
 def _picked(pick_key: str) -> None:
     persona_id = st.session_state.get(pick_key)
+    if not isinstance(persona_id, str):
+        return
     if persona_id in _demo().PERSONAS and persona_id != demo_persona():
         st.session_state[DEMO_LAST_KEY] = persona_id
         load_persona(persona_id)

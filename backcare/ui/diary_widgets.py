@@ -237,7 +237,8 @@ def render_quick_entry(choice: StoreChoice, last: Entry | None) -> None:
         help="Save a new entry, timed now, with the same answers as your last one.",
     ):
         try:
-            save_entry(choice, last.same_as(now()))
+            if last is not None:  # the button is disabled without one
+                save_entry(choice, last.same_as(now()))
             st.rerun()
         except ValueError as exc:
             st.error(f"Not saved: {exc}")
@@ -302,7 +303,7 @@ def render_recent_entries(choice: StoreChoice, view: DiaryView) -> None:
                     default=chosen.pain,
                     key=f"diary_edit_pain_{chosen.id}",
                 )
-                new_flags = {
+                new_flags: dict[str, Any] = {
                     name: st.toggle(
                         label, value=getattr(chosen, name), key=f"edit_{name}_{chosen.id}"
                     )
@@ -399,10 +400,11 @@ def render_clinician_summary(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
             "What to include",
             list(SUMMARY_PARTS),
             default=list(SUMMARY_PARTS),
-            format_func=SUMMARY_PARTS.get,
+            format_func=lambda part: SUMMARY_PARTS[part],
             key=SUMMARY_PARTS_KEY,
         )
-        ready = isinstance(dates, tuple) and len(dates) == 2 and bool(parts)
+        span = (dates[0], dates[-1]) if isinstance(dates, tuple) and len(dates) == 2 else None
+        ready = span is not None and bool(parts)
         if not ready:
             st.warning("Choose a start and an end date, and at least one part to include.")
         results = {name: screening_result(name) for name in SCREENING_RESULTS}
@@ -410,8 +412,8 @@ def render_clinician_summary(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
             "Download the clinician summary (PDF)",
             data=lambda: summary_pdf(
                 *frames,
-                start=dates[0],
-                end=dates[1],
+                start=span[0] if span else first_day,
+                end=span[1] if span else last_day,
                 results=results,
                 routine=current_routine(),
                 include=parts,
@@ -435,7 +437,7 @@ def render_import(choice: StoreChoice) -> None:
         f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
     )
     upload = st.file_uploader("Diary file to import", type=["csv", "json"], key="diary_upload")
-    if st.button("Import entries", icon=":material/upload:", disabled=upload is None):
+    if st.button("Import entries", icon=":material/upload:", disabled=upload is None) and upload:
         fmt = "json" if PurePath(upload.name).suffix.lower() == ".json" else "csv"
         try:
             entries = read_entries(upload.getvalue(), format=fmt, owner=owner)

@@ -1,8 +1,10 @@
 """Streamlit forms and result views for the Screening page.
 
-Forms return plain answers (or None when not submitted); the page calls
-``backcare.screening`` to score them. Every text comes from the data files, through the
-loaded tools, so the page holds no clinical wording of its own.
+Forms return plain answers (or None when not submitted); ``questionnaire`` scores them
+through the instrument's registry entry (``backcare.screening.instruments``). Every text
+comes from the data files, through the loaded tools, so the page holds no clinical wording
+of its own. Each questionnaire has a form and a result view, listed in ``WIDGETS`` under
+its registry id: the Screening page draws one tab per registry entry from them.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeGuard, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +20,7 @@ import streamlit as st
 from backcare.notices import Notices
 from backcare.screening import (
     FollowUp,
+    Instrument,
     OswestryResult,
     OswestryTool,
     PegResult,
@@ -28,8 +31,8 @@ from backcare.screening import (
     StartBackTool,
     TriageResult,
 )
-from backcare.ui.frame import held_message
-from backcare.ui.state import save_screening_result
+from backcare.ui.frame import LEVEL_ICONS, held_message
+from backcare.ui.state import questionnaire_result, save_screening_result
 from backcare.ui.store import record_screening
 
 # Answers to "how is the pain going?" -> the library's (improving, worsening); None = not sure.
@@ -40,12 +43,6 @@ COURSE_OPTIONS: dict[str, tuple[bool | None, bool | None]] = {
     "I am not sure": (None, None),
 }
 COURSE_LABEL = "Is the pain getting better, staying about the same, or getting worse?"
-LEVEL_ICONS = {
-    "emergency": ":material/emergency:",
-    "urgent": ":material/priority_high:",
-    "gp": ":material/stethoscope:",
-    "self_care": ":material/self_improvement:",
-}
 
 
 @dataclass(frozen=True)
@@ -240,7 +237,7 @@ def show_adults_only(notices: Notices) -> None:
     st.error(notices.emergency_markdown, icon=LEVEL_ICONS["emergency"])
 
 
-def held(result: TriageResult | None) -> bool:
+def held(result: TriageResult | None) -> TypeGuard[TriageResult]:
     """True while an emergency or urgent result stands (it silences every reassurance)."""
     return result is not None and result.urgent_or_worse
 
@@ -272,6 +269,7 @@ def triage_reminder(result: TriageResult) -> None:
 
 
 def start_back_form(tool: StartBackTool) -> list[int | None] | None:
+    st.markdown(f"**{tool.name}** ({tool.version}). {tool.clinician_note}")
     with st.form("start_back_form"):
         st.markdown(f"**{tool.period}**")
         answers: list[int | None] = []
@@ -293,7 +291,7 @@ def _meaning(text: str, hold: TriageResult | None) -> None:
     """A questionnaire result's meaning; while an emergency or urgent result stands, the
     hold message instead (no reassurance, no exercise advice)."""
     if held(hold):
-        show_held(hold)  # type: ignore[arg-type]
+        show_held(hold)
     else:
         st.markdown(text)
 
@@ -329,6 +327,7 @@ def show_start_back(
 
 def oswestry_form(tool: OswestryTool) -> list[int | None] | None:
     """Returns 10 answers 0..5, None for a section left out; None if not submitted."""
+    st.markdown(f"**{tool.name}** ({tool.version}).")
     with st.form("oswestry_form"):
         st.markdown(tool.instructions)
         answers: list[int | None] = []
@@ -381,6 +380,7 @@ def show_oswestry(
 
 
 def peg_form(tool: PegTool) -> list[int | None] | None:
+    st.markdown(f"**{tool.name}** ({tool.version}).")
     with st.form("peg_form"):
         answers: list[int | None] = []
         for item in tool.items:
@@ -414,11 +414,7 @@ def keep_result(name: str, result: Any) -> None:
     The diary shows the scores over time against their minimal important change.
     """
     save_screening_result(name, result)
-    details = {
-        key: getattr(result, key)
-        for key in ("risk", "psychosocial", "band", "answered")
-        if hasattr(result, key)
-    }
+    details = result.saved_details()
     if problem := record_screening(result.instrument, float(result.score), details):
         st.warning(
             "Your result is kept for this visit, but the diary could not save it: " + problem,
@@ -426,3 +422,47 @@ def keep_result(name: str, result: Any) -> None:
         )
     else:
         st.caption("Saved to your pain diary, dated today, so you can see change over time.")
+
+
+# --------------------------------------------------------------------------------------
+# One tab per questionnaire in the registry
+# --------------------------------------------------------------------------------------
+
+ToolT = TypeVar("ToolT")
+ResultT = TypeVar("ResultT")
+
+
+@dataclass(frozen=True)
+class QuestionnaireWidgets(Generic[ToolT, ResultT]):
+    """A questionnaire's form and result view (the page's part of adding one)."""
+
+    form: Callable[[ToolT], list[int | None] | None]  # the answers, None if not submitted
+    show: Callable[[ResultT, ToolT, TriageResult | None], None]
+    every_answer: bool = True  # False: an unanswered item is a left-out one (Oswestry)
+
+
+WIDGETS: dict[str, QuestionnaireWidgets[Any, Any]] = {
+    "start_back": QuestionnaireWidgets(start_back_form, show_start_back),
+    "oswestry": QuestionnaireWidgets(oswestry_form, show_oswestry, every_answer=False),
+    "peg": QuestionnaireWidgets(peg_form, show_peg),
+}
+"""Registry id -> its widgets; ``tests/unit/test_instruments.py`` checks every entry has some."""
+
+
+def questionnaire(instrument: Instrument[Any], hold: TriageResult | None) -> None:
+    """One questionnaire's tab: its form; on submit, the score (kept for other pages and in
+    the diary) or what to fix; then the latest result in this session."""
+    widgets = WIDGETS[instrument.id]
+    tool = instrument.load()
+    answers = widgets.form(tool)
+    if answers is not None:
+        missing = [n for n, a in enumerate(answers, start=1) if a is None]
+        if widgets.every_answer and missing:
+            st.error(missing_message(missing))
+        else:
+            try:
+                keep_result(instrument.id, instrument.score(answers))
+            except ValueError as err:
+                st.error(str(err))
+    if (result := questionnaire_result(instrument.id)) is not None:
+        widgets.show(result, tool, hold)

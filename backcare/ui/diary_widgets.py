@@ -469,9 +469,10 @@ def render_clinician_summary(
         with_names = False
         if any(r.instrument == "psfs" for r in kept_records):
             with_names = st.checkbox(
-                "Include my activity names (PSFS) in the health-record file",
+                "Include my PSFS activity names",
                 key=FHIR_NAMES_KEY,
-                help="They are your own words. Without this, they are called Activity 1, 2 ...",
+                help="In the health-record file. They are your own words: without this, "
+                "they are called Activity 1, 2 and so on.",
             )
         st.download_button(
             "Download for a health record (FHIR)",

@@ -78,6 +78,10 @@ class MinimalImportantChange:
             raise ValueError(f"{self.measure}: better must be 'lower' or 'higher'")
         if (self.fraction is None) != (self.floor is None):
             raise ValueError(f"{self.measure}: give both a fraction and a floor, or neither")
+        if self.better == "higher" and self.fraction is not None:
+            # "30% of the earlier score" is defined for falls (Ostelo 2008); a rise from a
+            # low score would count too easily. No source gives one for a rise.
+            raise ValueError(f"{self.measure}: a relative (30%) rule needs better='lower'")
 
     @property
     def improves(self) -> str:

@@ -111,3 +111,13 @@ def test_psfs_problems_are_named_and_nothing_is_kept(page, rows, message):
     rate_psfs(page, rows)
     assert any(message in e.value for e in page.error), [e.value for e in page.error]
     assert saved(page, "psfs") is None and stored("psfs") == []
+
+
+def test_the_about_page_lists_both_with_their_notices_from_the_registry(app):
+    app.switch_page("pages/5_About_and_privacy.py").run()
+    assert not app.exception
+    names = " ".join(m.value for m in app.markdown)
+    captions = " ".join(c.value for c in app.caption)
+    for tool in (RMDQ, PSFS):
+        assert f"**{tool.name}** ({tool.version})" in names
+        assert tool.notice in captions and tool.licence in captions

@@ -334,3 +334,20 @@ def test_the_words_never_contradict_the_verdict(measure, data):
     ):
         assert f"({mic.fraction:.0%} " not in text
     assert "smaller than" not in change.verdict
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"fraction": 0.3, "floor": None}, "both a fraction and a floor"),
+        ({"fraction": 0.3, "floor": 1.0, "better": "higher"}, "needs better='lower'"),
+        ({"better": "sideways"}, "better must be 'lower' or 'higher'"),
+    ],
+)
+def test_a_minimal_important_change_that_cannot_be_applied_is_refused(kwargs, message):
+    from backcare.screening.instruments import MinimalImportantChange
+
+    fields = {"fraction": None, "floor": None, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        MinimalImportantChange("x", 2.0, scale_max=10, decimals=1, unit="", source="s",
+                               floor_note="n", **fields)  # fmt: skip

@@ -498,7 +498,8 @@ class ScreeningTrend:
 
 
 def screening_trends(screenings: pd.DataFrame) -> list[ScreeningTrend]:
-    """One trend per instrument present, in the registry's order (STarT Back, Oswestry, PEG)."""
+    """One trend per instrument present, in the registry's order (STarT Back, Oswestry,
+    Roland-Morris, PEG, PSFS)."""
     check_columns(screenings, SCREENING_COLUMNS, "screenings")
     unknown = sorted(set(screenings["instrument"]) - set(INSTRUMENTS))
     if unknown:
@@ -540,27 +541,31 @@ def _trend(instrument: str, name: str, frame: pd.DataFrame) -> ScreeningTrend:
     first = as_read(instrument, frame["score"].iloc[0])
     latest = as_read(instrument, frame["score"].iloc[-1])
     target = readable_target(instrument, first)
-    scale = f"scale 0 to {scale_max:g}{mic.unit}"
+    scale = f"scale 0 to {scale_max:g}{mic.unit}; {entry.better} is better"
     rule = f"The rule: {mic.rule} ({mic.source})."
     if target is None:
-        aim = "From a first score this low, no lower score would count as a meaningful change."
+        end = "low" if entry.better == "lower" else "high"
+        aim = (
+            f"From a first score this {end}, no {entry.better} score would count as a "
+            "meaningful change."
+        )
     else:
         aim = (
-            f"A score of {fmt_score(instrument, target)} or lower {{when}} a meaningful "
-            "improvement on the first score."
+            f"A score of {fmt_score(instrument, target)} or {entry.better} {{when}} a "
+            "meaningful improvement on the first score."
         )
     if len(frame) < 2:
         summary = (
             f"{name}: one score so far, {fmt_score(instrument, first)} on "
-            f"{fmt_date(first_date)} ({scale}; lower is better). "
+            f"{fmt_date(first_date)} ({scale}). "
             f"{aim.format(when='next time would be')} {rule}"
         )
         return ScreeningTrend(instrument, name, frame, scale_max, target, None, summary)
     change = meaningful_change(instrument, first, latest)
     summary = (
         f"{name}: {count}. First {fmt_score(instrument, first)} on {fmt_date(first_date)}, "
-        f"latest {fmt_score(instrument, latest)} on {fmt_date(latest_date)} ({scale}; lower "
-        f"is better): {change.movement}, {change.verdict}. "
+        f"latest {fmt_score(instrument, latest)} on {fmt_date(latest_date)} ({scale}): "
+        f"{change.movement}, {change.verdict}. "
         f"{aim.format(when='(the dashed line) is')} {rule}"
     )
     return ScreeningTrend(instrument, name, frame, scale_max, target, change, summary)

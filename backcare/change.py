@@ -2,14 +2,17 @@
 
 ``MIC`` is the one table of thresholds: pain's is written here, each questionnaire's in its
 registry entry (``backcare.screening.instruments``); every other module imports the table
-(or the functions below) and copies no number. How a score is shown (decimals, unit) is
-read from the same entries. For every measure so far lower is better.
+(or the functions below) and copies no number. How a score is shown (decimals, unit) and
+which way is better (``better``: "lower" for pain and disability, "higher" for the PSFS's
+ability ratings) are read from the same entries.
 
-The rule (issue 12, item 13):
+The rule (issue 12, item 13), written for lower-is-better; for a higher-is-better measure
+"fall" and "rise" swap:
 - A **fall** is meaningful when it reaches the points threshold, or when it reaches 30% of
   the earlier score *and* is at least the floor. Without the floor, 30% of a low score is
   a tiny change (Oswestry 4% -> 2% is 50% lower but 2 points), well inside the day-to-day
-  noise of the scale.
+  noise of the scale. A measure whose source gives no relative rule (the PSFS) has no
+  fraction and no floor: only the points count.
 - A **rise** is "worse" only at the points threshold. The MIC is defined for improvement
   (Ostelo 2008); thresholds for deterioration differ and are less studied (e.g. the COMI
   study, Mannion et al., PMC2899314), so the relative rule is not used for a rise.
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backcare.diary.model import PAIN_MAX
+from backcare.screening.base import format_score
 from backcare.screening.instruments import INSTRUMENTS, MinimalImportantChange
 from backcare.screening.instruments import MIC as INSTRUMENT_MIC
 
@@ -103,9 +107,10 @@ def as_read(measure: str, value: float) -> float:
 
 
 def fmt_score(measure: str, value: float) -> str:
-    """'36%' for Oswestry, '3.1' for pain and PEG, '5' for STarT Back."""
+    """'36%' for Oswestry, '3.1' for pain and PEG, '5' for STarT Back (the one formatter,
+    ``backcare.screening.base.format_score``, with the measure's decimals and unit)."""
     decimals, unit = _reading(measure)
-    return f"{value:.{decimals}f}{unit}"
+    return format_score(value, decimals, unit)
 
 
 def fmt_points(measure: str, value: float) -> str:
@@ -128,7 +133,7 @@ class Change:
     measure: str
     before: float
     after: float
-    difference: float  # after - before; negative is better
+    difference: float  # after - before; negative is better where lower is better
     percent: float | None  # change relative to before, in %; None when before is 0
     direction: Direction
     rule: str
@@ -153,28 +158,37 @@ class Change:
         text = f"{way} {fmt_points(self.measure, self.difference)}"
         if self.percent is None:
             return text
-        share = fmt_percent(self.percent, MIC[self.measure].fraction * 100)
+        fraction = MIC[self.measure].fraction
+        share = (
+            f"{abs(self.percent):.0f}%"
+            if fraction is None
+            else fmt_percent(self.percent, fraction * 100)
+        )
         return f"{text} ({share} {more})"
 
 
 def meaningful_change(measure: str, before: float, after: float) -> Change:
     """Compare two scores of one measure against its minimal important change.
 
-    A fall counts at ``points``, or at ``fraction`` of the earlier score when it is also at
-    least ``floor`` points; a rise counts as worse only at ``points``.
+    An improvement (a fall where lower is better, a rise where higher is better) counts at
+    ``points``, or at ``fraction`` of the earlier score when it is also at least ``floor``
+    points; a change the other way counts as worse only at ``points``.
     """
     mic = _mic(measure)
     before = _check(measure, "before", before, mic)
     after = _check(measure, "after", after, mic)
     difference = after - before
     percent = None if before == 0 else difference / before * 100
-    fall, rise = -difference, difference
-    if fall > 0 and (
-        fall >= mic.points - TOLERANCE
-        or (fall >= mic.fraction * before - TOLERANCE and fall >= mic.floor - TOLERANCE)
-    ):
+    gain = -difference if mic.better == "lower" else difference  # > 0: an improvement
+    relative = (
+        mic.fraction is not None
+        and mic.floor is not None
+        and gain >= mic.fraction * before - TOLERANCE
+        and gain >= mic.floor - TOLERANCE
+    )
+    if gain > 0 and (gain >= mic.points - TOLERANCE or relative):
         direction: Direction = "better"
-    elif rise > 0 and rise >= mic.points - TOLERANCE:
+    elif gain < 0 and -gain >= mic.points - TOLERANCE:
         direction = "worse"
     else:
         direction = "no_meaningful_change"
@@ -182,21 +196,30 @@ def meaningful_change(measure: str, before: float, after: float) -> Change:
 
 
 def readable_target(measure: str, before: float) -> float | None:
-    """``improvement_target`` as people read scores: the highest score written with the
-    measure's decimals that is still a meaningful improvement (8.0 -> 6.2 on the PEG)."""
+    """``improvement_target`` as people read scores: the score written with the measure's
+    decimals nearest the earlier one that is still a meaningful improvement (8.0 -> 6.2 on
+    the PEG; 4.0 -> 6.0 on the PSFS)."""
     target = improvement_target(measure, before)
     if target is None:
         return None
     scale = 10 ** _reading(measure)[0]
+    if MIC[measure].better == "higher":
+        return math.ceil(target * scale - TOLERANCE * scale) / scale
     return math.floor(target * scale + TOLERANCE * scale) / scale
 
 
 def improvement_target(measure: str, before: float) -> float | None:
-    """The score at or below which a later score is a meaningful improvement on ``before``;
-    None when no score on the scale would be (the earlier score is too low)."""
+    """The score from which on a later score is a meaningful improvement on ``before`` (at
+    or below it where lower is better, at or above it where higher is better); None when no
+    score on the scale would be (the earlier score is already too near the best end)."""
     mic = _mic(measure)
     before = _check(measure, "before", before, mic)
-    needed = min(mic.points, max(mic.fraction * before, mic.floor))
+    if mic.better == "higher":
+        target = before + mic.points
+        return None if target > mic.scale_max + TOLERANCE else min(mic.scale_max, target)
+    needed = mic.points
+    if mic.fraction is not None and mic.floor is not None:
+        needed = min(mic.points, max(mic.fraction * before, mic.floor))
     target = before - needed
     if target < -TOLERANCE:
         return None

@@ -306,7 +306,7 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
             pd.DataFrame(
                 {
                     "target": [trend.target],
-                    "text": [f"Meaningful improvement: {shown(trend.target)} or lower"],
+                    "text": [f"Meaningful improvement: {shown(trend.target)} or {better}"],
                 }
             )
         )

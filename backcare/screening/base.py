@@ -12,6 +12,7 @@ and ``data/instruments/*.toml`` with its source. Each questionnaire module (``st
 from __future__ import annotations
 
 import numbers
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,6 +52,68 @@ class Tool:
         return self.copyright
 
 
+LOINC_SYSTEM = "http://loinc.org"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code of a code system, with its display name."""
+
+    code: str
+    display: str
+
+
+@dataclass(frozen=True)
+class LoincCodes:
+    """A questionnaire's LOINC codes, from the ``[loinc]`` table of its data file: the panel
+    (the questionnaire) and its scores ("score" always; "distress", "risk" where LOINC has
+    them), each looked up and cited (``source``). An instrument without LOINC codes says why
+    in ``none`` and has no codes (``backcare.interop`` then uses BackCare's own system)."""
+
+    panel: Code | None
+    scores: dict[str, Code]
+    source: str
+    none: str
+    answers: dict[str, Code] | None = None  # a coded score's answers (STarT Back's risk)
+
+    @property
+    def found(self) -> bool:
+        return "score" in self.scores
+
+
+def _code(value: object, where: str) -> Code:
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: a code is a table with code and display, got {value!r}")
+    code = value.get("code")
+    if not (isinstance(code, str) and re.fullmatch(r"\d{1,7}-\d", code)):
+        raise ValueError(f"{where}: {code!r} is not a LOINC code (digits, hyphen, check digit)")
+    return Code(code, field_text(value, "display", where))
+
+
+def load_codes(raw: dict[str, Any], where: str) -> LoincCodes:
+    """The ``[loinc]`` table: codes with their source, or ``none`` saying why there are none."""
+    table = raw.get("loinc")
+    if not isinstance(table, dict):
+        raise ValueError(f"{where}: a [loinc] table is needed (codes and source, or none)")
+    if "none" in table:
+        return LoincCodes(None, {}, "", field_text(table, "none", where))
+    scores = {
+        key: _code(value, f"{where} [loinc] {key}")
+        for key, value in table.items()
+        if key not in ("panel", "source", "answers")
+    }
+    answers = None
+    if isinstance(table.get("answers"), dict):
+        answers = {
+            key: Code(str(value["code"]), field_text(value, "display", where))
+            for key, value in table["answers"].items()
+        }
+    if "score" not in scores:
+        raise ValueError(f"{where}: [loinc] needs score = {{ code, display }}, or none = why")
+    panel = _code(table["panel"], f"{where} [loinc] panel") if "panel" in table else None
+    return LoincCodes(panel, scores, field_text(table, "source", where), "", answers)
+
+
 class ToolFields(TypedDict):
     name: str
     version: str
@@ -79,6 +142,20 @@ class QuestionnaireResult(Protocol):
     def saved_details(self) -> dict[str, str | int]: ...  # kept with the score in the diary
 
 
+def format_score(value: float, decimals: int, unit: str = "") -> str:
+    """A score as people read it: '36%' (Oswestry, whole percent), '4.3' (0-10 scales, one
+    decimal), '5' (counts). The one formatter: ``backcare.change.fmt_score`` and every
+    module's ``worked`` use it with the decimals and unit in the module (``DECIMALS``,
+    ``UNIT``), which its registry entry reads."""
+    return f"{value:.{decimals}f}{unit}"
+
+
+def points_row(what: str, points: Sequence[int | None]) -> str:
+    """Points per item as a readable row: 'Items 1-9: 0 0 0 1 1 0 1 0 1' ('-' = left out)."""
+    shown = " ".join("-" if p is None else str(p) for p in points)
+    return f"{what} 1-{len(points)}: {shown}"
+
+
 def is_int(value: object) -> bool:
     """True for real integers; bool is not an answer here."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
@@ -101,6 +178,14 @@ def field_text(raw: dict[str, Any], key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{where}: field {key!r} must be non-empty text")
     return " ".join(value.split())
+
+
+def paragraphs(raw: dict[str, Any], key: str, where: str) -> str:
+    """A text field whose blank lines part paragraphs: each paragraph's lines joined, the
+    paragraphs kept apart by one blank line (for instructions shown as written)."""
+    field_text(raw, key, where)  # present and non-empty
+    parts = [" ".join(part.split()) for part in str(raw[key]).strip().split("\n\n")]
+    return "\n\n".join(part for part in parts if part)
 
 
 def load_toml(path: Path) -> dict[str, Any]:

@@ -15,8 +15,16 @@ Minimal important change (MIC) sources, each also named in its entry:
 - Ostelo RWJG et al. Spine 2008;33(1):90-94: Oswestry 10 points or 30%.
 - Reed DE, Stump TE, Monahan PO, Kroenke K. J Pain 2023;25(1):142-52, PMC10859144:
   anchor-based MID for the PEG mostly 1.0-1.75 points.
+- Ostelo RWJG et al. Spine 2008;33(1):90-94: Roland-Morris 5 points or 30%.
+- PSFS (higher is better): Stratford P et al. Physiother Can 1995;47:258-63 (the authors'
+  form: a change of 2 points on the average score is beyond measurement error, 90% CI);
+  Abbott JH, Schmitt JS. J Orthop Sports Phys Ther 2014;44(8):560-4 (anchor-based minimum
+  important difference 1.3 to 2.7 points; 2.3 for a medium change).
 - STarT Back: none published for its total; it sorts people into risk groups for matched
   care (Hill JC et al. Lancet 2011;378:1560-71).
+
+LOINC codes: each data file's ``[loinc]`` table, looked up and cited there (or why there are
+none); ``Instrument.codes`` reads it.
 """
 
 from __future__ import annotations
@@ -27,20 +35,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-from backcare.screening.base import INSTRUMENTS_DIR, QuestionnaireResult, Tool, Worked
-from backcare.screening.oswestry import load_oswestry, oswestry
-from backcare.screening.oswestry import worked as oswestry_worked
-from backcare.screening.peg import load_peg, peg_answers
-from backcare.screening.peg import worked as peg_worked
-from backcare.screening.start_back import load_start_back, start_back
-from backcare.screening.start_back import worked as start_back_worked
+from backcare.screening import oswestry, peg, psfs, rmdq, start_back
+from backcare.screening.base import (
+    INSTRUMENTS_DIR,
+    LoincCodes,
+    QuestionnaireResult,
+    Tool,
+    Worked,
+    format_score,
+    load_codes,
+    load_toml,
+)
 
 Better = Literal["lower", "higher"]
 R = TypeVar("R", bound=QuestionnaireResult)
-LOINC_TO_COME = (
-    "Not looked up yet: issue 16 (Clinician handover) adds the LOINC codes, each checked "
-    "and cited here."
-)
 
 
 @dataclass(frozen=True)
@@ -48,28 +56,58 @@ class MinimalImportantChange:
     """The thresholds for one measure, with their sources (the rule: ``backcare.change``).
 
     ``source`` is shown to people; ``floor_note`` is for reviewers only (why the floor has
-    its value) and never appears in patient-facing text. ``scale_max``, ``decimals`` and
-    ``unit`` are the measure's own: an instrument's MIC is made from its registry entry
-    (``Instrument.mic``), so they are written once.
+    its value) and never appears in patient-facing text. ``scale_max``, ``decimals``,
+    ``unit`` and ``better`` are the measure's own: an instrument's MIC is made from its
+    registry entry (``Instrument.mic``), so they are written once. ``better`` is the
+    direction of improvement: "lower" (pain, disability) or "higher" (PSFS ability).
     """
 
     measure: str
-    points: float  # a fall or rise of at least this many points counts
-    fraction: float  # a fall of at least this share of the earlier score counts ...
-    floor: float  # ... when it is also at least this many points
+    points: float  # an improvement of at least this many points counts ...
+    fraction: float | None  # ... or one of at least this share of the earlier score ...
+    floor: float | None  # ... when it is also at least this many points (None: no such rule)
     scale_max: float
     decimals: int  # how people read a score: 0 = whole numbers (Oswestry %), 1 = one decimal
     unit: str  # what a score is written with: "%" for Oswestry, "" for the 0-10 scales
     source: str
     floor_note: str
+    better: Better = "lower"
+
+    def __post_init__(self) -> None:
+        if self.better not in ("lower", "higher"):
+            raise ValueError(f"{self.measure}: better must be 'lower' or 'higher'")
+        if (self.fraction is None) != (self.floor is None):
+            raise ValueError(f"{self.measure}: give both a fraction and a floor, or neither")
+        if self.better == "higher" and self.fraction is not None:
+            # "30% of the earlier score" is defined for falls (Ostelo 2008); a rise from a
+            # low score would count too easily. No source gives one for a rise.
+            raise ValueError(f"{self.measure}: a relative (30%) rule needs better='lower'")
+
+    @property
+    def improves(self) -> str:
+        """The way a score moves when it gets better: 'fall' or 'rise'."""
+        return "fall" if self.better == "lower" else "rise"
+
+    @property
+    def worsens(self) -> str:
+        return "rise" if self.better == "lower" else "fall"
+
+    @property
+    def smallest(self) -> float:
+        """The smallest improvement that can ever count (the floor, else the points)."""
+        return self.points if self.floor is None else min(self.points, self.floor)
 
     @property
     def rule(self) -> str:
         """The rule in words: 'a fall of at least 2 points, or a fall of at least 30% ...'."""
+        text = f"a {self.improves} of at least {_points(self.points)}"
+        if self.fraction is not None and self.floor is not None:
+            text += (
+                f", or a {self.improves} of at least {self.fraction:.0%} of the earlier score "
+                f"that is also at least {_points(self.floor)},"
+            )
         return (
-            f"a fall of at least {_points(self.points)}, or a fall of at least "
-            f"{self.fraction:.0%} of the earlier score that is also at least "
-            f"{_points(self.floor)}, counts as better; only a rise of at least "
+            f"{text} counts as better; only a {self.worsens} of at least "
             f"{_points(self.points)} counts as worse"
         )
 
@@ -80,13 +118,14 @@ def _points(value: float) -> str:
 
 @dataclass(frozen=True)
 class MicThresholds:
-    """A minimal important change as its source gives it; the instrument adds its scale."""
+    """A minimal important change as its source gives it; the instrument adds its scale and
+    its direction (``better``)."""
 
     points: float
-    fraction: float
-    floor: float
+    fraction: float | None  # None: no relative rule (the source gives none)
+    floor: float | None
     source: str  # shown to people
-    floor_note: str  # reviewers only: why the floor has its value
+    floor_note: str  # reviewers only: why the thresholds have their values
 
 
 @dataclass(frozen=True)
@@ -105,8 +144,6 @@ class Instrument(Generic[R]):
     unit: str  # what a score is written with ("%" or "")
     thresholds: MicThresholds | None  # its minimal important change, with the source ...
     no_mic: str | None = None  # ... or why there is none, in words people read in the trends
-    loinc: str | None = None  # the LOINC code of the score, or None ...
-    loinc_note: str = LOINC_TO_COME  # ... where the code comes from, or why there is none
     better: Better = "lower"
 
     def __post_init__(self) -> None:
@@ -114,12 +151,6 @@ class Instrument(Generic[R]):
             raise ValueError(f"{self.id}: better must be 'lower' or 'higher'")
         if (self.thresholds is None) == (self.no_mic is None):
             raise ValueError(f"{self.id}: give a minimal important change or say why not")
-        if self.thresholds is not None and self.better != "lower":
-            raise ValueError(
-                f"{self.id}: backcare/change.py judges change only where lower is better"
-            )
-        if self.loinc is None and not self.loinc_note.strip():
-            raise ValueError(f"{self.id}: without a LOINC code, say why in loinc_note")
 
     @property
     def module(self) -> str:
@@ -131,6 +162,26 @@ class Instrument(Generic[R]):
         """Its wording, notices, rules and cut-offs, each with its source."""
         return INSTRUMENTS_DIR / f"{self.id}.toml"
 
+    def shown(self, value: float) -> str:
+        """A score as people read it ('36%', '4.3', '5'): the one formatter, with this
+        instrument's decimals and unit."""
+        return format_score(value, self.decimals, self.unit)
+
+    @cached_property
+    def codes(self) -> LoincCodes:
+        """Its LOINC codes from the data file's ``[loinc]`` table (or why there are none)."""
+        return load_codes(load_toml(self.data_file), self.data_file.name)
+
+    @property
+    def loinc(self) -> str | None:
+        """The LOINC code of its score, or None where LOINC has none."""
+        return self.codes.scores["score"].code if self.codes.found else None
+
+    @property
+    def loinc_note(self) -> str:
+        """Where the codes come from, or why there are none."""
+        return self.codes.source or self.codes.none
+
     @cached_property
     def mic(self) -> MinimalImportantChange | None:
         """The minimal important change on this instrument's scale (``backcare.change``)."""
@@ -139,7 +190,7 @@ class Instrument(Generic[R]):
             return None
         return MinimalImportantChange(
             self.id, t.points, t.fraction, t.floor, self.scale_max, self.decimals, self.unit,
-            t.source, t.floor_note,
+            t.source, t.floor_note, self.better,
         )  # fmt: skip
 
 
@@ -150,12 +201,12 @@ _ENTRIES: tuple[Instrument[Any], ...] = (
         id="start_back",
         name="STarT Back",
         short_name="STarT Back",
-        load=load_start_back,
-        score=start_back,
-        worked=start_back_worked,
+        load=start_back.load_start_back,
+        score=start_back.start_back,
+        worked=start_back.worked,
         scale_max=9.0,  # the total, 0-9 (Hill 2008), a whole number
-        decimals=0,
-        unit="",
+        decimals=start_back.DECIMALS,
+        unit=start_back.UNIT,
         thresholds=None,
         no_mic="There is no agreed minimal important change for this tool; it sorts people "
         "into groups for care.",
@@ -164,12 +215,12 @@ _ENTRIES: tuple[Instrument[Any], ...] = (
         id="oswestry",
         name="Oswestry Disability Index",
         short_name="Oswestry",
-        load=load_oswestry,
-        score=oswestry,
-        worked=oswestry_worked,
+        load=oswestry.load_oswestry,
+        score=oswestry.oswestry,
+        worked=oswestry.worked,
         scale_max=100.0,  # percent, shown whole
-        decimals=0,
-        unit="%",
+        decimals=oswestry.DECIMALS,
+        unit=oswestry.UNIT,
         thresholds=MicThresholds(
             points=10.0,
             fraction=0.30,
@@ -184,15 +235,38 @@ _ENTRIES: tuple[Instrument[Any], ...] = (
         ),
     ),
     Instrument(
+        id="rmdq",
+        name="Roland-Morris Disability Questionnaire",
+        short_name="Roland-Morris",
+        load=rmdq.load_rmdq,
+        score=rmdq.rmdq,
+        worked=rmdq.worked,
+        scale_max=24.0,  # sentences ticked, 0-24 (Roland & Fairbank 2000), a whole number
+        decimals=rmdq.DECIMALS,
+        unit=rmdq.UNIT,
+        thresholds=MicThresholds(
+            points=5.0,
+            fraction=0.30,
+            floor=2.0,
+            source="Ostelo et al., Spine 2008",
+            floor_note=(
+                "Ostelo 2008: 5 points or 30%. The 2-point floor is BackCare's choice, in the "
+                "spirit of Oswestry's (half the points threshold, rounded down): below a score "
+                "of about 7, 30% is 2 sentences or fewer, and scores under 4 may not show "
+                "change at all (floor effect, clinical-facts section 3)."
+            ),
+        ),
+    ),
+    Instrument(
         id="peg",
         name="PEG",
         short_name="PEG",
-        load=load_peg,
-        score=peg_answers,
-        worked=peg_worked,
+        load=peg.load_peg,
+        score=peg.peg_answers,
+        worked=peg.worked,
         scale_max=10.0,  # the mean of three 0-10 items, to one decimal
-        decimals=1,
-        unit="",
+        decimals=peg.DECIMALS,
+        unit=peg.UNIT,
         thresholds=MicThresholds(
             points=1.75,
             fraction=0.30,
@@ -203,6 +277,31 @@ _ENTRIES: tuple[Instrument[Any], ...] = (
                 "threshold is the top of that range, the floor its bottom. The 30% rule is "
                 "Ostelo 2008's for pain and function scales, applied to the PEG by BackCare "
                 "(the PEG's own 30% figure comes only from secondary sources)."
+            ),
+        ),
+    ),
+    Instrument(
+        id="psfs",
+        name="Patient-Specific Functional Scale",
+        short_name="PSFS",
+        load=psfs.load_psfs,
+        score=psfs.psfs_answers,
+        worked=psfs.worked,
+        scale_max=10.0,  # the average of 0-10 ratings, to one decimal
+        decimals=psfs.DECIMALS,
+        unit=psfs.UNIT,
+        better="higher",  # 10 = able to do the activity as before the problem
+        thresholds=MicThresholds(
+            points=2.0,
+            fraction=None,
+            floor=None,
+            source="Stratford et al., Physiother Can 1995; Abbott & Schmitt, JOSPT 2014",
+            floor_note=(
+                "2 points on the average score is the change the authors' form gives as beyond "
+                "measurement error (minimum detectable change, 90% CI; Stratford 1995). Abbott "
+                "& Schmitt 2014 (1,708 patients): anchor-based MID 1.3 (small), 2.3 (medium), "
+                "2.7 (large) points, stable across body regions; 2 points lies in that range. "
+                "No relative (30%) rule is published for the PSFS, so none is used."
             ),
         ),
     ),

@@ -21,6 +21,7 @@ ID = "oswestry"
 DATA_FILE = base.INSTRUMENTS_DIR / f"{ID}.toml"
 Band = Literal["minimal", "moderate", "severe", "very_severe", "extreme"]
 BANDS: tuple[Band, ...] = ("minimal", "moderate", "severe", "very_severe", "extreme")
+DECIMALS, UNIT = 0, "%"  # percent, read as a whole number
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,8 @@ def worked(result: OswestryResult) -> Worked:
     )
     return Worked(
         "Oswestry Disability Index",
-        f"{result.percent:.0f}% ({result.band_label})",
-        f"Section points {[p for p in result.item_points if p is not None]}: "
+        f"{base.format_score(result.percent, DECIMALS, UNIT)} ({result.band_label})",
+        f"{base.points_row('Sections', result.item_points)}; "
         f"{result.total} of {result.possible} ({result.answered} sections answered) "
         f"x 100.{left_out} {result.rule}",
         result.source,

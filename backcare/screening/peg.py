@@ -17,6 +17,7 @@ from backcare.screening.base import Tool, Worked
 
 ID = "peg"
 DATA_FILE = base.INSTRUMENTS_DIR / f"{ID}.toml"
+DECIMALS, UNIT = 1, ""  # the mean of three 0-10 items, read to one decimal
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def worked(result: PegResult) -> Worked:
     pain, enjoyment, activity = result.answers
     return Worked(
         "PEG (3 items, 0-10)",
-        f"{result.mean:.1f} of 10",
+        f"{base.format_score(result.mean, DECIMALS, UNIT)} of 10",
         f"Pain {pain}, enjoyment {enjoyment}, activity {activity}; mean of the three. "
         f"{result.rule}",
         result.source,

@@ -19,6 +19,7 @@ ID = "start_back"
 DATA_FILE = base.INSTRUMENTS_DIR / f"{ID}.toml"
 Risk = Literal["low", "medium", "high"]
 RISKS: tuple[Risk, ...] = ("low", "medium", "high")  # the risk groups (Hill 2008)
+DECIMALS, UNIT = 0, ""  # the total, 0-9, a whole number
 
 
 def as_risk(value: object) -> Risk | None:
@@ -192,10 +193,11 @@ def start_back(answers: Sequence[int]) -> StartBackResult:
 
 def worked(result: StartBackResult) -> Worked:
     """The result as the clinician summary prints it."""
+    total = base.format_score(result.total, DECIMALS, UNIT)
     return Worked(
         "STarT Back (9 items)",
-        f"{result.total} of 9, {result.risk_label}",
-        f"Points per item {list(result.item_points)}; total {result.total}, "
+        f"{total} of 9, {result.risk_label}",
+        f"{base.points_row('Items', result.item_points)}; total {total}, "
         f"psychosocial items 5-9: {result.psychosocial} of 5. {result.rule}",
         result.source,
     )

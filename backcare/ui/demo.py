@@ -31,6 +31,7 @@ from backcare.ui.state import (
     DEMO_STASH_KEY,
     DEMO_STORE_KEY,
     DEMO_TOGGLE_PREFIX,
+    FHIR_NAMES_KEY,
     FLASH_KEY,
     PROFILE_KEY,
     RESULT_KEYS,
@@ -38,6 +39,7 @@ from backcare.ui.state import (
     SESSION_FRAMES_KEY,
     SESSIONS_DONE_KEY,
     SUMMARY_DATES_KEY,
+    SUMMARY_LABEL_KEY,
     SUMMARY_PARTS_KEY,
     UNDO_KEY,
     demo_persona,
@@ -72,6 +74,8 @@ OWN_KEYS: tuple[str, ...] = (
     CHOSEN_ENTRY_KEY,
     SUMMARY_DATES_KEY,
     SUMMARY_PARTS_KEY,
+    SUMMARY_LABEL_KEY,  # the person's name or initials: never shown on a demo patient's files
+    FHIR_NAMES_KEY,
 )
 
 

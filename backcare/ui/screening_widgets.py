@@ -10,7 +10,7 @@ its registry id: the Screening page draws one tab per registry entry from them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeGuard, TypeVar
 
@@ -31,6 +31,9 @@ from backcare.screening import (
     StartBackTool,
     TriageResult,
 )
+from backcare.screening.instruments import INSTRUMENTS
+from backcare.screening.psfs import PsfsResult, PsfsTool
+from backcare.screening.rmdq import RmdqResult, RmdqTool
 from backcare.ui.frame import LEVEL_ICONS, held_message
 from backcare.ui.state import questionnaire_result, save_screening_result
 from backcare.ui.store import record_screening
@@ -408,6 +411,111 @@ def show_peg(result: PegResult, tool: PegTool, hold: TriageResult | None = None)
     _meaning(f"{tool.meaning} *(Source: {tool.meaning_source})*", hold)
 
 
+# --------------------------------------------------------------------------------------
+# Roland-Morris (RMDQ)
+# --------------------------------------------------------------------------------------
+
+
+def rmdq_form(tool: RmdqTool) -> list[bool] | None:
+    """24 tick boxes, ticked = "describes me today" (no explicit yes/no, as the developers
+    advise); the ticks when submitted, else None."""
+    st.markdown(f"**{tool.name}** ({tool.version}).")
+    with st.form("rmdq_form"):
+        for paragraph in tool.instructions.split("\n\n"):
+            st.markdown(paragraph)
+        ticks = [
+            st.checkbox(f"{n}. {text}", key=f"rmdq_{n}")
+            for n, text in enumerate(tool.items, start=1)
+        ]
+        st.caption(f"{tool.copyright} {tool.licence}")
+        submitted = st.form_submit_button("Score Roland-Morris", type="primary")
+    return ticks if submitted else None
+
+
+def show_rmdq(result: RmdqResult, tool: RmdqTool, hold: TriageResult | None = None) -> None:
+    entry = INSTRUMENTS[result.instrument]
+    score = entry.shown(result.total)
+    st.subheader(f"Your Roland-Morris score: {score} out of {len(tool.items)}")
+    st.metric(f"Roland-Morris score (0-{len(tool.items)}, lower is better)", score)
+    ticked = ", ".join(map(str, result.ticked)) or "none"
+    st.markdown(
+        f"**How it was worked out:** one point for each sentence you ticked. You ticked "
+        f"{result.total} of the {len(tool.items)} sentences (numbers {ticked})."
+    )
+    if result.ticked:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Sentence": [f"{n}" for n in result.ticked],
+                    "Describes you today": [tool.items[n - 1] for n in result.ticked],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    _meaning(f"{tool.meaning} *(Source: {tool.meaning_source})*", hold)
+    st.caption(f"Rule: {result.rule} Source: {result.source}.")
+
+
+# --------------------------------------------------------------------------------------
+# Patient-Specific Functional Scale (PSFS)
+# --------------------------------------------------------------------------------------
+
+
+def psfs_form(tool: PsfsTool) -> list[tuple[str | None, int | None]] | None:
+    """Up to ``max_activities`` rows of (activity name, rating 0-10); the rows filled in
+    (a name, a rating or both) when submitted, else None. Names are plain text."""
+    st.markdown(f"**{tool.name}** ({tool.version}). {tool.clinician_note}")
+    with st.form("psfs_form"):
+        st.markdown(tool.question)
+        st.caption(f"0 = {tool.low}; 10 = {tool.high}.")
+        rows: list[tuple[str | None, int | None]] = []
+        for n in range(1, tool.max_activities + 1):
+            name = st.text_input(
+                f"Activity {n}" + ("" if n == 1 else " (optional)"),
+                max_chars=tool.max_activity_chars,
+                key=f"psfs_name_{n}",
+            )
+            rating = st.radio(
+                f"Activity {n}: how well can you do it today? (0 = {tool.low}, 10 = {tool.high})",
+                list(range(11)),
+                index=None,
+                horizontal=True,
+                key=f"psfs_rating_{n}",
+            )
+            if name.strip() or rating is not None:
+                rows.append((name.strip() or None, rating))
+        st.caption(f"{tool.copyright} {tool.licence}")
+        submitted = st.form_submit_button("Score PSFS", type="primary")
+    return rows if submitted else None
+
+
+def show_psfs(result: PsfsResult, tool: PsfsTool, hold: TriageResult | None = None) -> None:
+    entry = INSTRUMENTS[result.instrument]
+    score = entry.shown(result.mean)
+    st.subheader(f"Your PSFS score: {score} out of 10")
+    st.metric("PSFS score (0-10, higher is better)", score)
+    count = len(result.ratings)
+    st.markdown(
+        f"**How it was worked out:** ({' + '.join(map(str, result.ratings))}) divided by "
+        f"{count} = {score}. *{tool.rule} Source: {result.source}.*"
+    )
+    # The activities are the person's own words: a dataframe shows them as plain text.
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Activity": [
+                    name or f"Activity {n}" for n, name in enumerate(result.activities, start=1)
+                ],
+                "Rating (0-10)": list(result.ratings),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    _meaning(f"{tool.meaning} *(Source: {tool.meaning_source})*", hold)
+
+
 def keep_result(name: str, result: Any) -> None:
     """Keep a questionnaire result for other pages and, dated, in the pain diary's store.
 
@@ -436,7 +544,7 @@ ResultT = TypeVar("ResultT")
 class QuestionnaireWidgets(Generic[ToolT, ResultT]):
     """A questionnaire's form and result view (the page's part of adding one)."""
 
-    form: Callable[[ToolT], list[int | None] | None]  # the answers, None if not submitted
+    form: Callable[[ToolT], Sequence[Any] | None]  # the answers, None if not submitted
     show: Callable[[ResultT, ToolT, TriageResult | None], None]
     every_answer: bool = True  # False: an unanswered item is a left-out one (Oswestry)
 
@@ -444,7 +552,9 @@ class QuestionnaireWidgets(Generic[ToolT, ResultT]):
 WIDGETS: dict[str, QuestionnaireWidgets[Any, Any]] = {
     "start_back": QuestionnaireWidgets(start_back_form, show_start_back),
     "oswestry": QuestionnaireWidgets(oswestry_form, show_oswestry, every_answer=False),
+    "rmdq": QuestionnaireWidgets(rmdq_form, show_rmdq),
     "peg": QuestionnaireWidgets(peg_form, show_peg),
+    "psfs": QuestionnaireWidgets(psfs_form, show_psfs, every_answer=False),
 }
 """Registry id -> its widgets; ``tests/unit/test_instruments.py`` checks every entry has some."""
 

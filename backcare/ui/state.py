@@ -120,6 +120,10 @@ QUICK_VERSION_KEY = "bc_diary_quick_version"
 CHOSEN_ENTRY_KEY = "diary_chosen"  # the entry picked for change or delete
 SUMMARY_DATES_KEY = "diary_summary_dates"  # the clinician summary's range and parts
 SUMMARY_PARTS_KEY = "diary_summary_parts"
+# The optional name or initials for the summary and the health-record file (never stored),
+# and "include my activity names" for the health-record file.
+SUMMARY_LABEL_KEY = "diary_summary_label"
+FHIR_NAMES_KEY = "diary_fhir_activity_names"
 
 # Demo mode (backcare/ui/demo.py). The truth is the plain key DEMO_KEY (the persona id
 # while the demo is on); the toggles on the home page and in the sidebar follow it.

@@ -84,6 +84,55 @@ def test_every_entry_has_a_loinc_code_or_says_why_not(entry):
         assert entry.loinc_note.strip()  # where the code comes from
 
 
+# Each code looked up before use (the data files name where): issue 16.
+EXPECTED_LOINC = {
+    "start_back": ("91349-1", {"score": "91351-7", "distress": "91350-9", "risk": "91352-5"}),
+    "oswestry": ("97908-8", {"score": "97909-6"}),
+    "peg": ("91148-7", {"score": "91147-9"}),
+    "rmdq": None,  # none found
+    "psfs": None,  # none found
+}
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_the_loinc_codes_are_the_ones_looked_up(entry):
+    codes = entry.codes
+    expected = EXPECTED_LOINC[entry.id]
+    if expected is None:
+        assert not codes.found and codes.panel is None and "No LOINC code" in codes.none
+        return
+    panel, scores = expected
+    assert codes.panel is not None and codes.panel.code == panel
+    assert {key: code.code for key, code in codes.scores.items()} == scores
+    assert "loinc.org" in codes.source.lower() or "LOINC" in codes.source
+
+
+def test_start_back_risk_answers_are_loincs_answer_list():
+    answers = INSTRUMENTS["start_back"].codes.answers
+    assert answers is not None
+    assert {risk: code.code for risk, code in answers.items()} == {
+        "low": "LA9194-7",
+        "medium": "LA8982-6",
+        "high": "LA9193-9",
+    }
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("", "a \\[loinc\\] table is needed"),
+        ('[loinc]\nsource = "x"\n', "needs score"),
+        ('[loinc]\nsource = "x"\nscore = { code = "1234", display = "x" }\n', "not a LOINC"),
+    ],
+)
+def test_a_broken_loinc_table_is_refused_by_name(table, message):
+    from backcare.screening.base import load_codes
+
+    raw = tomllib.loads(table)
+    with pytest.raises(ValueError, match=message):
+        load_codes(raw, "x.toml")
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
 def test_every_entry_says_how_its_scores_are_read(entry):
     assert entry.scale_max > 0 and entry.decimals in (0, 1) and entry.better in ("lower", "higher")
@@ -96,8 +145,8 @@ def test_the_mic_table_is_pain_and_the_registrys():
 
 
 def test_an_unknown_instrument_is_named_in_the_error():
-    with pytest.raises(ValueError, match="unknown instrument 'rmdq'; expected one of start_back"):
-        instrument("rmdq")
+    with pytest.raises(ValueError, match="unknown instrument 'sf36'; expected one of start_back"):
+        instrument("sf36")
 
 
 # ------------------------------------------------------------------- one triage vocabulary

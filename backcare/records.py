@@ -493,11 +493,14 @@ def standing(
     doctor_seen: list[StoredRecord] = (),  # type: ignore[assignment]
     confirmations: list[StoredRecord] = (),  # type: ignore[assignment]
 ) -> Standing:
-    """The standing of the newest check (records oldest first, as a store returns them)."""
-    confirmed = _newest_confirmation(confirmations, after=checks[-1] if checks else None)
+    """The standing of the newest check: the one taken last (by its ``taken_at``; checks
+    imported from a file keep their own time), the one written last among equals."""
     if not checks:
-        return Standing(confirmed=confirmed)
-    latest = checks[-1]
+        return Standing(confirmed=_newest_confirmation(confirmations, after=None))
+    order = [(_taken_at(record), n) for n, record in enumerate(checks)]
+    when, newest = max(order)
+    latest = checks[newest]
+    confirmed = _newest_confirmation(confirmations, after=when)
     seen = _seen_for(latest.record_id, doctor_seen)
     try:
         check = CheckRecord.from_payload(latest.payload)
@@ -517,6 +520,18 @@ def standing(
     return Standing(check, latest.record_id, result, seen, confirmed, held)
 
 
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _taken_at(record: StoredRecord) -> datetime:
+    """When a kept check was taken (local time); when it was saved if that cannot be read."""
+    try:
+        return _local(datetime.fromisoformat(record.payload["taken_at"]))
+    except (KeyError, TypeError, ValueError):
+        return _local(record.saved_at)
+
+
 def _seen_for(check_id: str, records: Iterable[StoredRecord]) -> DoctorSeen | None:
     for record in reversed(list(records)):
         if record.record_id != check_id:
@@ -529,14 +544,14 @@ def _seen_for(check_id: str, records: Iterable[StoredRecord]) -> DoctorSeen | No
 
 
 def _newest_confirmation(
-    records: Iterable[StoredRecord], after: StoredRecord | None
+    records: Iterable[StoredRecord], after: datetime | None
 ) -> SignsChecked | None:
-    """The newest readable confirmation, if it was saved after the newest check."""
+    """The newest readable confirmation, if it was made after the newest check (a check
+    made in the same second wins: it asked every question)."""
     for record in reversed(list(records)):
-        if after is not None and record.saved_at <= after.saved_at:
-            return None
         try:
-            return SignsChecked.from_payload(record.payload)
+            confirmed = SignsChecked.from_payload(record.payload)
         except ValueError:
             return None
+        return confirmed if after is None or confirmed.at > after else None
     return None

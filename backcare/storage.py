@@ -309,6 +309,47 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def add_kept(
+    store: Store,
+    owner: str,
+    *,
+    events: Iterable[Event] = (),
+    screenings: Iterable[Screening] = (),
+    records: Iterable[tuple[str, str, Mapping[str, Any]]] = (),
+) -> int:
+    """Add events, questionnaire results and kept records (``(kind, record_id, payload)``)
+    to ``owner``'s store, as an import or a move to another store does; returns how many
+    were added.
+
+    What is already there is skipped: an event of the same day and label, a result of the
+    same questionnaire, time and score, a record of the same kind and id. A kept record is
+    never replaced: the store's own routine or confirmation is the person's current one.
+    """
+    added = 0
+    have_events = {(e.date, e.label) for e in store.events(owner)}
+    for event in events:
+        if (event.date, event.label) not in have_events:
+            store.add_event(owner, event.date, event.label)
+            have_events.add((event.date, event.label))
+            added += 1
+    have_results = {(s.instrument, s.taken_at, s.score) for s in store.screenings(owner)}
+    for result in screenings:
+        key = (result.instrument, result.taken_at, result.score)
+        if key not in have_results:
+            store.add_screening(owner, *key, result.details, answers=result.answers)
+            have_results.add(key)
+            added += 1
+    have_records: dict[str, set[str]] = {}
+    for kind, record_id, payload in records:
+        if kind not in have_records:
+            have_records[kind] = {r.record_id for r in store.records(owner, kind)}
+        if record_id not in have_records[kind]:
+            store.put_record(owner, kind, payload, record_id=record_id)
+            have_records[kind].add(record_id)
+            added += 1
+    return added
+
+
 def _bounds(
     since: datetime | date | None, until: datetime | date | None
 ) -> tuple[datetime | None, datetime | None]:

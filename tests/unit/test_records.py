@@ -295,6 +295,14 @@ def test_a_newer_lower_check_lifts_it_and_an_older_one_does_not():
     assert standing([calm, emergency]).hold_level == "emergency"
 
 
+def test_the_check_taken_last_counts_whatever_the_order_written():
+    """An import adds older checks after newer ones: their own time decides."""
+    emergency = _check(EMERGENCY, "c1", 1, WHEN)
+    older = _check(NONE, "c2", 2, WHEN - timedelta(days=30))
+    assert standing([emergency, older]).hold_level == "emergency"
+    assert standing([emergency, older]).check_id == "c1"
+
+
 def test_a_doctor_visit_for_the_check_lifts_it():
     emergency = _check(EMERGENCY, "c1", 1)
     seen = _stored(records.DOCTOR_SEEN, DoctorSeen(WHEN.date(), "", "c1").to_payload(), "c1", 2)
@@ -344,12 +352,15 @@ def test_a_check_counts_for_a_week_then_asks_again():
 
 
 def test_a_confirmation_counts_for_a_week_and_a_newer_check_replaces_it():
-    confirmed = _stored(records.SIGNS_CHECKED, SignsChecked(WHEN).to_payload(), "current", 2)
+    at = WHEN + timedelta(hours=1)
+    confirmed = _stored(records.SIGNS_CHECKED, SignsChecked(at).to_payload(), "current", 2)
     alone = standing([], confirmations=[confirmed])
     assert alone.signs_checked(WHEN.date() + timedelta(days=6))
     assert not alone.signs_checked(WHEN.date() + timedelta(days=7))
     # A check made after it decides instead: an urgent one stands, whatever was confirmed.
-    later = standing([_check(URGENT, "c1", 5)], confirmations=[confirmed])
+    later = standing(
+        [_check(URGENT, "c1", 5, at + timedelta(minutes=1))], confirmations=[confirmed]
+    )
     assert later.confirmed is None and later.hold_level == "urgent"
     assert not later.signs_checked(WHEN.date())
     # A confirmation after a doctor's visit counts again.

@@ -15,6 +15,7 @@ page can say the saved item could not be read and offer to start again.
   share code: ids and doses only) and the day the plan started.
 - ``Standing``: what the kept check, doctor-seen and confirmation records say together
   (``standing()``): whether an emergency or urgent result still stands.
+- ``rescore``: a questionnaire result again from its kept answers (a ``Screening``).
 
 Plain Python: no Streamlit, no pandas.
 """
@@ -35,7 +36,7 @@ from backcare.routine import (
     encode_share,
     load_rules,
 )
-from backcare.screening import LEVELS, TriageResult, triage
+from backcare.screening import LEVELS, TriageResult, oswestry, peg_result, start_back, triage
 
 if TYPE_CHECKING:
     from backcare.storage import StoredRecord
@@ -333,6 +334,13 @@ def still_valid(day: date, today: date, valid_days: int | None = None) -> bool:
 # --------------------------------------------------------------------------- routine
 
 
+def plan_week(start: date, today: date) -> int:
+    """The week of a plan started on ``start`` that ``today`` falls in: week 1 from the
+    start day, a new week every 7 days, never before week 1 or past the plan's last week
+    (data/routine_rules.toml, progression.weeks)."""
+    return max(1, min(load_rules().weeks, (today - start).days // 7 + 1))
+
+
 def _profile_payload(profile: Profile) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(Profile):
@@ -404,8 +412,8 @@ class RoutineRecord:
         return load_rules().weeks
 
     def week(self, today: date) -> int:
-        """The plan week ``today`` falls in: 1 from the start day, never past the plan."""
-        return max(1, min(self.weeks, (today - self.start).days // 7 + 1))
+        """The plan week ``today`` falls in (``plan_week``)."""
+        return plan_week(self.start, today)
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -427,6 +435,30 @@ class RoutineRecord:
             items=items,
             start=_day(_field(data, "start", what), what, "start"),
         )
+
+
+# --------------------------------------------------------------------------- questionnaires
+
+# Each questionnaire's scorer, taking the answers as a Screening keeps them.
+_SCORERS = {
+    "start_back": start_back,
+    "oswestry": oswestry,
+    "peg": lambda answers: peg_result(*answers),
+}
+
+
+def rescore(instrument: str, answers: Any) -> Any:
+    """The full result of a kept questionnaire, worked out again from its answers by
+    today's scoring (``backcare.screening``). Raises ValueError for answers that do not fit.
+    """
+    if instrument not in _SCORERS:
+        raise ValueError(f"There is no questionnaire called {instrument!r}.")
+    if not isinstance(answers, list | tuple):
+        raise ValueError("The saved answers could not be read.")
+    try:
+        return _SCORERS[instrument](tuple(answers))
+    except TypeError:
+        raise ValueError("The saved answers could not be read.") from None
 
 
 # --------------------------------------------------------------------------- standing

@@ -381,3 +381,29 @@ def test_a_confirmation_counts_for_a_week_and_a_newer_check_replaces_it():
 )
 def test_still_valid(day, today, counts):
     assert still_valid(day, today) is counts
+
+
+# --------------------------------------------------------------------------- questionnaires
+
+
+@pytest.mark.parametrize(
+    ("instrument", "answers", "score"),
+    [
+        ("start_back", (1, 0, 1, 0, 1, 1, 0, 1, 3), 6.0),
+        ("oswestry", (2, 2, 2, 2, 2, 2, 2, 2, 1, None), pytest.approx(100 * 17 / 45)),
+        ("peg", [5, 4, 6], 5.0),
+    ],
+)
+def test_a_kept_questionnaire_is_scored_again_from_its_answers(instrument, answers, score):
+    result = records.rescore(instrument, answers)
+    assert result.instrument == instrument and result.score == score
+    assert result.answers == tuple(answers)
+
+
+@pytest.mark.parametrize(
+    ("instrument", "answers"),
+    [("sf36", (1,)), ("peg", None), ("peg", (1, 2)), ("peg", (1, 2, 11)), ("start_back", (1,))],
+)
+def test_answers_that_do_not_fit_say_so(instrument, answers):
+    with pytest.raises(ValueError):
+        records.rescore(instrument, answers)

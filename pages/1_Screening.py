@@ -21,7 +21,10 @@ st.title("Screening")
 top = st.container()
 notices = load_notices()
 st.info(f"**This is not a diagnosis.** {notices.not_a_diagnosis}", icon=":material/info:")
-unsaved_warning()
+# What changes from run to run sits in containers, so the questionnaire tabs keep their
+# place in the page and the tab the person opened stays open.
+with st.container():
+    unsaved_warning()
 
 rules = screening.load_red_flags()
 saved = kept()
@@ -52,12 +55,13 @@ def check(answers: w.TriageAnswers) -> str | None:
 
 # Under the minimum age: no questionnaires, and unless a result stands, no result either.
 young = standing.age is not None and notices.below_minimum_age(standing.age)
-if standing.check_id is None or st.session_state.get(NEW_CHECK_KEY):
-    if standing.check_id is not None:
-        w.keep_last_check_button()
-    w.red_flag_form(rules, check)
-else:
-    w.last_check(standing, rules, show_result=not young)
+with st.container():
+    if standing.check_id is None or st.session_state.get(NEW_CHECK_KEY):
+        if standing.check_id is not None:
+            w.keep_last_check_button()
+        w.red_flag_form(rules, check)
+    else:
+        w.last_check(standing, rules, show_result=not young)
 if hold is not None:
     # An emergency or urgent result stands above everything, at any age.
     with top:
@@ -75,29 +79,38 @@ if young:
     st.stop()  # made for adults: no questionnaire is offered or scored under the minimum age
 
 st.header("2. Questionnaires")
-if hold is not None:
-    w.show_held(hold)
-w.saved_results_caption(saved)
+with st.container():
+    if hold is not None:
+        w.show_held(hold)
+    w.saved_results_caption(saved)
 sb_tab, odi_tab, peg_tab = st.tabs(["STarT Back", "Oswestry", "PEG"])
 
 with sb_tab:
     sb = screening.load_start_back()
     st.markdown(f"**{sb.name}** ({sb.version}). {sb.clinician_note}")
-    answers = w.start_back_form(sb)
-    if (result := w.scored(saved, "start_back", answers, screening.start_back)) is not None:
-        w.show_start_back(result, sb, hold)
+    result, place = w.questionnaire(
+        saved, "start_back", lambda: w.start_back_form(sb), screening.start_back
+    )
+    if result is not None:
+        with place:
+            w.show_start_back(result, sb, hold)
 
 with odi_tab:
     odi = screening.load_oswestry()
     st.markdown(f"**{odi.name}** ({odi.version}).")
-    answers = w.oswestry_form(odi)
-    result = w.scored(saved, "oswestry", answers, screening.oswestry, all_needed=False)
+    result, place = w.questionnaire(
+        saved, "oswestry", lambda: w.oswestry_form(odi), screening.oswestry, all_needed=False
+    )
     if result is not None:
-        w.show_oswestry(result, odi, hold)
+        with place:
+            w.show_oswestry(result, odi, hold)
 
 with peg_tab:
     pg = screening.load_peg()
     st.markdown(f"**{pg.name}** ({pg.version}).")
-    answers = w.peg_form(pg)
-    if (result := w.scored(saved, "peg", answers, lambda a: screening.peg_result(*a))) is not None:
-        w.show_peg(result, pg, hold)
+    result, place = w.questionnaire(
+        saved, "peg", lambda: w.peg_form(pg), lambda answers: screening.peg_result(*answers)
+    )
+    if result is not None:
+        with place:
+            w.show_peg(result, pg, hold)

@@ -161,7 +161,7 @@ if not shared and start is not None:
     week = plan_week(start, today())
     where_in_plan(week, start)
 shown = this_week(routine, week or 1)
-show_routine(shown, on_swap=None if shared else _swap)
+show_routine(shown, on_swap=None if shared else _swap, week=week)
 show_plan(routine, week)
 days = routine.profile.days_per_week if routine.profile and not shared else 3
 show_downloads(routine, days, None if shared else start)

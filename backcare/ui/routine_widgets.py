@@ -184,9 +184,13 @@ def where_in_plan(week: int, start: dt.date) -> None:
     )
 
 
-def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> None:
-    """Each phase with its exercises: drawing, dose, steps, stop-if cues, swap button."""
-    st.header(f"Your routine: about {routine.total_minutes:g} minutes")
+def show_routine(
+    routine: Routine, on_swap: Callable[[int], None] | None, *, week: int | None = None
+) -> None:
+    """Each phase with its exercises: drawing, dose, steps, stop-if cues, swap button.
+    ``week``: the plan week whose doses these are (after week 1, the heading says so)."""
+    when = " this week" if week is not None and week > 1 else ""
+    st.header(f"Your routine{when}: about {routine.total_minutes:g} minutes")
     pain_rule = load_rules().pain_rule
     very_severe = load_rules().very_severe_note
     for note in routine.notes:

@@ -514,18 +514,30 @@ def show_peg(result: PegResult, tool: PegTool, hold: str | None = None) -> None:
     _meaning(f"{tool.meaning} *(Source: {tool.meaning_source})*", hold)
 
 
-def scored(
+def questionnaire(
     kept: Kept,
     name: str,
-    answers: list[int | None] | None,
+    form: Callable[[], list[int | None] | None],
     score: Callable[[list[int | None]], Any],
     *,
     all_needed: bool = True,
-) -> Any | None:
-    """The result a questionnaire's tab shows: the one just sent (scored and kept), else
-    the last kept one under its date; None when there is neither. ``all_needed``: every
-    item must be answered (Oswestry's scorer says itself which sections may be left out).
+) -> tuple[Any | None, Any]:
+    """A questionnaire's tab: its last kept result first, under its date, and the form to
+    answer it again (folded away under "Answer it again" while there is one); a result just
+    sent is scored, kept and shown under the form instead.
+
+    Returns (the result to show, the place to show it). ``all_needed``: every item must be
+    answered (Oswestry's scorer says itself which sections may be left out).
     """
+    last = kept.questionnaires.get(name)
+    above = st.container()
+    place = (
+        st.expander("Answer it again", icon=":material/edit_note:")
+        if last is not None
+        else st.container()
+    )
+    with place:
+        answers = form()
     if answers is not None:
         missing = [n for n, a in enumerate(answers, start=1) if a is None]
         if all_needed and missing:
@@ -537,8 +549,9 @@ def scored(
                 st.error(str(err))
             else:
                 keep_result(result)
-                return result
-    return last_result_heading(kept, name)
+                return result, st.container()
+    with above:
+        return last_result_heading(kept, name), above
 
 
 def keep_result(result: Any) -> None:

@@ -314,8 +314,8 @@ def where_kept(choice: StoreChoice) -> Where:
     if isinstance(choice.store, SqlStore) and choice.store.is_file:
         return Where(
             "on this computer",
-            "Everything you enter is kept on this computer, in a file in your user folder: "
-            "nothing is sent anywhere.",
+            "Everything you enter is kept on this computer, in one file (About and privacy "
+            "shows where): nothing is sent anywhere.",
         )
     return Where(
         "in the database of whoever runs this BackCare",

@@ -299,7 +299,7 @@ def test_a_kept_routine_that_cannot_be_read_offers_a_new_one():
 @pytest.mark.parametrize(
     ("mode", "words"),
     [
-        ("sql", "kept on this computer, in a file in your user folder"),
+        ("sql", "kept on this computer, in one file"),
         ("session", "stays in this browser tab only"),
     ],
 )

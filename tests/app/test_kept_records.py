@@ -18,7 +18,7 @@ from backcare.notices import load_notices
 from backcare.routine import Profile, build_routine, encode_share, load_rules
 from backcare.screening import load_red_flags, oswestry, peg_result, start_back, triage
 from backcare.ui import kept as kept_module
-from tests.helpers import APP, PAGE_TABLE, click, keep
+from tests.helpers import APP, PAGE_TABLE, click, keep, quick_key
 
 RULES = load_red_flags()
 ROUTINE_RULES = load_rules()
@@ -339,6 +339,26 @@ def test_a_check_the_store_refuses_still_counts_for_this_visit(monkeypatch):
     assert "Your warning-sign check: Emergency" in alerts(at)
     at.switch_page(ROUTINE).run()
     assert no_routine(at)
+
+
+def test_moving_the_diary_to_the_tab_takes_the_kept_records_along(monkeypatch):
+    """After a refused save, "Keep my diary in this tab" copies the check and results too:
+    the urgent check still stands in the tab."""
+    keep(triage=triage({"night_pain"}, age=50), questionnaires=[peg_result(4, 4, 4)])
+
+    def refuse(*_args, **_kwargs):
+        raise storage.StorageError("database or disk is full")
+
+    at = visit(DIARY)
+    monkeypatch.setattr(storage.SqlStore, "add", refuse)
+    at.segmented_control(key=quick_key(at, "pain")).set_value(5)
+    click(at, "Save entry")
+    click(at, "Keep my diary in this tab for now")
+    monkeypatch.setattr(storage.SqlStore, "records", refuse)  # the tab's store, not the file
+    at.switch_page(LEARN).run()
+    assert "Your warning-sign check: Urgent" in alerts(at)
+    at.switch_page(SCREENING).run()
+    assert "Your PEG score: 4.0 out of 10" in [h.value for h in at.subheader]
 
 
 def test_every_page_opens_on_a_fresh_visit_with_everything_kept(clock):

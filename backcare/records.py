@@ -22,6 +22,7 @@ Plain Python: no Streamlit, no pandas.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
@@ -83,10 +84,10 @@ def _field(payload: Mapping[str, Any], name: str, what: str) -> Any:
     return payload[name]
 
 
-def _bad(what: str, name: str, value: Any) -> ValueError:
-    shown = repr(value)
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    return ValueError(f"The saved {what} could not be read ({name} is {shown}).")
+def _bad(what: str, name: str, _value: Any) -> ValueError:
+    """The message names the field, never its value: a page shows it as Markdown, and a
+    hand-edited file could hold an image link the browser would fetch."""
+    return ValueError(f"The saved {what} could not be read ({name} is not as expected).")
 
 
 def _when(value: Any, what: str, name: str) -> datetime:
@@ -361,7 +362,9 @@ def _profile_from(data: Any) -> Profile:
     try:
         return Profile(**values)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"The saved routine could not be read ({exc}).") from None
+        # Profile's messages start with the field's name and go on to echo its value.
+        field_name = re.match(r"[a-z_]*", str(exc)).group(0) or "profile"  # type: ignore[union-attr]
+        raise _bad(what, field_name, None) from None
 
 
 @dataclass(frozen=True)
@@ -536,7 +539,12 @@ def standing(
     seen = _seen_for(latest.record_id, doctor_seen)
     try:
         check = CheckRecord.from_payload(latest.payload)
-        result = check.result()
+        try:
+            result = check.result()
+        except ValueError:  # triage's message would echo a flag id from the file
+            raise ValueError(
+                "The saved check could not be read (its answers do not fit today's questions)."
+            ) from None
     except ValueError as exc:
         # Unreadable: an emergency or urgent level it recorded still holds.
         level = saved_level(latest.payload)

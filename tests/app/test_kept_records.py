@@ -361,6 +361,52 @@ def test_moving_the_diary_to_the_tab_takes_the_kept_records_along(monkeypatch):
     assert "Your PEG score: 4.0 out of 10" in [h.value for h in at.subheader]
 
 
+HOSTILE = "![x](http://127.0.0.1:9/pixel.png)"
+
+
+def _rendered(at: AppTest) -> str:
+    """Everything drawn as Markdown (text elements show their text as it is)."""
+    parts = [*at.markdown, *at.caption, *at.error, *at.warning, *at.info, *at.success]
+    return " ".join(p.value for p in parts)
+
+
+def test_hostile_text_in_a_kept_file_is_never_drawn_as_markdown():
+    """A hand-edited diary file: its text reaches no Markdown element of any page."""
+    store = storage.SqlStore(storage.database_url())
+    check = {
+        "v": 1,
+        "flags": [HOSTILE],
+        "follow_ups": [],
+        "age": 40,
+        "duration_weeks": 1,
+        "improving": None,
+        "worsening": None,
+        "level": "urgent",
+        "taken_at": "2025-03-03T10:15:00",
+    }
+    put = store.put_record("local", records.CHECK, check)
+    seen = {"v": 1, "date": "2025-03-04", "note": HOSTILE, "check_id": put.record_id}
+    profile = {"age": 40, "conditions": [HOSTILE], "equipment": [HOSTILE]}
+    store.put_record(
+        "local",
+        records.ROUTINE,
+        {"v": 1, "profile": profile, "items": HOSTILE, "start": "2025-03-03"},
+        record_id="current",
+    )
+    store.add_screening("local", "peg", datetime(2025, 3, 3), 5, {"risk": HOSTILE})
+    store.engine.dispose()
+    for page, _title, _path in PAGE_TABLE:
+        assert "127.0.0.1:9" not in _rendered(visit(page)), page
+    store = storage.SqlStore(storage.database_url())
+    store.put_record("local", records.DOCTOR_SEEN, seen, record_id=put.record_id)
+    store.engine.dispose()
+    at = visit(SCREENING)
+    assert "127.0.0.1:9" not in _rendered(at)
+    assert HOSTILE in [t.value for t in at.text]  # the note, shown as plain text
+    routine = visit(ROUTINE)
+    assert "127.0.0.1:9" not in _rendered(routine)
+
+
 def test_every_page_opens_on_a_fresh_visit_with_everything_kept(clock):
     """No page breaks on a visit with a full set of kept records."""
     clock(datetime.now().replace(microsecond=0))

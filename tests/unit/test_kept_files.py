@@ -14,20 +14,17 @@ from backcare.diary.model import Entry
 from backcare.records import CheckRecord, DoctorSeen, RoutineRecord, SignsChecked
 from backcare.routine import Profile, build_routine
 from backcare.screening import triage
-from backcare.storage import SessionStore, SqlStore, Store, add_kept
+from backcare.storage import SessionStore, Store, add_kept
+from tests.unit.stores import STORE_KINDS, made_store
 
 WHEN = datetime(2025, 3, 3, 10, 15)
 NOW = datetime(2025, 6, 1, 12, 0)
 
 
-@pytest.fixture(params=["sqlite", "session"])
+@pytest.fixture(params=STORE_KINDS)
 def other_store(request, tmp_path) -> Store:
-    if request.param == "sqlite":
-        made = SqlStore(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    with made_store(request.param, tmp_path) as made:
         yield made
-        made.engine.dispose()
-    else:
-        yield SessionStore()
 
 
 def _everything(store: Store, owner: str) -> None:

@@ -19,39 +19,16 @@ from backcare.diary.frames import FRAME_COLUMNS, entries_frame
 from backcare.diary.io import DiaryImportError, read_entries
 from backcare.diary.model import Entry
 from backcare.storage import SessionStore, SqlStore, StorageError, Store
+from tests.unit.stores import STORE_KINDS, made_store
 
 T0 = datetime(2024, 3, 1, 8, 0)
 NOW = datetime(2024, 6, 1, 12, 0)
-POSTGRES_URL = os.environ.get("BACKCARE_TEST_POSTGRES_URL", "")
-
-STORE_KINDS = [
-    "sqlite",
-    "session",
-    pytest.param(
-        "postgres",
-        marks=pytest.mark.skipif(
-            not POSTGRES_URL, reason="set BACKCARE_TEST_POSTGRES_URL to run against PostgreSQL"
-        ),
-    ),
-]
 
 
 @pytest.fixture(params=STORE_KINDS)
 def store(request, tmp_path) -> Store:
-    if request.param == "sqlite":
-        made = SqlStore(f"sqlite:///{tmp_path / 'diary.sqlite3'}")
+    with made_store(request.param, tmp_path) as made:
         yield made
-        made.engine.dispose()
-    elif request.param == "session":
-        yield SessionStore()
-    else:
-        # A fresh schema per test: drop every BackCare table in the test database.
-        engine = sa.create_engine(POSTGRES_URL)
-        storage.metadata.drop_all(engine)
-        engine.dispose()
-        made = SqlStore(POSTGRES_URL)
-        yield made
-        made.engine.dispose()
 
 
 def entry(hours: float = 0, pain: int = 3, owner: str = "me", **more) -> Entry:

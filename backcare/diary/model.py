@@ -82,6 +82,12 @@ def latest_time(now: datetime | None = None) -> datetime:
     return (datetime.now() if now is None else now) + FUTURE_TOLERANCE
 
 
+def valid_id(value: Any) -> bool:
+    """An id (of an entry or a kept record): 1-64 letters, digits, '.', '_' or '-',
+    starting with a letter or digit."""
+    return isinstance(value, str) and _ID_PATTERN.fullmatch(value) is not None
+
+
 def valid_owner(owner: Any) -> bool:
     """An owner id is a non-empty text of at most MAX_OWNER_CHARS characters."""
     return isinstance(owner, str) and 0 < len(owner) <= MAX_OWNER_CHARS
@@ -146,7 +152,7 @@ class Entry:
 
     def __post_init__(self) -> None:
         put = object.__setattr__
-        if not isinstance(self.id, str) or not _ID_PATTERN.fullmatch(self.id):
+        if not valid_id(self.id):
             raise ValueError(
                 f"id must be 1-64 letters, digits, '.', '_' or '-', starting with a letter "
                 f"or digit, not {self.id!r}"
@@ -245,6 +251,10 @@ class Screening:
     score: float
     details: Mapping[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=new_id)
+    # The answers the score was worked out from, as the instrument's scorer takes them (a
+    # tuple of numbers, None for a section left out); None for results kept before answers
+    # were (schema version 2 and older).
+    answers: tuple[Any, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.instrument not in INSTRUMENTS:
@@ -267,6 +277,35 @@ class Screening:
             json.dumps(dict(self.details))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"details must be plain JSON values: {exc}") from None
+        if self.answers is not None:
+            object.__setattr__(self, "answers", _answers(self.answers))
+
+
+MAX_ANSWERS = 64  # more items than any questionnaire has
+MAX_ANSWER_CHARS = 200  # a named answer (a PSFS activity) is at most this long
+
+
+def _answer(value: Any, nested: bool = False) -> Any:
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, str) and len(value) <= MAX_ANSWER_CHARS:
+        return value
+    if not nested and isinstance(value, list | tuple) and len(value) <= MAX_ANSWERS:
+        return tuple(_answer(v, nested=True) for v in value)  # a row: (activity, rating)
+    raise ValueError(
+        "answers must be whole numbers, ticks, short texts, rows of them, or empty, "
+        f"not {str(value)[:60]!r}"
+    )
+
+
+def _answers(answers: Any) -> tuple[Any, ...]:
+    """A questionnaire's answers as kept: a flat tuple of whole numbers, ticks (RMDQ),
+    short texts or None, or of rows of them (PSFS: activity, rating)."""
+    if isinstance(answers, str | bytes) or not isinstance(answers, list | tuple):
+        raise ValueError(f"answers must be a list, not {str(answers)[:60]!r}")
+    if len(answers) > MAX_ANSWERS:
+        raise ValueError(f"answers must be at most {MAX_ANSWERS} items, not {len(answers)}")
+    return tuple(_answer(value) for value in answers)
 
 
 @dataclass(frozen=True)

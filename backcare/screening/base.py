@@ -139,6 +139,9 @@ class QuestionnaireResult(Protocol):
     @property
     def score(self) -> float: ...
 
+    @property
+    def answers(self) -> Sequence[Any]: ...  # what is kept to score it again (the registry)
+
     def saved_details(self) -> dict[str, str | int]: ...  # kept with the score in the diary
 
 

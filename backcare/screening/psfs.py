@@ -73,6 +73,15 @@ class PsfsResult:
     def item_points(self) -> tuple[int, ...]:
         return self.ratings
 
+    @property
+    def answers(self) -> tuple[tuple[str, int], ...]:
+        """The form's rows, (activity, rating): what is kept to score it again
+        (``psfs_answers``); an activity given without a name is "Activity n"."""
+        return tuple(
+            (name or f"Activity {n}", rating)
+            for n, (name, rating) in enumerate(zip(self.activities, self.ratings, strict=True), 1)
+        )
+
     def saved_details(self) -> dict[str, str | int]:
         """Kept with the score in the person's own diary (the FHIR export leaves the
         activity names out unless the person asks for them)."""

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from backcare.change import fmt_score
-from backcare.diary.io import MAX_IMPORT_BYTES, DiaryImportError, read_entries
+from backcare.diary.io import MAX_IMPORT_BYTES, DiaryImportError, read_entries, read_kept
 from backcare.diary.model import (
     INSTRUMENT_NAMES,
     INT_RANGES,
@@ -40,6 +40,8 @@ from backcare.reports import (
     handover_file_name,
     summary_pdf,
 )
+from backcare.storage import add_kept
+from backcare.ui.kept import kept
 from backcare.ui.state import (
     CHOSEN_ENTRY_KEY,
     CONFIRM_DELETE_KEY,
@@ -52,9 +54,7 @@ from backcare.ui.state import (
     SUMMARY_LABEL_KEY,
     SUMMARY_PARTS_KEY,
     UNDO_KEY,
-    current_routine,
     demo_persona,
-    screening_result,
 )
 from backcare.ui.store import StoreChoice, download_diary, offer_unsaved, save_entry
 
@@ -409,8 +409,8 @@ def render_clinician_summary(
         return
     first_day = min(column.min() for column in stamps).date()
     last_day = max(max(column.max() for column in stamps).date(), date.today())
-    kept = st.session_state.get(SUMMARY_DATES_KEY) or ()
-    if not all(first_day <= day <= last_day for day in kept):  # the diary changed since
+    chosen = st.session_state.get(SUMMARY_DATES_KEY) or ()
+    if not all(first_day <= day <= last_day for day in chosen):  # the diary changed since
         del st.session_state[SUMMARY_DATES_KEY]
     dates = st.date_input(
         "Dates to include",
@@ -439,8 +439,9 @@ def render_clinician_summary(
         st.warning("Choose a start and an end date, and at least one part to include.")
     start, end = span or (first_day, last_day)
     # Captured now, in the script run (see the docstring).
-    results = {name: screening_result(name) for name in SCREENING_RESULTS}
-    routine = current_routine()
+    saved = kept()
+    results = {name: saved.result(name) for name in SCREENING_RESULTS}
+    routine = saved.current_routine()
     kept_records = tuple(records)
     who = clean_label(label)
     pdf, fhir = st.columns(2)
@@ -504,20 +505,33 @@ def render_clinician_summary(
 
 
 def render_import(choice: StoreChoice) -> None:
-    """Import a CSV or JSON file: every entry, or nothing and every problem by row."""
+    """Import a CSV or JSON file: every entry (and from BackCare's JSON, the results,
+    checks and routine with them), or nothing and every problem by row."""
     store, owner = choice.store, choice.owner
     st.header("Import")
     st.caption(
         "A CSV or JSON file exported from BackCare, or a simple CSV with the columns "
         "date,pain and, if you like, note. Dates look like 2024-03-31 or 2024-03-31 08:30. "
+        "BackCare's JSON file also brings back your questionnaire results, warning-sign "
+        "checks and routine; it never replaces the routine you have now. "
         f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
     )
     upload = st.file_uploader("Diary file to import", type=["csv", "json"], key="diary_upload")
     if st.button("Import entries", icon=":material/upload:", disabled=upload is None) and upload:
         fmt = "json" if PurePath(upload.name).suffix.lower() == ".json" else "csv"
         try:
-            entries = read_entries(upload.getvalue(), format=fmt, owner=owner)
-            added = store.add_many(entries)
+            data = upload.getvalue()
+            entries = read_entries(data, format=fmt, owner=owner)
+            extra = read_kept(data, owner=owner) if fmt == "json" else None
+            added, more = store.add_many(entries), 0
+            if extra:
+                more = add_kept(
+                    store,
+                    owner,
+                    events=extra.events,
+                    screenings=extra.screenings,
+                    records=extra.records,
+                )
         except DiaryImportError as exc:
             st.error(
                 f"Nothing was imported. Fix these {len(exc.problems)} problems in the file "
@@ -542,19 +556,24 @@ def render_import(choice: StoreChoice) -> None:
             st.error(f"Nothing was imported: {exc}")
         else:
             skipped = len(entries) - added
+            also = f" Also brought back {more} saved results and records." if more else ""
             flash(
                 f"Imported {added} {'entry' if added == 1 else 'entries'}; skipped {skipped} "
-                f"already in your diary."
+                f"already in your diary.{also}"
             )
             st.rerun()
 
 
 def render_export(choice: StoreChoice, total: int) -> None:
-    """Download every entry as CSV or JSON."""
+    """Download every entry as CSV, or everything kept as JSON."""
     st.header("Export")
     st.caption(
-        "Download every entry to keep a copy or share with your clinician. "
-        "Spreadsheet formulas in notes are switched off in the CSV file."
+        "Download a copy to keep or to share with your clinician. The CSV file holds your "
+        "diary entries only (spreadsheet formulas in notes are switched off). The JSON file "
+        "holds everything: entries, questionnaire results, warning-sign checks and your "
+        "routine, so Import brings all of it back."
     )
+    saved = kept(choice)
+    more = bool(saved.questionnaires or saved.routine or saved.standing.check_id)
     download_diary(st, "Download CSV", "csv", choice, disabled=total == 0)
-    download_diary(st, "Download JSON", "json", choice, disabled=total == 0)
+    download_diary(st, "Download JSON", "json", choice, disabled=total == 0 and not more)

@@ -1,5 +1,6 @@
 """The frame every page calls first: page config, sidebar menu, notice, screening link;
-and the hold notice pages show while an emergency or urgent triage result stands."""
+and the hold notice pages show while an emergency or urgent triage result stands (read
+from the person's kept check on every run, so it stands in every tab and on every visit)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import streamlit as st
 
 from backcare.notices import load_notices
 from backcare.screening import load_red_flags
-from backcare.screening.triage import HOLD_LEVELS, Level
+from backcare.screening.triage import HOLD_LEVELS, Level, as_level
 from backcare.ui.demo import demo_banner, demo_switch
-from backcare.ui.state import triage_level
+from backcare.ui.kept import kept
 
 # Page files, relative to app.py (Streamlit's pages/ directory convention), with the
 # menu label and icon. Streamlit's own menu is off (client.showSidebarNavigation) so
@@ -78,10 +79,11 @@ def held_message(level: Level) -> str:
 
 
 def hold_notice() -> bool:
-    """While this session's triage result is emergency or urgent, say so first: get checked
-    before anything else on the page (an emergency or urgent result speaks alone). Returns
-    True when the notice was shown, so a page can leave out its exercise suggestions."""
-    level = triage_level()
+    """While the person's kept check is emergency or urgent (and no doctor has seen them
+    about it since), say so first: get checked before anything else on the page (an
+    emergency or urgent result speaks alone). Returns True when the notice was shown, so a
+    page can leave out its exercise suggestions."""
+    level = as_level(kept().hold_level)
     if level is None or level not in HOLD_LEVELS:
         return False
     text = held_message(level)

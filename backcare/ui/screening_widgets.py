@@ -4,7 +4,9 @@ Forms return plain answers (or None when not submitted); ``questionnaire`` score
 through the instrument's registry entry (``backcare.screening.instruments``). Every text
 comes from the data files, through the loaded tools, so the page holds no clinical wording
 of its own. Each questionnaire has a form and a result view, listed in ``WIDGETS`` under
-its registry id: the Screening page draws one tab per registry entry from them.
+its registry id: the Screening page draws one tab per registry entry from them. The last
+check and each questionnaire's last result come from the person's kept records
+(``backcare/ui/kept.py``).
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeGuard, TypeVar
+from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from backcare.notices import Notices
+from backcare.records import MAX_NOTE_CHARS, Standing
 from backcare.screening import (
     FollowUp,
     Instrument,
@@ -25,6 +29,7 @@ from backcare.screening import (
     OswestryTool,
     PegResult,
     PegTool,
+    QuestionnaireResult,
     Reason,
     RedFlagRules,
     StartBackResult,
@@ -34,9 +39,10 @@ from backcare.screening import (
 from backcare.screening.instruments import INSTRUMENTS
 from backcare.screening.psfs import PsfsResult, PsfsTool
 from backcare.screening.rmdq import RmdqResult, RmdqTool
+from backcare.screening.triage import Level
 from backcare.ui.frame import LEVEL_ICONS, held_message
-from backcare.ui.state import questionnaire_result, save_screening_result
-from backcare.ui.store import record_screening
+from backcare.ui.kept import Kept, save_doctor_seen, save_questionnaire, today, unsaved_note
+from backcare.ui.state import NEW_CHECK_KEY
 
 # Answers to "how is the pain going?" -> the library's (improving, worsening); None = not sure.
 COURSE_OPTIONS: dict[str, tuple[bool | None, bool | None]] = {
@@ -240,18 +246,124 @@ def show_adults_only(notices: Notices) -> None:
     st.error(notices.emergency_markdown, icon=LEVEL_ICONS["emergency"])
 
 
-def held(result: TriageResult | None) -> TypeGuard[TriageResult]:
-    """True while an emergency or urgent result stands (it silences every reassurance)."""
-    return result is not None and result.urgent_or_worse
-
-
-def show_held(result: TriageResult) -> None:
+def show_held(level: Level) -> None:
     """In place of a questionnaire's meaning while an emergency or urgent result stands."""
-    text = held_message(result.level)
-    if result.level == "emergency":
-        st.error(text, icon=LEVEL_ICONS[result.level])
+    text = held_message(level)
+    if level == "emergency":
+        st.error(text, icon=LEVEL_ICONS[level])
     else:
-        st.warning(text, icon=LEVEL_ICONS[result.level])
+        st.warning(text, icon=LEVEL_ICONS[level])
+
+
+def dated(moment: datetime) -> str:
+    """A kept result's date as people read it: "Mon 03 Mar 2025, 10:15"."""
+    return f"{moment:%a %d %b %Y, %H:%M}"
+
+
+def _start_new_check() -> None:
+    """ "Start a new check": the empty form (the last check's ticks are not carried over)."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("rf_")]:
+        del st.session_state[key]
+    st.session_state[NEW_CHECK_KEY] = True
+
+
+def _keep_last_check() -> None:
+    st.session_state.pop(NEW_CHECK_KEY, None)
+
+
+def start_new_check_button() -> None:
+    st.button(
+        "Start a new check",
+        on_click=_start_new_check,
+        icon=":material/restart_alt:",
+        key="rf_start_new",
+        help="The questions start empty: answer each one as things are now.",
+    )
+
+
+def keep_last_check_button() -> None:
+    """While a new check is being filled in: go back to the last one instead."""
+    st.button("Keep my last check", on_click=_keep_last_check, key="bc_keep_last_check")
+
+
+def last_check(standing: Standing, rules: RedFlagRules, *, show_result: bool = True) -> None:
+    """The last kept check with its date: the result (or, while it stands, a short repeat of
+    the one at the top and "A doctor has seen me about this"), and "Start a new check".
+    ``show_result`` False: no result below the date (under the minimum age)."""
+    check, result = standing.check, standing.result
+    if check is not None:
+        st.markdown(f"**Your last check: {dated(check.taken_at)}**")
+    if standing.problem:
+        st.warning(f"{standing.problem} Please start a new check.", icon=":material/error:")
+    if standing.seen is not None:
+        st.info(
+            rules.doctor_seen_done.format(date=f"{standing.seen.date:%a %d %b %Y}"),
+            icon=":material/medical_services:",
+        )
+        if standing.seen.note:
+            st.caption("Your note:")
+            st.text(standing.seen.note)
+        if result is not None and check is not None:
+            with st.expander(f"The check from {dated(check.taken_at)}"):
+                show_triage(result, rules)
+    elif standing.hold_level is not None:
+        if result is not None:
+            triage_reminder(result)
+        doctor_seen_form(standing, rules)
+    elif result is not None and show_result:
+        show_triage(result, rules)
+    start_new_check_button()
+
+
+def doctor_seen_form(standing: Standing, rules: RedFlagRules) -> None:
+    """ "A doctor has seen me about this": the day and an optional note; lifts the hold."""
+    with st.form("doctor_seen", border=True):
+        st.markdown(rules.doctor_seen_help)
+        first = standing.check.date if standing.check is not None else None
+        day = st.date_input(
+            "When did a doctor see you?",
+            value=today(),
+            min_value=first,
+            max_value=today(),
+            format="DD/MM/YYYY",
+            key="doctor_seen_day",
+        )
+        note = st.text_input(
+            "A note for yourself (optional)",
+            max_chars=MAX_NOTE_CHARS,
+            placeholder="For example: A&E, scan was clear",
+            key="doctor_seen_note",
+        )
+        done = st.form_submit_button(rules.doctor_seen_label, icon=":material/check:")
+    if done and standing.check_id is not None:
+        unsaved_note(save_doctor_seen(standing.check_id, day, note))
+        st.rerun()
+
+
+def saved_results_caption(kept: Kept) -> None:
+    """Which questionnaires have a kept result, and when (each tab shows it in full)."""
+    parts = [
+        f"{instrument.short_name} on {kept.questionnaires[name].taken_at:%d %b %Y}"
+        for name, instrument in INSTRUMENTS.items()  # in the order of the tabs
+        if name in kept.questionnaires
+    ]
+    if parts:
+        st.caption("Your last saved results: " + "; ".join(parts) + ". Each tab shows its own.")
+
+
+def last_result_heading(kept: Kept, name: str) -> QuestionnaireResult | None:
+    """Above a questionnaire's last kept result: its date. Returns the result to show, or
+    None (with the score alone, for a result kept before answers were)."""
+    found = kept.questionnaires.get(name)
+    if found is None:
+        return None
+    st.markdown(f"**Your last result: {dated(found.taken_at)}**")
+    if found.result is None:
+        score = INSTRUMENTS[name].shown(found.score)
+        st.caption(
+            f"Score {score}. This result was saved without its answers, so only the score is shown."
+        )
+    return found.result
 
 
 def triage_reminder(result: TriageResult) -> None:
@@ -290,17 +402,17 @@ def start_back_form(tool: StartBackTool) -> list[int | None] | None:
     return answers if submitted else None
 
 
-def _meaning(text: str, hold: TriageResult | None) -> None:
-    """A questionnaire result's meaning; while an emergency or urgent result stands, the
-    hold message instead (no reassurance, no exercise advice)."""
-    if held(hold):
+def _meaning(text: str, hold: Level | None) -> None:
+    """A questionnaire result's meaning; while an emergency or urgent result stands (its
+    level as ``hold``), the hold message instead (no reassurance, no exercise advice)."""
+    if hold is not None:
         show_held(hold)
     else:
         st.markdown(text)
 
 
 def show_start_back(
-    result: StartBackResult, tool: StartBackTool, hold: TriageResult | None = None
+    result: StartBackResult, tool: StartBackTool, hold: Level | None = None
 ) -> None:
     st.subheader(f"Your result: {result.risk_label}")
     c1, c2 = st.columns(2)
@@ -354,9 +466,7 @@ def oswestry_form(tool: OswestryTool) -> list[int | None] | None:
     return answers if submitted else None
 
 
-def show_oswestry(
-    result: OswestryResult, tool: OswestryTool, hold: TriageResult | None = None
-) -> None:
+def show_oswestry(result: OswestryResult, tool: OswestryTool, hold: Level | None = None) -> None:
     st.subheader(f"Your result: {result.percent:.0f}% · {result.band_label}")
     st.metric("Oswestry score (0-100%, lower is better)", f"{result.percent:.1f}%")
     _meaning(result.meaning, hold)
@@ -400,7 +510,7 @@ def peg_form(tool: PegTool) -> list[int | None] | None:
     return answers if submitted else None
 
 
-def show_peg(result: PegResult, tool: PegTool, hold: TriageResult | None = None) -> None:
+def show_peg(result: PegResult, tool: PegTool, hold: Level | None = None) -> None:
     st.subheader(f"Your PEG score: {result.mean:.1f} out of 10")
     st.metric("PEG score (0-10, lower is better)", f"{result.mean:.1f}")
     p, e, g = result.item_points
@@ -432,7 +542,7 @@ def rmdq_form(tool: RmdqTool) -> list[bool] | None:
     return ticks if submitted else None
 
 
-def show_rmdq(result: RmdqResult, tool: RmdqTool, hold: TriageResult | None = None) -> None:
+def show_rmdq(result: RmdqResult, tool: RmdqTool, hold: Level | None = None) -> None:
     entry = INSTRUMENTS[result.instrument]
     score = entry.shown(result.total)
     st.subheader(f"Your Roland-Morris score: {score} out of {len(tool.items)}")
@@ -490,7 +600,7 @@ def psfs_form(tool: PsfsTool) -> list[tuple[str | None, int | None]] | None:
     return rows if submitted else None
 
 
-def show_psfs(result: PsfsResult, tool: PsfsTool, hold: TriageResult | None = None) -> None:
+def show_psfs(result: PsfsResult, tool: PsfsTool, hold: Level | None = None) -> None:
     entry = INSTRUMENTS[result.instrument]
     score = entry.shown(result.mean)
     st.subheader(f"Your PSFS score: {score} out of 10")
@@ -516,20 +626,16 @@ def show_psfs(result: PsfsResult, tool: PsfsTool, hold: TriageResult | None = No
     _meaning(f"{tool.meaning} *(Source: {tool.meaning_source})*", hold)
 
 
-def keep_result(name: str, result: Any) -> None:
-    """Keep a questionnaire result for other pages and, dated, in the pain diary's store.
-
-    The diary shows the scores over time against their minimal important change.
-    """
-    save_screening_result(name, result)
-    details = result.saved_details()
-    if problem := record_screening(result.instrument, float(result.score), details):
+def keep_result(result: QuestionnaireResult) -> None:
+    """Keep a questionnaire result, with its answers and dated now, for other pages and
+    visits; the diary shows the scores over time against their minimal important change."""
+    if problem := save_questionnaire(result, result.saved_details()):
         st.warning(
-            "Your result is kept for this visit, but the diary could not save it: " + problem,
+            "Your result is shown here, but it could not be saved: " + problem,
             icon=":material/warning:",
         )
     else:
-        st.caption("Saved to your pain diary, dated today, so you can see change over time.")
+        st.caption("Saved, dated today: it is here next time, and in your pain diary.")
 
 
 # --------------------------------------------------------------------------------------
@@ -545,7 +651,7 @@ class QuestionnaireWidgets(Generic[ToolT, ResultT]):
     """A questionnaire's form and result view (the page's part of adding one)."""
 
     form: Callable[[ToolT], Sequence[Any] | None]  # the answers, None if not submitted
-    show: Callable[[ResultT, ToolT, TriageResult | None], None]
+    show: Callable[[ResultT, ToolT, Level | None], None]
     every_answer: bool = True  # False: an unanswered item is a left-out one (Oswestry)
 
 
@@ -559,20 +665,33 @@ WIDGETS: dict[str, QuestionnaireWidgets[Any, Any]] = {
 """Registry id -> its widgets; ``tests/unit/test_instruments.py`` checks every entry has some."""
 
 
-def questionnaire(instrument: Instrument[Any], hold: TriageResult | None) -> None:
-    """One questionnaire's tab: its form; on submit, the score (kept for other pages and in
-    the diary) or what to fix; then the latest result in this session."""
+def questionnaire(kept: Kept, instrument: Instrument[Any], hold: Level | None) -> None:
+    """One questionnaire's tab: its last kept result first, under its date, and the form to
+    answer it again (folded away under "Answer it again" while there is one); a result just
+    sent is scored, kept and shown under the form instead, or what to fix."""
     widgets = WIDGETS[instrument.id]
     tool = instrument.load()
-    answers = widgets.form(tool)
+    above = st.container()
+    place = (
+        st.expander("Answer it again", icon=":material/edit_note:")
+        if instrument.id in kept.questionnaires
+        else st.container()
+    )
+    with place:
+        answers = widgets.form(tool)
     if answers is not None:
         missing = [n for n, a in enumerate(answers, start=1) if a is None]
         if widgets.every_answer and missing:
             st.error(missing_message(missing))
         else:
             try:
-                keep_result(instrument.id, instrument.score(answers))
+                result = instrument.score(answers)
             except ValueError as err:
                 st.error(str(err))
-    if (result := questionnaire_result(instrument.id)) is not None:
-        widgets.show(result, tool, hold)
+            else:
+                keep_result(result)
+                widgets.show(result, tool, hold)
+                return
+    with above:
+        if (last := last_result_heading(kept, instrument.id)) is not None:
+            widgets.show(last, tool, hold)

@@ -19,10 +19,11 @@ import pytest
 from pypdf import PdfReader
 from streamlit.runtime.media_file_manager import MediaFileManager
 
+from backcare import records
 from backcare.diary.model import Entry
 from backcare.reports import DEMO_MARK, latin1
 from backcare.routine import Profile, build_routine
-from backcare.ui.state import FHIR_NAMES_KEY, ROUTINE_KEY, SUMMARY_LABEL_KEY
+from backcare.ui.state import FHIR_NAMES_KEY, SUMMARY_LABEL_KEY
 
 DIARY = "pages/4_Pain_diary.py"
 NOTE = "private: my neighbour's name is Ann"
@@ -77,9 +78,10 @@ def diary(sql_store) -> None:
     )
 
 
-def test_the_summary_pdf_holds_the_routine_built_in_this_session(app, diary, downloads):
+def test_the_summary_pdf_holds_the_routine_the_person_kept(app, diary, downloads, sql_store):
     routine = build_routine(Profile(minutes=20))
-    app.session_state[ROUTINE_KEY] = routine
+    kept = records.RoutineRecord.from_routine(routine, date.today())
+    sql_store.put_record("local", records.ROUTINE, kept.to_payload(), record_id=records.CURRENT)
     app.switch_page(DIARY).run()
     assert not app.exception
     name, make = only(downloads, "backcare-summary")

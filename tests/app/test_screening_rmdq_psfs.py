@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from backcare import records
 from backcare.screening import load_psfs, load_rmdq
 from backcare.storage import SqlStore, database_url
-from backcare.ui.state import result_key
 from tests.helpers import click
 
 PAGE = "pages/1_Screening.py"
@@ -22,8 +22,10 @@ def page(app: AppTest) -> AppTest:
     return app
 
 
-def saved(at: AppTest, name: str):
-    return at.session_state.get(result_key(name))
+def saved(_at: AppTest, name: str):
+    """The last result the page kept, scored again from its kept answers (or None)."""
+    found = stored(name)
+    return records.rescore(name, found[-1].answers) if found else None
 
 
 def stored(instrument: str):

@@ -1,25 +1,27 @@
-"""Where diary entries live: one ``Store`` interface, two implementations.
+"""Where diary entries live: one ``Store`` interface, three implementations.
 
 - ``SqlStore``: SQLAlchemy 2 Core over any URL; by default a SQLite file in the user's
   data directory (WAL, busy timeout, short write transactions, a schema version table
   and migrations so an older file opens without loss).
 - ``SessionStore``: in memory, for one browser tab; nothing is written on the server.
+- ``BrowserStore`` (``backcare.browser_store``): the visitor's own browser (IndexedDB);
+  nothing is written on the server.
 
-Every entry carries an owner id and every query is filtered by it. Plain Python: the
-Streamlit side (which store a visitor gets) is ``backcare/ui/store.py``.
+Every entry carries an owner id and every query is filtered by it. Plain Python: which
+store a visitor gets is ``backcare.storage_mode`` (re-exported here) and
+``backcare/ui/store.py``.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 import platformdirs
@@ -27,19 +29,25 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from backcare.diary.frames import FRAME_COLUMNS, entries_frame
-from backcare.diary.model import Entry, Event, Screening, new_id
+from backcare.diary.model import _ID_PATTERN, Entry, Event, Screening, new_id
 
-Mode = Literal["sql", "session"]
-ENV_STORAGE = "BACKCARE_STORAGE"
+# The mode names, the setting and the privacy rule live in the light storage_mode module
+# (every page's frame reads them); re-exported here.
+from backcare.storage_mode import (  # noqa: F401
+    ENV_STORAGE,
+    MODES,
+    Mode,
+    StorageError,
+    choose_mode,
+    configured_mode,
+    is_loopback_host,
+)
+
 ENV_DATABASE_URL = "BACKCARE_DATABASE_URL"
 ENV_DATA_DIR = "BACKCARE_DATA_DIR"
 DB_FILENAME = "diary.sqlite3"
 SCHEMA_VERSION = 2
 SQLITE_BUSY_TIMEOUT_MS = 5000
-
-
-class StorageError(ValueError):
-    """The diary database cannot be opened or used; the message says why and what to do."""
 
 
 class NotFoundError(ValueError):
@@ -67,50 +75,6 @@ def database_url(env: Mapping[str, str] | None = None) -> str:
     return f"sqlite:///{data_dir(env) / DB_FILENAME}"
 
 
-def configured_mode(env: Mapping[str, str] | None = None) -> Mode | None:
-    """BACKCARE_STORAGE forced by the operator ("sql" or "session"), or None."""
-    env = os.environ if env is None else env
-    value = env.get(ENV_STORAGE, "").strip().lower()
-    if not value:
-        return None
-    if value not in ("sql", "session"):
-        raise StorageError(f"{ENV_STORAGE} must be 'sql' or 'session', not {value!r}")
-    return value  # type: ignore[return-value]
-
-
-def is_loopback_host(host: str | None) -> bool:
-    """Is an HTTP Host header (``localhost:8501``, ``[::1]:8501``) this machine?"""
-    if not isinstance(host, str) or not host.strip():
-        return False
-    name = host.strip().lower()
-    if name.startswith("["):  # [::1]:8501
-        name = name[1:].split("]", 1)[0]
-    elif name.count(":") == 1:  # localhost:8501; a bare IPv6 address has several colons
-        name = name.split(":", 1)[0]
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
-def choose_mode(forced: Mode | None, host: str | None, remote_ip: object) -> Mode:
-    """The privacy rule: which store a visitor gets.
-
-    A forced mode (BACKCARE_STORAGE) wins. Otherwise the SQL diary is used only when the
-    page was opened on this machine: a loopback Host header and a loopback connection
-    (Streamlit reports ``remote_ip`` None for those). Everyone else gets a session store,
-    so on a shared server no visitor ever sees another's diary.
-    """
-    if forced is not None:
-        return forced
-    local_connection = remote_ip is None or (
-        isinstance(remote_ip, str) and is_loopback_host(f"[{remote_ip}]")
-    )
-    return "sql" if is_loopback_host(host) and local_connection else "session"
-
-
 def describe_url(url: str) -> str:
     """The database location for people: a file path, or the URL without its password."""
     try:
@@ -130,7 +94,7 @@ class Store(Protocol):
     """What the diary needs from storage. Every method is scoped to one owner."""
 
     kind: Mode
-    location: str  # a file path, a database URL without password, or "this browser tab only"
+    location: str  # a file path, a database URL without password, or words for people
 
     def add(self, entry: Entry) -> Entry: ...
     def add_many(self, entries: Iterable[Entry]) -> int: ...
@@ -163,6 +127,72 @@ class Store(Protocol):
     def screenings(self, owner: str) -> list[Screening]: ...
     def add_event(self, owner: str, date: date, label: str) -> Event: ...
     def events(self, owner: str) -> list[Event]: ...
+
+
+# --------------------------------------------------------------------------- kept records
+
+MAX_KIND_CHARS = 64
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """One kept record of some kind (the latest warning-sign check, the current routine...):
+    its id, when it was saved, and its JSON payload."""
+
+    kind: str
+    record_id: str
+    saved_at: datetime
+    payload: dict[str, Any]
+
+
+@runtime_checkable
+class KeptRecords(Protocol):
+    """Kept records of any kind, scoped to one owner. (To be merged into ``Store``.)"""
+
+    def put_record(
+        self, owner: str, kind: str, payload: Mapping[str, Any], *, record_id: str | None = None
+    ) -> StoredRecord: ...
+    def records(self, owner: str, kind: str) -> list[StoredRecord]: ...
+    def delete_records(self, owner: str, kind: str | None = None) -> int: ...
+
+
+def check_record_kind(kind: Any) -> str:
+    """A record kind is a short name of letters, digits, '.', '_' or '-'."""
+    if not isinstance(kind, str) or not _ID_PATTERN.fullmatch(kind):
+        raise ValueError(
+            f"a record kind is 1-{MAX_KIND_CHARS} letters, digits, '.', '_' or '-', not {kind!r}"
+        )
+    return kind
+
+
+def check_record_id(record_id: Any) -> str:
+    if not isinstance(record_id, str) or not _ID_PATTERN.fullmatch(record_id):
+        raise ValueError(f"a record id is 1-64 letters, digits, '.', '_' or '-', not {record_id!r}")
+    return record_id
+
+
+def kept_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``payload`` as plain JSON values (what every store can keep), or ValueError."""
+    if not isinstance(payload, Mapping):
+        raise ValueError(f"a record's payload must be a mapping, not {type(payload).__name__}")
+    try:
+        return json.loads(json.dumps(dict(payload), allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"a record's payload must be plain JSON values: {exc}") from None
+
+
+def new_record(kind: str, payload: Mapping[str, Any], record_id: str | None) -> StoredRecord:
+    """A checked record saved now (a new id unless one is given)."""
+    return StoredRecord(
+        check_record_kind(kind),
+        new_id() if record_id is None else check_record_id(record_id),
+        datetime.now(),
+        kept_payload(payload),
+    )
+
+
+def _record_order(record: StoredRecord) -> tuple[datetime, str]:
+    return record.saved_at, record.record_id
 
 
 def _bounds(
@@ -215,6 +245,7 @@ class SessionStore:
         self._entries: dict[str, dict[str, Entry]] = {}
         self._screenings: dict[str, list[Screening]] = {}
         self._events: dict[str, list[Event]] = {}
+        self._records: dict[str, dict[tuple[str, str], StoredRecord]] = {}
         self._revisions: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -339,6 +370,32 @@ class SessionStore:
 
     def events(self, owner: str) -> list[Event]:
         return sorted(self._events.get(owner, []), key=lambda e: e.date)
+
+    def put_record(
+        self, owner: str, kind: str, payload: Mapping[str, Any], *, record_id: str | None = None
+    ) -> StoredRecord:
+        """Keep a record (a new one, or the one with ``record_id`` replaced)."""
+        record = new_record(kind, payload, record_id)
+        with self._lock:
+            self._records.setdefault(owner, {})[(record.kind, record.record_id)] = record
+            self._bump(owner)
+        return record
+
+    def records(self, owner: str, kind: str) -> list[StoredRecord]:
+        """The owner's records of one kind, oldest first."""
+        mine = self._records.get(owner, {}).values()
+        return sorted((r for r in mine if r.kind == kind), key=_record_order)
+
+    def delete_records(self, owner: str, kind: str | None = None) -> int:
+        """Delete the owner's records of ``kind`` (of every kind when None); how many."""
+        with self._lock:
+            mine = self._records.get(owner, {})
+            gone = [key for key in mine if kind is None or key[0] == kind]
+            for key in gone:
+                del mine[key]
+            if gone:
+                self._bump(owner)
+        return len(gone)
 
 
 # --------------------------------------------------------------------------- SQL

@@ -18,6 +18,7 @@ from backcare.diary.frames import FRAME_COLUMNS, entries_frame
 from backcare.diary.io import DiaryImportError, read_entries
 from backcare.diary.model import Entry
 from backcare.storage import SessionStore, SqlStore, StorageError, Store
+from tests.unit.browser_support import settled_browser_store
 
 T0 = datetime(2024, 3, 1, 8, 0)
 NOW = datetime(2024, 6, 1, 12, 0)
@@ -26,6 +27,7 @@ POSTGRES_URL = os.environ.get("BACKCARE_TEST_POSTGRES_URL", "")
 STORE_KINDS = [
     "sqlite",
     "session",
+    "browser",
     pytest.param(
         "postgres",
         marks=pytest.mark.skipif(
@@ -43,6 +45,8 @@ def store(request, tmp_path) -> Store:
         made.engine.dispose()
     elif request.param == "session":
         yield SessionStore()
+    elif request.param == "browser":
+        yield settled_browser_store()
     else:
         # A fresh schema per test: drop every BackCare table in the test database.
         engine = sa.create_engine(POSTGRES_URL)
@@ -57,9 +61,9 @@ def entry(hours: float = 0, pain: int = 3, owner: str = "me", **more) -> Entry:
     return Entry(T0 + timedelta(hours=hours), pain, owner=owner, **more)
 
 
-def test_both_stores_follow_the_protocol(store):
+def test_every_store_follows_the_protocol(store):
     assert isinstance(store, Store)
-    assert store.kind in ("sql", "session")
+    assert store.kind in storage.MODES
     assert store.location
 
 
@@ -395,6 +399,7 @@ def test_bad_database_urls_give_a_clear_error(url, words):
         ({}, None),
         ({"BACKCARE_STORAGE": "sql"}, "sql"),
         ({"BACKCARE_STORAGE": " Session "}, "session"),
+        ({"BACKCARE_STORAGE": "browser"}, "browser"),
         ({"BACKCARE_STORAGE": ""}, None),
     ],
 )
@@ -410,14 +415,21 @@ PRIVACY_RULE = [
     (None, "[::1]:8501", None, "sql"),
     (None, "LOCALHOST", None, "sql"),
     (None, "localhost:8501", "127.0.0.1", "sql"),
-    (None, "backcare.example.org", None, "session"),
-    (None, "192.168.1.20:8501", None, "session"),
-    (None, "localhost.example.org", None, "session"),
-    (None, "localhost:8501", "203.0.113.9", "session"),  # spoofed Host from afar
-    (None, None, None, "session"),
-    (None, "", None, "session"),
+    # A dual-stack server reports a browser at http://127.0.0.1 as IPv4-mapped.
+    (None, "127.0.0.1:8501", "::ffff:127.0.0.1", "sql"),
+    (None, "localhost:8501", "::1", "sql"),
+    # Anyone else keeps what they enter in their own browser.
+    (None, "backcare.example.org", None, "browser"),
+    (None, "192.168.1.20:8501", None, "browser"),
+    (None, "localhost.example.org", None, "browser"),
+    (None, "localhost:8501", "203.0.113.9", "browser"),  # spoofed Host from afar
+    (None, "localhost:8501", "::ffff:203.0.113.9", "browser"),
+    (None, "[::ffff:127.0.0.1]:8501", "::ffff:192.168.1.20", "browser"),
+    (None, None, None, "browser"),
+    (None, "", None, "browser"),
     ("sql", "backcare.example.org", "203.0.113.9", "sql"),
     ("session", "localhost:8501", None, "session"),
+    ("browser", "localhost:8501", None, "browser"),
 ]
 
 
@@ -427,7 +439,7 @@ def test_the_privacy_rule(forced, host, remote_ip, expected):
 
 
 def test_a_bad_storage_setting_is_explained():
-    with pytest.raises(StorageError, match="'sql' or 'session'"):
+    with pytest.raises(StorageError, match="'sql', 'session' or 'browser'"):
         storage.configured_mode({"BACKCARE_STORAGE": "cloud"})
 
 

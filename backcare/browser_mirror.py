@@ -76,6 +76,7 @@ REFUSALS: dict[str, str] = {
 REFUSED = "this browser refused to keep the data"
 NO_ANSWER = "this browser did not answer (its storage, or the page's scripts, may be blocked)"
 GAVE_UP = "you chose to continue in this tab only"
+SAVED_WAITING = "Saved in this browser: everything this tab was holding."
 
 
 def explain(error: Any) -> str:
@@ -137,6 +138,9 @@ class BrowserMirror:
     _seq: int = 0
     _sent: int = 0  # the highest seq given to the browser in data()
     _chunks: dict[int, list[Any]] = field(default_factory=dict)
+    # Writes confirmed while a load is on its way: the browser read the load's records
+    # before (or while) it kept them, so they are laid over the load once it is complete.
+    _confirmed_since_load: list[Op] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.started = self.clock()
@@ -232,9 +236,10 @@ class BrowserMirror:
         self.status, self.problem, self.error = "connecting", None, None
         self.started = self.clock()
         self._start_load()
-        for (kind, record_id), value in waiting.items():
+        for n, ((kind, record_id), value) in enumerate(waiting.items(), start=1):
             verb = "delete" if value is None else "put"
-            self._queue(Op(0, verb, kind, record_id, value))
+            notice = SAVED_WAITING if n == len(waiting) else None
+            self._queue(Op(0, verb, kind, record_id, value, notice))
 
     def give_up(self, reason: str = GAVE_UP) -> None:
         """Stop waiting for the browser: this tab keeps what it is given from now on."""
@@ -253,6 +258,7 @@ class BrowserMirror:
         self.load_id += 1
         self.want = 0
         self._chunks = {}
+        self._confirmed_since_load = []
 
     # ------------------------------------------------------------------ to the browser
 
@@ -334,8 +340,14 @@ class BrowserMirror:
                     and isinstance(rec.get("value"), dict)
                 ):
                     loaded.setdefault(rec["kind"], {})[rec["id"]] = rec["value"]
+        for op in self._confirmed_since_load:
+            if op.op == "forget":
+                loaded = {}
+            else:
+                _apply(loaded.setdefault(op.kind, {}), op)
         self.records = loaded
         self._chunks = {}
+        self._confirmed_since_load = []
         self.want = None
         self.refreshing = False
         self.revision += 1
@@ -348,6 +360,8 @@ class BrowserMirror:
         if not ops:
             return
         if msg.get("ok") is True:
+            if self.want is not None:
+                self._confirmed_since_load.extend(ops)
             for op in ops:
                 if op.op == "forget":
                     self.records = {}
@@ -393,6 +407,7 @@ class BrowserMirror:
         self.want = None
         self.refreshing = False
         self._chunks = {}
+        self._confirmed_since_load = []
 
 
 def _technical(msg: dict[str, Any]) -> str | None:

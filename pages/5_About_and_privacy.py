@@ -35,29 +35,31 @@ storage_notice(choice)
 st.markdown(
     "- Opened on the computer it runs on, BackCare keeps your diary in a file on that "
     "computer.\n"
-    "- Opened from anywhere else, it keeps the diary in your browser tab only, so no "
-    "other visitor can ever see it.\n"
-    "- You can download all of it, or delete all of it, below."
+    "- Opened from anywhere else, it keeps what you enter in your own browser, on that "
+    "device only: nothing is saved on the server, so no other visitor can ever see it.\n"
+    "- You can download all of it, or delete all of it, here."
 )
 count = choice.store.count(choice.owner)
 left, right = st.columns(2)
 download_diary(left, "Download my diary (CSV)", "csv", choice, disabled=count == 0)
 download_diary(right, "Download my diary (JSON)", "json", choice, disabled=count == 0)
 
-with st.expander("Delete my whole diary"):
-    st.write(
-        f"This deletes all {count} diary entries and saved screening results. "
-        "It cannot be undone. Download a copy first if you may want it later."
-    )
-    sure = st.checkbox("I understand that my diary will be gone for good", key="about_sure")
-    if st.button("Delete everything", type="primary", disabled=not sure, key="about_delete"):
-        try:
-            removed = choice.store.delete_all(choice.owner)
-        except ValueError as exc:
-            st.error(f"Nothing was deleted: {exc}")
-        else:
-            st.session_state.pop(UNDO_KEY, None)
-            st.success(f"Deleted {removed} entries. Your diary is empty.")
+# In the browser, "Forget everything in this browser" (in the notice above) removes it all.
+if choice.mode != "browser":
+    with st.expander("Delete my whole diary"):
+        st.write(
+            f"This deletes all {count} diary entries and saved screening results. "
+            "It cannot be undone. Download a copy first if you may want it later."
+        )
+        sure = st.checkbox("I understand that my diary will be gone for good", key="about_sure")
+        if st.button("Delete everything", type="primary", disabled=not sure, key="about_delete"):
+            try:
+                removed = choice.store.delete_all(choice.owner)
+            except ValueError as exc:
+                st.error(f"Nothing was deleted: {exc}")
+            else:
+                st.session_state.pop(UNDO_KEY, None)
+                st.success(f"Deleted {removed} entries. Your diary is empty.")
 
 st.header("Questionnaires, sources and licences")
 st.markdown(

@@ -1,13 +1,17 @@
 """Which diary store a visitor gets, the storage notice, the one save-and-fallback policy,
 the export buttons, and cached chart frames.
 
-The privacy rule (``backcare.storage.choose_mode``): opened on this machine with nothing
-configured, the diary is a SQLite file in the data directory with owner "local"; opened
-from anywhere else it lives in this browser tab only. ``BACKCARE_STORAGE`` forces a mode.
-If the database cannot be opened, the page says why and falls back to this tab only. If
-it stops taking writes later (a full disk, a folder made read-only, a database gone), the
-entries that could not be saved are held in the session and the page offers to move the
-diary into this tab, with the unsaved entries, so nothing is lost and Export still works.
+The privacy rule (``backcare.storage_mode.choose_mode``): opened on this machine with
+nothing configured, the diary is a SQLite file in the data directory with owner "local";
+opened from anywhere else it is kept in the visitor's own browser (IndexedDB, owner
+"browser", ``backcare.browser_store``). ``BACKCARE_STORAGE`` forces a mode; "session"
+keeps it in this tab only. If the database cannot be opened, the page says why and falls
+back to this tab only. If it stops taking writes later (a full disk, a folder made
+read-only, a database gone), the entries that could not be saved are held in the session
+and the page offers to move the diary into this tab, with the unsaved entries, so nothing
+is lost and Export still works. The browser store does the same by itself: what the
+browser refuses stays in the tab, and the storage notice says so, with Try again and
+Export.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
+from backcare.browser_store import BROWSER_OWNER, BrowserStore
 from backcare.demo import DEMO_OWNER
 from backcare.diary.frames import ROUTINE_STARTED, events_frame, screenings_frame
 from backcare.diary.io import Format, to_csv, to_json
@@ -33,11 +38,19 @@ from backcare.storage import (
     SqlStore,
     StorageError,
     Store,
-    choose_mode,
-    configured_mode,
     database_url,
 )
+from backcare.ui.browser import (
+    CAVEATS,
+    WHERE,
+    flush_later,
+    forget_control,
+    passphrase_control,
+    visitor_mode,
+)
+from backcare.ui.browser_component import browser_mirror
 from backcare.ui.state import (
+    BROWSER_STORE_KEY,
     DEMO_STORE_KEY,
     FALLBACK_KEY,
     FLASH_KEY,
@@ -65,7 +78,7 @@ class StoreChoice:
         """Identifies this store for caches (never shared between session stores)."""
         if isinstance(self.store, SqlStore):
             return "sql:" + hashlib.sha256(self.store.url.encode()).hexdigest()
-        return f"session:{id(self.store)}"
+        return f"{self.mode}:{id(self.store)}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -122,6 +135,15 @@ def _session_choice(problem: str | None) -> StoreChoice:
     )
 
 
+def browser_store() -> BrowserStore:
+    """This tab's store over what the browser keeps (the frame mounted its component)."""
+    store = st.session_state.get(BROWSER_STORE_KEY)
+    mirror = browser_mirror()
+    if store is None or store.mirror is not mirror:
+        store = st.session_state[BROWSER_STORE_KEY] = BrowserStore(mirror)
+    return store
+
+
 def current_store() -> StoreChoice:
     """The store and owner id for this visitor, by the privacy rule.
 
@@ -131,17 +153,16 @@ def current_store() -> StoreChoice:
     demo_store = st.session_state.get(DEMO_STORE_KEY)
     if demo_persona() is not None and demo_store is not None:
         return StoreChoice(demo_store, DEMO_OWNER, "demo")
-    try:
-        forced = configured_mode()
-    except StorageError as exc:
-        return _session_choice(str(exc))
+    mode, problem = visitor_mode()
+    if problem is not None:
+        return _session_choice(problem)
     if FALLBACK_KEY in st.session_state:
         # Once a tab has entries in its own store, switching back would hide them.
         return _session_choice(st.session_state[FALLBACK_KEY])
-    ip = st.context.ip_address
-    mode = choose_mode(forced, st.context.headers.get("Host"), ip)
     if mode == "session":
         return _session_choice(None)
+    if mode == "browser":
+        return StoreChoice(browser_store(), BROWSER_OWNER, "browser")
     result = _sql_or_problem(database_url())
     if isinstance(result, str):
         return _session_choice(result)
@@ -155,8 +176,14 @@ def save_entry(choice: StoreChoice, entry: Entry) -> None:
     database refuses the entry (a full disk...), it is held in this tab and the diary page
     offers to try again or to keep the diary in the tab (``offer_unsaved``); a tab-only
     store's own errors are raised. After a save, the page's next run says "Saved: ...".
+    In the browser, the entry is on its way: "Saved in this browser: ..." is said once the
+    browser has confirmed it, and if it refuses, the storage notice says the entry is kept
+    in this tab only, with Try again and Export.
     """
     entry.check_not_future()
+    if isinstance(choice.store, BrowserStore):
+        choice.store.add(entry, saved_notice=f"Saved in this browser: {entry.describe()}.")
+        return
     try:
         choice.store.add(entry)
     except StorageError as exc:
@@ -262,9 +289,57 @@ def offer_unsaved(choice: StoreChoice) -> bool:
     return False
 
 
+def _browser_notice(choice: StoreChoice) -> None:
+    """Where things are kept in the browser, what it said, and how to remove it."""
+    store: BrowserStore = choice.store  # type: ignore[assignment]
+    mirror = store.mirror
+    for notice in mirror.take_notices():
+        st.success(notice, icon=":material/check_circle:")
+    if mirror.status == "unavailable":
+        held = store.held_entries(choice.owner)
+        count = len(held)
+        st.warning(
+            "This browser is not keeping what you enter right now, so it is kept in this "
+            "tab only and is gone when you close the tab. Export it to keep a copy, or try "
+            "the browser again. The reason: "
+            + (mirror.problem or "unknown")
+            + "."
+            + (
+                f"\n\nNot saved in this browser: {count} "
+                f"{'entry is' if count == 1 else 'entries are'} kept in this tab only."
+                if count
+                else ""
+            ),
+            icon=":material/warning:",
+        )
+        if mirror.error:
+            st.text(mirror.error)
+        left, right = st.columns(2)
+        left.button(
+            "Try saving again" if count else "Try this browser's storage again",
+            on_click=mirror.retry,
+            icon=":material/refresh:",
+            key="bc_retry_unsaved",
+        )
+        download_diary(right, "Export my diary now (JSON)", "json", choice, disabled=False)
+    else:
+        st.info(f"{WHERE} {CAVEATS}", icon=":material/language:")
+        if mirror.saving:
+            st.caption("Saving in this browser…")
+        if store.unreadable:
+            st.caption(
+                f"{len(store.unreadable)} things kept in this browser could not be read "
+                "(made by another version of BackCare?) and were left as they are."
+            )
+        passphrase_control(mirror)
+    forget_control(mirror, "notice")
+
+
 def storage_notice(choice: StoreChoice) -> None:
     """Say plainly where the diary lives. Shown on every diary view."""
-    if choice.mode == "demo":
+    if choice.mode == "browser":
+        _browser_notice(choice)
+    elif choice.mode == "demo":
         st.info(
             "Demo data: this diary belongs to a made-up patient and lives in this browser "
             "tab only. Anything you change here is thrown away when you switch the demo "
@@ -311,12 +386,24 @@ def download_diary(
     """A button that downloads the whole diary as ``fmt`` (``place``: ``st`` or a column).
 
     The file is written only when the button is clicked, from the store and owner of this
-    run (Streamlit runs the callable in a thread without the script's context)."""
+    run (Streamlit runs the callable in a thread without the script's context). The
+    browser store's entries are taken now (a list it has at hand): its mirror may change
+    under that thread."""
     write, mime = _EXPORTS[fmt]
     store, owner = choice.store, choice.owner
+    if isinstance(store, BrowserStore):
+        entries = store.list(owner)
+
+        def data() -> bytes:
+            return write(entries)
+    else:
+
+        def data() -> bytes:
+            return write(store.list(owner))
+
     place.download_button(
         label,
-        data=lambda: write(store.list(owner)),
+        data=data,
         file_name=f"backcare-diary-{date.today().isoformat()}.{fmt}",
         mime=mime,
         icon=":material/download:",
@@ -371,6 +458,7 @@ def record_screening(
         )
     except ValueError as exc:  # StorageError is a ValueError
         return str(exc)
+    flush_later()
     return None
 
 
@@ -396,4 +484,5 @@ def record_session_done(pain: int, minutes: float, when: datetime | None = None)
         choice.store.add(entry)
     except ValueError as exc:  # bad pain value or StorageError
         return str(exc)
+    flush_later()
     return None

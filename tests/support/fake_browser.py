@@ -49,6 +49,7 @@ class FakeBrowser:
     _outbox: list[dict[str, Any]] = field(default_factory=list)
     _applied: int = 0
     _answered: tuple[int, int] | None = None
+    _loaded: tuple[int, list[list[dict[str, Any]]]] | None = None
     _status: str | None = None
     _wrong: bool = False
 
@@ -81,7 +82,7 @@ class FakeBrowser:
         self.last_data = data
         if data["nonce"] != self._nonce:  # a new Python session: the channel starts again
             self._nonce, self._next, self._applied = data["nonce"], 1, 0
-            self._outbox, self._answered, self._status = [], None, None
+            self._outbox, self._answered, self._status, self._loaded = [], None, None, None
         self._outbox = [m for m in self._outbox if m["m"] > data.get("ack", 0)]
         if self.refuse == "hang":
             return
@@ -99,7 +100,11 @@ class FakeBrowser:
         load = data.get("load")
         if load and self._answered != (load["id"], load["want"]):
             self._answered = (load["id"], load["want"])
-            chunks = _chunks(self.db.records or {}, data.get("chunk_bytes") or 4_000_000)
+            if self._loaded is None or self._loaded[0] != load["id"]:
+                # One read per load, split once: later chunks come from the same snapshot.
+                budget = data.get("chunk_bytes") or 4_000_000
+                self._loaded = (load["id"], _chunks(self.db.records or {}, budget))
+            chunks = self._loaded[1]
             index = load["want"]
             self._post(
                 type="chunk",
@@ -131,6 +136,7 @@ class FakeBrowser:
 
     def other_tab_wrote(self) -> None:
         """Another tab of this browser profile wrote something (BroadcastChannel)."""
+        self._loaded = None
         self._post(type="changed")
 
     # ------------------------------------------------------------------ inside

@@ -207,6 +207,23 @@ def test_another_tab_writing_reloads_without_hiding_the_page():
     assert mirror.view("entry") == {"theirs": {"pain": 7}, "mine": {"pain": 2}}
 
 
+def test_a_write_confirmed_while_a_load_comes_in_chunks_is_not_undone_by_it():
+    """The browser reads a load's records once; a write it keeps afterwards must outlive
+    the load's later chunks (found by the replay test below)."""
+    mirror = loaded({("entry", "a"): {"n": 1}})
+    mirror.receive([msg(mirror, 3, type="changed")])  # another tab: read everything again
+    mirror.put("entry", "a", {"n": 2})
+    old = [{"kind": "entry", "id": "a", "value": {"n": 1}}]
+    mirror.receive(
+        [
+            msg(mirror, 4, type="chunk", load=2, index=0, count=2, records=old),
+            msg(mirror, 5, type="done", seqs=[1], ok=True),
+            msg(mirror, 6, type="chunk", load=2, index=1, count=2, records=[]),
+        ]
+    )
+    assert mirror.view("entry") == {"a": {"n": 2}} and mirror.records["entry"] == {"a": {"n": 2}}
+
+
 def test_locked_then_a_wrong_passphrase_then_open():
     mirror = BrowserMirror()
     mirror.receive([msg(mirror, 1, type="status", state="locked", encrypted=True)])
@@ -255,7 +272,7 @@ ACTIONS = st.lists(
 )
 
 
-@settings(max_examples=150)
+@settings(max_examples=200)
 @given(ACTIONS)
 def test_any_mix_of_confirmed_lost_and_refused_writes_replays_to_the_same_diary(actions):
     """Whatever the browser confirms, loses or refuses, the page shows every write the
@@ -294,9 +311,10 @@ def test_any_mix_of_confirmed_lost_and_refused_writes_replays_to_the_same_diary(
         assert shown() == expected  # what the page shows: every write, in order
 
     browser.refuse = None
+    settle(mirror, browser)  # a refusal still on its way arrives now
     if mirror.status == "unavailable":
         mirror.retry()
-    settle(mirror, browser)
+        settle(mirror, browser)
     assert mirror.status == "ready" and not mirror.unsaved
     assert shown() == expected
     assert (browser.stored() or {}) == expected  # what IndexedDB keeps

@@ -293,8 +293,13 @@ def _browser_notice(choice: StoreChoice) -> None:
     """Where things are kept in the browser, what it said, and how to remove it."""
     store: BrowserStore = choice.store  # type: ignore[assignment]
     mirror = store.mirror
-    for notice in mirror.take_notices():
-        st.success(notice, icon=":material/check_circle:")
+    # One place, always drawn, for what comes and goes ("Saved in this browser: ..."): so
+    # the elements below keep their places (an open expander would close when they move).
+    with st.container():
+        for notice in mirror.take_notices():
+            st.success(notice, icon=":material/check_circle:")
+        if mirror.saving:
+            st.caption("Saving in this browser…")
     if mirror.status == "unavailable":
         held = store.held_entries(choice.owner)
         count = len(held)
@@ -324,8 +329,6 @@ def _browser_notice(choice: StoreChoice) -> None:
         download_diary(right, "Export my diary now (JSON)", "json", choice, disabled=False)
     else:
         st.info(f"{WHERE} {CAVEATS}", icon=":material/language:")
-        if mirror.saving:
-            st.caption("Saving in this browser…")
         if store.unreadable:
             st.caption(
                 f"{len(store.unreadable)} things kept in this browser could not be read "

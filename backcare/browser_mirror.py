@@ -127,7 +127,8 @@ class BrowserMirror:
     records: dict[str, dict[str, Value]] = field(default_factory=dict)  # kind -> id -> value
     pending: dict[int, Op] = field(default_factory=dict)  # by seq, oldest first
     kept_in_tab: dict[Key, Value | None] = field(default_factory=dict)  # None: deleted
-    notices: list[str] = field(default_factory=list)  # one-off lines for the page
+    notices: list[str] = field(default_factory=list)  # one-off lines about the store
+    confirmations: list[str] = field(default_factory=list)  # the notices of confirmed writes
     ui: str | None = None
     ack: int = 0
     load_id: int = 1
@@ -199,6 +200,11 @@ class BrowserMirror:
     def held(self) -> list[tuple[str, str, Value]]:
         """(kind, id, value) of every write kept in this tab only (deletions left out)."""
         return [(k, rid, v) for (k, rid), v in self.kept_in_tab.items() if v is not None]
+
+    def take_confirmations(self) -> list[str]:
+        """What writes asked to say once the browser kept them ("Saved in this browser")."""
+        taken, self.confirmations = self.confirmations, []
+        return taken
 
     def take_notices(self) -> list[str]:
         taken, self.notices = self.notices, []
@@ -378,7 +384,7 @@ class BrowserMirror:
                 else:
                     _apply(self.records.setdefault(op.kind, {}), op)
                     if op.notice:
-                        self.notices.append(op.notice)
+                        self.confirmations.append(op.notice)
             return
         self.revision += 1
         writes = [op for op in ops if op.op != "forget"]

@@ -162,7 +162,10 @@ def current_store() -> StoreChoice:
     if mode == "session":
         return _session_choice(None)
     if mode == "browser":
-        return StoreChoice(browser_store(), BROWSER_OWNER, "browser")
+        store = browser_store()
+        if said := store.mirror.take_confirmations():  # where "Saved: ..." shows in SQL
+            st.session_state[FLASH_KEY] = " ".join(said)
+        return StoreChoice(store, BROWSER_OWNER, "browser")
     result = _sql_or_problem(database_url())
     if isinstance(result, str):
         return _session_choice(result)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,50 +18,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.support.browser import wait_for_app
 from tests.support.fixtures import server_fixture
+from tests.support.idb import IDB_SEED, diary, records, seed
 from tests.support.server import Server, start_server, storage_env
 
 browser_server = server_fixture("diary-browser", mode="browser")
 
 SAVED = "Saved in this browser"
-# 300 characters: 14,600 such entries are about 6 MB of JSON, two chunks of the load.
-NOTE = (
-    "Walked to the shop and back; stiff after sitting at the desk all morning, better "
-    "after the stretches and a warm shower. Slept badly, woke twice. Took paracetamol "
-    "at lunch. Lifting the shopping was fine today, the stairs were not. Tried the "
-    "bird dog again, no pain during it. Entry number "
-)
-
-# What IndexedDB holds, read with a connection of the test's own.
-IDB_RECORDS = """async () => {
-  const names = (await indexedDB.databases()).map((d) => d.name);
-  if (!names.includes('backcare')) return null;
-  return await new Promise((resolve, reject) => {
-    const req = indexedDB.open('backcare');
-    req.onsuccess = () => {
-      const db = req.result;
-      const all = db.transaction('records').objectStore('records').getAll();
-      all.onsuccess = () => {
-        db.close();
-        resolve(all.result.map((r) => ({ kind: r.kind, id: r.id,
-          value: r.v === undefined ? null : r.v, encrypted: r.ct !== undefined })));
-      };
-      all.onerror = () => reject(all.error);
-    };
-    req.onerror = () => reject(req.error);
-  });
-}"""
-# Records put straight into IndexedDB (the store must exist: open the page first).
-IDB_SEED = """async (records) => new Promise((resolve, reject) => {
-  const req = indexedDB.open('backcare');
-  req.onsuccess = () => {
-    const db = req.result;
-    const tx = db.transaction('records', 'readwrite');
-    for (const r of records) tx.objectStore('records').put({ kind: r.kind, id: r.id, v: r.v });
-    tx.oncomplete = () => { db.close(); resolve(records.length); };
-    tx.onabort = () => reject(tx.error);
-  };
-  req.onerror = () => reject(req.error);
-})"""
 
 
 @pytest.fixture
@@ -100,11 +61,6 @@ def add_entry(page: Page, pain: int, note: str = "") -> None:
 def listed(page: Page, count: int) -> None:
     words = f"{count} {'entry' if count == 1 else 'entries'}, newest first."
     expect(page.get_by_text(words)).to_be_visible(timeout=30_000)
-
-
-def records(page: Page) -> list[dict] | None:
-    """What this profile's IndexedDB holds for BackCare (None: no database at all)."""
-    return page.evaluate(IDB_RECORDS)
 
 
 def pains_kept(page: Page) -> list[int]:
@@ -360,30 +316,12 @@ def test_a_passphrase_protects_what_is_kept_and_a_wrong_one_loses_nothing(
 # --------------------------------------------------------------------------- scale, late writes
 
 
-def ten_years(n: int = 14_600) -> list[dict]:
-    """A 10-year diary (4 entries a day) as the records BackCare keeps, with long notes."""
-    start = datetime(2015, 1, 1, 8)
-    return [
-        {
-            "kind": "entry",
-            "id": f"e{i:06d}",
-            "v": {
-                "timestamp": (start + timedelta(hours=6 * i)).isoformat(sep=" "),
-                "pain": i % 11,
-                "note": NOTE + str(i),
-                "owner": "browser",
-            },
-        }
-        for i in range(n)
-    ]
-
-
 def test_a_ten_year_diary_loads_from_the_browser_and_the_page_stays_usable(
     context: BrowserContext, browser_server
 ):
     page = context.new_page()
     open_diary(page, browser_server.url)
-    page.evaluate(IDB_SEED, ten_years())
+    seed(page, diary())
     page.reload()
     expect(page.get_by_text("The latest 20 of your 14600 entries")).to_be_visible(timeout=120_000)
     wait_for_app(page)

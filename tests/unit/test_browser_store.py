@@ -102,11 +102,11 @@ def test_a_save_is_saved_only_after_the_browser_confirms_it():
         {"seq": 1, "op": "put", "kind": "entry", "id": "x", "value": {"pain": 1}}
     ]
     assert mirror.data()["unsaved"] is True and not mirror.unsent
-    assert mirror.take_notices() == []
+    assert mirror.take_confirmations() == []
     mirror.receive([msg(mirror, 3, type="done", seqs=[1], ok=True)])
     assert mirror.state("entry", "x") == "saved" and not mirror.unsaved
     assert mirror.data()["ops"] == []
-    assert mirror.take_notices() == ["Saved in this browser: pain 1."]
+    assert mirror.take_confirmations() == ["Saved in this browser: pain 1."]
 
 
 @pytest.mark.parametrize("error", sorted(REFUSALS))
@@ -120,7 +120,7 @@ def test_a_refused_write_stays_in_the_tab_with_the_reason(error):
     assert mirror.problem == REFUSALS[error] and mirror.error == f"{error}: no"
     states = {rid: mirror.state("entry", rid) for rid in mirror.view("entry")}
     assert states == {"old": "saved", "x": "this tab only", "y": "this tab only"}
-    assert mirror.take_notices() == []  # never "saved" for what was not
+    assert mirror.take_confirmations() == []  # never "saved" for what was not
     mirror.put("entry", "z", {"pain": 3})  # later writes go straight to the tab
     assert mirror.data()["ops"] == [] and mirror.unsaved
     assert sorted(rid for _, rid, _ in mirror.held()) == ["x", "y", "z"]

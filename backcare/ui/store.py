@@ -27,6 +27,7 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
+from backcare.browser_mirror import REFUSED
 from backcare.browser_store import BROWSER_OWNER, BrowserStore
 from backcare.demo import DEMO_OWNER
 from backcare.diary.frames import ROUTINE_STARTED, events_frame, screenings_frame
@@ -62,6 +63,8 @@ from backcare.ui.state import (
 )
 
 LOCAL_OWNER = "local"
+# The export offered where the browser refused to keep the diary.
+EXPORT_NOW = "Export my diary now (JSON)"
 # After a failed open, wait this long before trying the database again.
 RETRY_SECONDS = 30.0
 
@@ -203,8 +206,12 @@ def hold_unsaved(reason: str, entries: list[Entry]) -> None:
     st.session_state[PENDING_KEY] = (reason, [*held, *entries])
 
 
-def unsaved() -> tuple[str, list[Entry]] | None:
-    """(reason, entries) held after a refused save, or None."""
+def unsaved(choice: StoreChoice | None = None) -> tuple[str, list[Entry]] | None:
+    """(reason, entries) held after a refused save, or None. In the browser, the entries
+    the browser refused, which its store keeps in this tab."""
+    if choice is not None and isinstance(choice.store, BrowserStore):
+        held = choice.store.held_entries(choice.owner)
+        return (choice.store.mirror.problem or REFUSED, held) if held else None
     return st.session_state.get(PENDING_KEY)
 
 
@@ -243,8 +250,11 @@ def move_to_tab(choice: StoreChoice) -> tuple[int, bool]:
 def offer_unsaved(choice: StoreChoice) -> bool:
     """After a refused save: say what happened, and offer to try again or to keep the
     diary in this tab. Returns True when something changed (the caller reruns the page).
+
+    The browser store keeps what the browser refused in this tab by itself: the page says
+    so, and offers to try again (the browser may have room now) and Export.
     """
-    held = unsaved()
+    held = unsaved(choice)
     if held is None:
         return False
     reason, entries = held
@@ -259,12 +269,24 @@ def offer_unsaved(choice: StoreChoice) -> bool:
             "tab's diary. Export it before you close the tab."
         )
         return True
+    waiting = f"{count} {'entry is' if count == 1 else 'entries are'} waiting in this tab."
+    if isinstance(choice.store, BrowserStore):
+        st.error(
+            f"Not saved in this browser: {reason}.\n\n{waiting} They stay here until you "
+            "close the tab. Try again once the browser has room or lets this site keep "
+            "data, or use Export to keep a copy.",
+            icon=":material/error:",
+        )
+        if st.button("Try saving again", icon=":material/refresh:", key="bc_retry_unsaved"):
+            choice.store.mirror.retry()
+            return True
+        download_diary(st, EXPORT_NOW, "json", choice, disabled=False)
+        return False
     st.error(
         f"Not saved: {reason}\n\n"
-        f"{count} {'entry is' if count == 1 else 'entries are'} waiting in this tab. Fix "
-        "the cause (a full disk needs some space freed) and try again, or keep your diary "
-        "in this tab for now: your entries so far and the waiting ones are copied here, "
-        "and Export gives you everything as a file to import later.",
+        f"{waiting} Fix the cause (a full disk needs some space freed) and try again, or keep "
+        "your diary in this tab for now: your entries so far and the waiting ones are copied "
+        "here, and Export gives you everything as a file to import later.",
         icon=":material/error:",
     )
     # One under the other: side by side, the longer label was cut off in the narrow column.
@@ -304,32 +326,25 @@ def _browser_notice(choice: StoreChoice) -> None:
         if mirror.saving:
             st.caption("Saving in this browser…")
     if mirror.status == "unavailable":
-        held = store.held_entries(choice.owner)
-        count = len(held)
+        # With entries waiting, the diary's "Not saved" offer gives the reason and buttons.
+        waiting = unsaved(choice) is not None
         st.warning(
             "This browser is not keeping what you enter right now, so it is kept in this "
-            "tab only and is gone when you close the tab. Export it to keep a copy, or try "
-            "the browser again. The reason: "
-            + (mirror.problem or "unknown")
-            + "."
-            + (
-                f"\n\nNot saved in this browser: {count} "
-                f"{'entry is' if count == 1 else 'entries are'} kept in this tab only."
-                if count
-                else ""
-            ),
+            "tab only and is gone when you close the tab: Export it to keep a copy."
+            + ("" if waiting else f" The reason: {mirror.problem or REFUSED}."),
             icon=":material/warning:",
         )
         if mirror.error:
             st.text(mirror.error)
-        left, right = st.columns(2)
-        left.button(
-            "Try saving again" if count else "Try this browser's storage again",
-            on_click=mirror.retry,
-            icon=":material/refresh:",
-            key="bc_retry_unsaved",
-        )
-        download_diary(right, "Export my diary now (JSON)", "json", choice, disabled=False)
+        if not waiting:
+            left, right = st.columns(2)
+            left.button(
+                "Try this browser's storage again",
+                on_click=mirror.retry,
+                icon=":material/refresh:",
+                key="bc_retry_unsaved",
+            )
+            download_diary(right, EXPORT_NOW, "json", choice, disabled=False)
     else:
         st.info(f"{WHERE} {CAVEATS}", icon=":material/language:")
         if store.unreadable:

@@ -115,9 +115,10 @@ def test_refused_storage_is_said_at_once_and_the_tab_keeps_entries_with_export()
     assert "SecurityError: storage is off" in texts(at.text)
     assert any(b.label == "Export my diary now (JSON)" for b in at.get("download_button"))
     save(at, 4)
-    at.run()
     assert pains(at) == [4]
-    assert "1 entry is kept in this tab only" in at.warning[0].value
+    assert "Not saved in this browser" in at.error[0].value
+    assert "1 entry is waiting in this tab" in at.error[0].value
+    assert any(b.label == "Export my diary now (JSON)" for b in at.get("download_button"))
     assert browser(at).last_data["unsaved"] is True  # the browser warns before closing
     assert not any("Saved" in s.value for s in at.success)
 
@@ -126,8 +127,9 @@ def test_a_full_browser_keeps_the_entry_in_the_tab_until_try_again_saves_it():
     at = open_page(refuse="quota")
     save(at, 5)
     at.run()  # the browser refused the write
-    assert "storage for BackCare is full" in at.warning[0].value
-    assert "1 entry is kept in this tab only" in at.warning[0].value
+    assert "storage for BackCare is full" in at.error[0].value
+    assert "Not saved in this browser" in at.error[0].value
+    assert "1 entry is waiting in this tab" in at.error[0].value
     assert "QuotaExceededError" in texts(at.text)
     assert pains(at) == [5]
     browser(at).refuse = None  # some room again

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from backcare.browser_mirror import BrowserMirror
+from backcare.browser_mirror import NO_ANSWER, BrowserMirror
 from backcare.storage_mode import Mode, StorageError, choose_mode, configured_mode
 from backcare.ui.browser_component import browser_mirror, mount
 from backcare.ui.state import (
@@ -108,7 +108,7 @@ def gate(mirror: BrowserMirror) -> None:
                 "This is taking long. You can go on in this tab only: what you enter then "
                 "is not kept after you close it, unless you export it."
             )
-            st.button(CONTINUE, on_click=mirror.give_up, icon=":material/tab:")
+            st.button(CONTINUE, on_click=mirror.give_up, args=(NO_ANSWER,), icon=":material/tab:")
     else:
         if mirror.status == "wrong_passphrase":
             st.error(

@@ -14,7 +14,7 @@ from datetime import datetime
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from backcare.browser_mirror import GAVE_UP, SAVED_WAITING
+from backcare.browser_mirror import NO_ANSWER, SAVED_WAITING
 from backcare.browser_store import BROWSER_OWNER, ENTRY
 from backcare.diary.model import Entry
 from backcare.ui.browser import CONTINUE, FORGET, READING, WAIT_SECONDS
@@ -147,7 +147,7 @@ def test_a_browser_that_does_not_answer_offers_this_tab_only():
     at.session_state[BROWSER_MIRROR_KEY].started -= WAIT_SECONDS  # time passes
     at.run()
     click(at, CONTINUE)
-    assert GAVE_UP in at.warning[0].value
+    assert NO_ANSWER in at.warning[0].value
     save(at, 2)
     assert pains(at) == [2]
 

@@ -5,6 +5,7 @@ import streamlit as st
 from backcare.notices import load_notices
 from backcare.ui import PAGES, frame, hold_notice
 from backcare.ui.demo import demo_switch
+from backcare.ui.store import current_store, where_kept
 
 frame("Home", "🏠")
 notices = load_notices()
@@ -16,7 +17,9 @@ st.markdown(
     "A private, self-guided dashboard for people with back pain: check for warning "
     "signs, learn about back pain"
     + ("" if held else ", build a gentle exercise routine")
-    + " and keep a pain diary. Everything stays on the computer you run it on."
+    + " and keep a pain diary. "
+    # True for every storage mode: this computer, this browser tab (or this browser).
+    + where_kept(current_store()).sentence
 )
 st.warning(notices.not_a_diagnosis, icon=":material/info:")
 

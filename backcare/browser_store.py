@@ -10,7 +10,9 @@ Each thing kept is one IndexedDB record keyed by (kind, id), its value a JSON ob
 - ``entry``: a diary entry as BackCare's JSON export writes it (``EntryCodec``);
 - ``screening``, ``event``: the diary's dataclasses, field by field (``DataclassCodec``;
   a new kind of the same sort is one line in ``CODECS``);
-- ``record:<kind>``: a kept record of any kind (``put_record``), its id ``owner:id``.
+- ``record:<kind>``: a kept record of any kind (``put_record``; the kinds and their
+  payloads are ``backcare.records``), its id ``owner:id``, its value the owner, the
+  record id, when it was saved (UTC), its place in the order written and the payload.
 
 Every value carries its owner and every read is filtered by it, as in the other stores;
 in this mode the browser profile is the person, so the page uses one owner.
@@ -19,17 +21,15 @@ Plain Python, no Streamlit: the component and the page side are in ``backcare/ui
 
 from __future__ import annotations
 
+import json
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime
-from typing import Any, Generic, Protocol, TypeVar
-
-import pandas as pd
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from backcare.browser_mirror import BrowserMirror, Value
-from backcare.diary.frames import entries_frame
 from backcare.diary.io import _entry_from_record, _FastRows, _record
 from backcare.diary.model import Entry, Event, Screening
 from backcare.storage import (
@@ -37,12 +37,15 @@ from backcare.storage import (
     NotFoundError,
     StoredRecord,
     _bounds,
+    _checked_record,
     _new_entries,
-    _record_order,
+    _payload,
     _single_owner,
-    check_record_kind,
-    new_record,
+    _utc_now,
 )
+
+if TYPE_CHECKING:  # pandas loads only when a chart frame is asked for
+    import pandas as pd
 
 T = TypeVar("T")
 BROWSER_OWNER = "browser"  # the one owner of a browser profile's own store
@@ -187,33 +190,32 @@ EVENT = DataclassCodec("event", Event, lambda e: (e.date, e.id))
 CODECS: dict[str, Codec[Any]] = {c.kind: c for c in (ENTRY, SCREENING, EVENT)}
 
 
-def _kept_kind(kind: str) -> str:
-    return RECORD_PREFIX + check_record_kind(kind)
-
-
 def _kept_id(owner: str, record_id: str) -> str:
     return f"{owner}:{record_id}"
 
 
-def _kept_value(owner: str, record: StoredRecord) -> Value:
-    return {
-        "owner": owner,
-        "record_id": record.record_id,
-        "saved_at": record.saved_at.isoformat(),
-        "payload": record.payload,
-    }
-
-
-def _kept_from(kind: str, value: Value) -> tuple[str, StoredRecord]:
-    """(owner, record) from a ``record:<kind>`` value; ValueError when it is not one."""
-    owner, record_id, saved_at, payload = (
-        value.get(k) for k in ("owner", "record_id", "saved_at", "payload")
+def _kept_from(kind: str, value: Value) -> tuple[str, int, StoredRecord]:
+    """(owner, place in the order written, record) from a ``record:<kind>`` value;
+    ValueError when it is not one. A payload that is no JSON object reads back as {} (as in
+    the other stores: the typed readers of ``backcare.records`` then say so)."""
+    owner, record_id, saved_at, seq = (
+        value.get(k) for k in ("owner", "record_id", "saved_at", "seq")
     )
     if not (isinstance(owner, str) and isinstance(record_id, str) and isinstance(saved_at, str)):
         raise ValueError("not a kept record")
+    when = datetime.fromisoformat(saved_at)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    payload = value.get("payload")
+    order = seq if type(seq) is int else 0
+    return owner, order, StoredRecord(kind, record_id, when, _payload_of(payload))
+
+
+def _payload_of(payload: Any) -> dict[str, Any]:
+    """A fresh dict from a kept payload (``{}`` for anything but a JSON object)."""
     if not isinstance(payload, dict):
-        raise ValueError("a kept record's payload is not an object")
-    return owner, StoredRecord(kind, record_id, datetime.fromisoformat(saved_at), payload)
+        return {}
+    return _payload(json.dumps(payload))
 
 
 # --------------------------------------------------------------------------- the store
@@ -374,16 +376,20 @@ class BrowserStore:
         return mine[-1] if mine else None
 
     def delete_all(self, owner: str) -> int:
-        """Delete the owner's entries, screenings and events; how many entries."""
+        """Delete everything of the owner (entries, screenings, events and kept records);
+        how many entries."""
         removed = 0
         for codec in CODECS.values():
             for item in self._sorted(codec, owner):
                 self._delete(owner, codec.kind, item.id)
                 removed += codec is ENTRY
+        self.delete_records(owner)
         return removed
 
     def frame(self, owner: str) -> pd.DataFrame:
         """All entries as ``entries_frame`` columns, for charts."""
+        from backcare.diary.frames import entries_frame
+
         return entries_frame(self._sorted(ENTRY, owner))
 
     def revision(self, owner: str) -> int:
@@ -408,8 +414,9 @@ class BrowserStore:
         taken_at: datetime,
         score: float,
         details: Mapping[str, Any],
+        answers: tuple | None = None,
     ) -> Screening:
-        result = Screening(owner, instrument, taken_at, score, dict(details))
+        result = Screening(owner, instrument, taken_at, score, dict(details), answers=answers)
         self._put(owner, SCREENING.kind, result.id, SCREENING.encode(result))
         return result
 
@@ -434,46 +441,71 @@ class BrowserStore:
         kinds.update(kind for kind, _ in mirror.kept_in_tab)
         return {kind[len(RECORD_PREFIX) :] for kind in kinds if kind.startswith(RECORD_PREFIX)}
 
-    def _kept(self, kind: str, owner: str) -> list[tuple[str, StoredRecord]]:
-        """(IndexedDB id, record) of the owner's records of one kind, oldest first."""
+    def _kept(self, kind: str, owner: str) -> list[tuple[str, int, StoredRecord]]:
+        """(IndexedDB id, place, record) of the owner's records of one kind, in the order
+        written."""
         mine = []
         for key, value in self.mirror.view(RECORD_PREFIX + kind).items():
             try:
-                who, record = _kept_from(kind, value)
+                who, order, record = _kept_from(kind, value)
             except (ValueError, TypeError):
                 self.unreadable.add((RECORD_PREFIX + kind, key))
                 continue
             if who == owner:
-                mine.append((key, record))
-        mine.sort(key=lambda pair: _record_order(pair[1]))
+                mine.append((key, order, record))
+        mine.sort(key=lambda found: (found[1], found[2].saved_at, found[2].record_id))
         return mine
 
     def put_record(
-        self, owner: str, kind: str, payload: Mapping[str, Any], *, record_id: str | None = None
+        self,
+        owner: str,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        record_id: str | None = None,
     ) -> StoredRecord:
-        """Keep a record (a new one, or the one with ``record_id`` replaced)."""
-        record = new_record(kind, payload, record_id)
-        self._put(
-            owner,
-            _kept_kind(kind),
-            _kept_id(owner, record.record_id),
-            _kept_value(owner, record),
-        )
+        """Keep a record (a new one, or the one with ``record_id`` replaced, which then
+        counts as written now): on its way to the browser, readable at once."""
+        record_id, text = _checked_record(owner, kind, payload, record_id)
+        record = StoredRecord(kind, record_id, _utc_now(), _payload(text))
+        place = 1 + max((order for _, order, _ in self._kept(kind, owner)), default=0)
+        value = {
+            "owner": owner,
+            "record_id": record_id,
+            "saved_at": record.saved_at.isoformat(),
+            "seq": place,
+            "payload": _payload(text),
+        }
+        self._put(owner, RECORD_PREFIX + kind, _kept_id(owner, record_id), value)
         return record
 
     def records(self, owner: str, kind: str) -> list[StoredRecord]:
-        """The owner's records of one kind, oldest first."""
-        return [record for _, record in self._kept(check_record_kind(kind), owner)]
+        """The owner's records of one kind, oldest first, in the order written."""
+        return [record for _, _, record in self._kept(kind, owner)]
 
     def delete_records(self, owner: str, kind: str | None = None) -> int:
         """Delete the owner's records of ``kind`` (of every kind when None); how many."""
-        kinds = sorted(self._kept_kinds()) if kind is None else [check_record_kind(kind)]
+        kinds = sorted(self._kept_kinds()) if kind is None else [kind]
         removed = 0
         for name in kinds:
-            for key, _ in self._kept(name, owner):
+            for key, _, _ in self._kept(name, owner):
                 self._delete(owner, RECORD_PREFIX + name, key)
                 removed += 1
         return removed
+
+    def held_records(self, owner: str) -> list[StoredRecord]:
+        """The owner's kept records the browser refused, kept in this tab only."""
+        held = []
+        for kind, _key, value in self.mirror.held():
+            if not kind.startswith(RECORD_PREFIX):
+                continue
+            try:
+                who, _, record = _kept_from(kind[len(RECORD_PREFIX) :], value)
+            except (ValueError, TypeError):
+                continue
+            if who == owner:
+                held.append(record)
+        return held
 
     # -- this mode's own
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -443,18 +444,19 @@ def suggestions(
 def suggestion_inputs(
     start_back: Any = None, triage: Any = None, oswestry: Any = None
 ) -> dict[str, Any]:
-    """Plain values for ``suggestions()`` from screening result objects (any may be None).
+    """Plain values for ``suggestions()`` from screening results (any may be None).
 
-    Reads ``start_back.risk``, ``.psychosocial`` and ``.answers`` (item 1 = 1 means the
-    pain spreads down a leg), ``triage.level`` and ``oswestry.band`` (a band id, or an
-    object with ``.id``). Anything missing or unexpected becomes None, so a result saved
-    by an older version of the screening page never breaks the Learn page.
+    Each result is an object or a mapping (the details kept with an older result). Reads
+    ``start_back.risk``, ``.psychosocial`` and ``.answers`` (item 1 = 1 means the pain
+    spreads down a leg), ``triage.level`` and ``oswestry.band`` (a band id, or an object
+    with ``.id``). Anything missing or unexpected becomes None, so a result saved by an
+    older version of BackCare never breaks the Learn page.
     """
-    risk = getattr(start_back, "risk", None)
-    psychosocial = getattr(start_back, "psychosocial", None)
-    answers = getattr(start_back, "answers", None)
-    level = getattr(triage, "level", None)
-    band = getattr(oswestry, "band", None)
+    risk = _value(start_back, "risk")
+    psychosocial = _value(start_back, "psychosocial")
+    answers = _value(start_back, "answers")
+    level = _value(triage, "level")
+    band = _value(oswestry, "band")
     band = getattr(band, "id", band)
     leg_pain = None
     if isinstance(answers, tuple | list) and answers and answers[0] in (0, 1):
@@ -470,3 +472,10 @@ def suggestion_inputs(
         "triage_level": level if level in TRIAGE_LEVELS else None,
         "oswestry_band": band if isinstance(band, str) else None,
     }
+
+
+def _value(result: Any, name: str) -> Any:
+    """``result.name``, or ``result[name]`` for a mapping; None when it has none."""
+    if isinstance(result, Mapping):
+        return result.get(name)
+    return getattr(result, name, None)

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from backcare import records
 from backcare.diary.frames import ROUTINE_STARTED
 from backcare.diary.model import PAIN_MAX, PAIN_MIN, Entry, Event, Screening
+from backcare.records import CURRENT, CheckRecord, RoutineRecord
 from backcare.routine import Profile, Routine, build_routine
 from backcare.screening import (
     OswestryResult,
@@ -325,6 +327,7 @@ def demo_patient(
                     float(result.score),
                     _details(result),
                     id=f"demo-{persona.id}-s{n}-{name}",
+                    answers=tuple(result.answers),
                 )
             )
 
@@ -364,10 +367,23 @@ def demo_patient(
 
 
 def fill_store(store: Store, patient: DemoPatient) -> int:
-    """Write a demo patient's diary into ``store`` (a fresh session store); returns entries."""
+    """Write a demo patient's diary and kept records into ``store`` (a fresh session store):
+    entries, events, questionnaire results with their answers, today's warning-sign check
+    and the routine, its plan started on the day the persona began it. Returns entries."""
     added = store.add_many(patient.entries)
     for s in patient.screenings:
-        store.add_screening(patient.owner, s.instrument, s.taken_at, s.score, dict(s.details))
+        store.add_screening(
+            patient.owner, s.instrument, s.taken_at, s.score, dict(s.details), answers=s.answers
+        )
     for event in patient.events:
         store.add_event(patient.owner, event.date, event.label)
+    checked_at = datetime.combine(patient.today, time(9, 0))
+    check = CheckRecord.from_triage(patient.triage, checked_at)
+    store.put_record(patient.owner, records.CHECK, check.to_payload(), record_id="demo-check")
+    if patient.routine is not None:
+        started = patient.first_day + timedelta(days=patient.persona.routine_day or 0)
+        if patient.persona.routine_day is None:
+            started = patient.today
+        kept = RoutineRecord.from_routine(patient.routine, started)
+        store.put_record(patient.owner, records.ROUTINE, kept.to_payload(), record_id=CURRENT)
     return added

@@ -74,6 +74,7 @@ class Rules:
     refusal: dict[str, str]
     check_first: dict[str, str]  # heading, intro, confirm, screening_link, more, confirmed
     check_first_source: str
+    check_valid_days: int  # how long a check or "none apply" counts (check_first.valid_days)
     age_question: str
     age_missing: str
     surgery_months: int
@@ -170,10 +171,21 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             refusal_levels=tuple(raw["refusal"]["levels"]),
             refusal={k: _text(raw["refusal"][k]) for k in raw["refusal"]["levels"]},
             check_first={
-                k: _text(check[k])
-                for k in ("heading", "intro", "confirm", "screening_link", "more", "confirmed")
+                # "{date}" stays for the page to fill in (lapsed, after_doctor).
+                k: _text(check[k], date="{date}")
+                for k in (
+                    "heading",
+                    "intro",
+                    "confirm",
+                    "screening_link",
+                    "more",
+                    "confirmed",
+                    "lapsed",
+                    "after_doctor",
+                )
             },
             check_first_source=check["source"],
+            check_valid_days=int(check["valid_days"]),
             age_question=_text(raw["age"]["question"]),
             age_missing=_text(raw["age"]["missing"]),
             surgery_months=months,

@@ -596,6 +596,10 @@ class RedFlagRules:
     hold_exercise_text: str
     held_text: str
     emergency_notice_template: str
+    doctor_seen_label: str
+    doctor_seen_help: str
+    doctor_seen_done: str  # "{date}": the day the person said a doctor saw them
+    doctor_seen_source: str
     levels: dict[str, LevelInfo]
     flags: tuple[Flag, ...]
     facts: tuple[Fact, ...]
@@ -783,6 +787,10 @@ def load_red_flags(path: Path = RED_FLAGS_FILE) -> RedFlagRules:
         hold_exercise_text=text(raw, "hold_exercise_text", where),
         held_text=text(raw, "held_text", where),
         emergency_notice_template=template,
+        doctor_seen_label=text(raw, "doctor_seen_label", where),
+        doctor_seen_help=text(raw, "doctor_seen_help", where),
+        doctor_seen_done=text(raw, "doctor_seen_done", where),
+        doctor_seen_source=text(raw, "doctor_seen_source", where),
         levels=levels,
         flags=tuple(flags),
         facts=tuple(facts),

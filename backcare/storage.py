@@ -1,4 +1,4 @@
-"""Where diary entries live: one ``Store`` interface, three implementations.
+"""Where a person's records live: one ``Store`` interface, three implementations.
 
 - ``SqlStore``: SQLAlchemy 2 Core over any URL; by default a SQLite file in the user's
   data directory (WAL, busy timeout, short write transactions, a schema version table
@@ -7,29 +7,84 @@
 - ``BrowserStore`` (``backcare.browser_store``): the visitor's own browser (IndexedDB);
   nothing is written on the server.
 
-Every entry carries an owner id and every query is filtered by it. Plain Python: which
+Every record carries an owner id and every query is filtered by it. Plain Python: which
 store a visitor gets is ``backcare.storage_mode`` (re-exported here) and
 ``backcare/ui/store.py``.
+
+The Store protocol (the contract every backend passes, tests/unit/test_storage.py)
+-------------------------------------------------------------------------------------
+Every method takes or carries the owner; a store never returns another owner's data.
+Bad values raise ``ValueError`` naming the field; a backend that cannot read or write
+raises ``StorageError`` (a ``ValueError``) with a message a person can act on.
+
+Diary entries (``backcare.diary.model.Entry``)::
+
+    add(entry) -> Entry                      # a taken id raises ValueError
+    add_many(entries) -> int                 # one owner; skips exact duplicates; gives a
+                                             # new id when an id is taken by other content
+    update(entry) -> Entry                   # NotFoundError if not this owner's
+    delete(owner, entry_id) -> Entry         # NotFoundError if not this owner's
+    restore(entry) -> None                   # put a deleted entry back (undo)
+    get(owner, entry_id) -> Entry
+    list(owner, since=None, until=None, *, limit=None, newest_first=False) -> list[Entry]
+                                             # inclusive bounds; a date as until = that day
+    count(owner) -> int
+    last(owner) -> Entry | None
+    frame(owner) -> pandas.DataFrame         # backcare.diary.frames.FRAME_COLUMNS
+    delete_all(owner) -> int                 # EVERYTHING of the owner: entries, screenings,
+                                             # events and kept records; returns the number
+                                             # of entries removed
+
+Questionnaire results and chart events::
+
+    add_screening(owner, instrument, taken_at, score, details, answers=None) -> Screening
+    screenings(owner) -> list[Screening]     # oldest first; .answers None for old rows
+    add_event(owner, date, label) -> Event
+    events(owner) -> list[Event]             # by date
+
+Kept records: "the latest state" rather than a diary row (the warning-sign check, the
+routine, "a doctor has seen me", "I have checked, none apply"; their kinds and typed
+values are in ``backcare.records``)::
+
+    put_record(owner, kind, payload, *, record_id=None) -> StoredRecord
+        # kind: 1-32 of a-z, 0-9, "_", starting with a letter; record_id: an id like an
+        # entry's (default: a new uuid4 hex); payload: a mapping of plain JSON values,
+        # at most MAX_PAYLOAD_CHARS as JSON text. The same (owner, kind, record_id)
+        # replaces the old record, which then counts as written now.
+    records(owner, kind) -> list[StoredRecord]
+        # oldest first, in the order written; each payload is a fresh dict parsed from
+        # the kept JSON text (a payload that is no JSON object reads back as {}, and the
+        # typed readers of backcare.records then say it cannot be read)
+    delete_records(owner, kind=None) -> int  # one kind, or every kind; returns how many
+
+    StoredRecord(kind, record_id, saved_at, payload)  # frozen; saved_at: aware UTC
+
+Change detection and description::
+
+    revision(owner) -> int                   # changes on every write of that owner
+                                             # (entries, screenings, events, records)
+    kind: "sql" | "session" | "browser"      # the store's mode (StoreChoice.mode in the UI)
+    location: str                            # a file path, a URL without password, or
+                                             # words for people ("this browser tab only")
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import pandas as pd
 import platformdirs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from backcare.diary.frames import FRAME_COLUMNS, entries_frame
-from backcare.diary.model import _ID_PATTERN, Entry, Event, Screening, new_id
+from backcare.diary.model import Entry, Event, Screening, new_id, valid_id, valid_owner
 
 # The mode names, the setting and the privacy rule live in the light storage_mode module
 # (every page's frame reads them); re-exported here.
@@ -43,11 +98,18 @@ from backcare.storage_mode import (  # noqa: F401
     is_loopback_host,
 )
 
+if TYPE_CHECKING:  # pandas loads only when a chart frame is asked for
+    import pandas as pd
+
 ENV_DATABASE_URL = "BACKCARE_DATABASE_URL"
 ENV_DATA_DIR = "BACKCARE_DATA_DIR"
 DB_FILENAME = "diary.sqlite3"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# A kept record's payload as JSON text: far more than any check or routine needs, and
+# small enough that a page never reads megabytes for one record.
+MAX_PAYLOAD_CHARS = 64_000
+_KIND = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
 class NotFoundError(ValueError):
@@ -123,21 +185,26 @@ class Store(Protocol):
         taken_at: datetime,
         score: float,
         details: Mapping[str, Any],
+        answers: tuple | None = None,
     ) -> Screening: ...
     def screenings(self, owner: str) -> list[Screening]: ...
     def add_event(self, owner: str, date: date, label: str) -> Event: ...
     def events(self, owner: str) -> list[Event]: ...
-
-
-# --------------------------------------------------------------------------- kept records
-
-MAX_KIND_CHARS = 64
+    def put_record(
+        self,
+        owner: str,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        record_id: str | None = None,
+    ) -> StoredRecord: ...
+    def records(self, owner: str, kind: str) -> list[StoredRecord]: ...
+    def delete_records(self, owner: str, kind: str | None = None) -> int: ...
 
 
 @dataclass(frozen=True)
 class StoredRecord:
-    """One kept record of some kind (the latest warning-sign check, the current routine...):
-    its id, when it was saved, and its JSON payload."""
+    """One kept record as a store returns it; ``saved_at`` is aware UTC."""
 
     kind: str
     record_id: str
@@ -145,54 +212,102 @@ class StoredRecord:
     payload: dict[str, Any]
 
 
-@runtime_checkable
-class KeptRecords(Protocol):
-    """Kept records of any kind, scoped to one owner. (To be merged into ``Store``.)"""
-
-    def put_record(
-        self, owner: str, kind: str, payload: Mapping[str, Any], *, record_id: str | None = None
-    ) -> StoredRecord: ...
-    def records(self, owner: str, kind: str) -> list[StoredRecord]: ...
-    def delete_records(self, owner: str, kind: str | None = None) -> int: ...
-
-
-def check_record_kind(kind: Any) -> str:
-    """A record kind is a short name of letters, digits, '.', '_' or '-'."""
-    if not isinstance(kind, str) or not _ID_PATTERN.fullmatch(kind):
+def _checked_record(
+    owner: str, kind: str, payload: Mapping[str, Any], record_id: str | None
+) -> tuple[str, str]:
+    """(record id, payload as JSON text) for put_record; ValueError naming what is wrong."""
+    if not valid_owner(owner):
+        raise ValueError(f"owner must be a short non-empty text, not {owner!r}")
+    if not isinstance(kind, str) or not _KIND.fullmatch(kind):
         raise ValueError(
-            f"a record kind is 1-{MAX_KIND_CHARS} letters, digits, '.', '_' or '-', not {kind!r}"
+            f"kind must be 1-32 lower-case letters, digits or '_', starting with a letter, "
+            f"not {kind!r}"
         )
-    return kind
-
-
-def check_record_id(record_id: Any) -> str:
-    if not isinstance(record_id, str) or not _ID_PATTERN.fullmatch(record_id):
-        raise ValueError(f"a record id is 1-64 letters, digits, '.', '_' or '-', not {record_id!r}")
-    return record_id
-
-
-def kept_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``payload`` as plain JSON values (what every store can keep), or ValueError."""
+    record_id = new_id() if record_id is None else record_id
+    if not valid_id(record_id):
+        raise ValueError(
+            f"record_id must be 1-64 letters, digits, '.', '_' or '-', not {record_id!r}"
+        )
     if not isinstance(payload, Mapping):
-        raise ValueError(f"a record's payload must be a mapping, not {type(payload).__name__}")
+        raise ValueError(f"payload must be a mapping of plain JSON values, not {payload!r}")
     try:
-        return json.loads(json.dumps(dict(payload), allow_nan=False))
+        text = json.dumps(dict(payload), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"a record's payload must be plain JSON values: {exc}") from None
+        raise ValueError(f"payload must be plain JSON values: {exc}") from None
+    if len(text) > MAX_PAYLOAD_CHARS:
+        raise ValueError(
+            f"payload is {len(text)} characters as JSON; the limit is {MAX_PAYLOAD_CHARS}"
+        )
+    return record_id, text
 
 
-def new_record(kind: str, payload: Mapping[str, Any], record_id: str | None) -> StoredRecord:
-    """A checked record saved now (a new id unless one is given)."""
-    return StoredRecord(
-        check_record_kind(kind),
-        new_id() if record_id is None else check_record_id(record_id),
-        datetime.now(),
-        kept_payload(payload),
-    )
+def _payload(text: str | None) -> dict[str, Any]:
+    """A kept payload read back: a fresh dict, or {} when the text is no JSON object."""
+    try:
+        value = json.loads(text or "")
+    except (ValueError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
-def _record_order(record: StoredRecord) -> tuple[datetime, str]:
-    return record.saved_at, record.record_id
+def _answers_json(answers: tuple | None) -> str | None:
+    return None if answers is None else json.dumps(list(answers))
+
+
+def _answers_from(text: str | None) -> tuple | None:
+    """Kept answers read back; None for none (or for text a hand edit made unreadable)."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return tuple(value) if isinstance(value, list) else None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def add_kept(
+    store: Store,
+    owner: str,
+    *,
+    events: Iterable[Event] = (),
+    screenings: Iterable[Screening] = (),
+    records: Iterable[tuple[str, str, Mapping[str, Any]]] = (),
+) -> int:
+    """Add events, questionnaire results and kept records (``(kind, record_id, payload)``)
+    to ``owner``'s store, as an import or a move to another store does; returns how many
+    were added.
+
+    What is already there is skipped: an event of the same day and label, a result of the
+    same questionnaire, time and score, a record of the same kind and id. A kept record is
+    never replaced: the store's own routine or confirmation is the person's current one.
+    """
+    added = 0
+    have_events = {(e.date, e.label) for e in store.events(owner)}
+    for event in events:
+        if (event.date, event.label) not in have_events:
+            store.add_event(owner, event.date, event.label)
+            have_events.add((event.date, event.label))
+            added += 1
+    have_results = {(s.instrument, s.taken_at, s.score) for s in store.screenings(owner)}
+    for result in screenings:
+        key = (result.instrument, result.taken_at, result.score)
+        if key not in have_results:
+            store.add_screening(owner, *key, result.details, answers=result.answers)
+            have_results.add(key)
+            added += 1
+    have_records: dict[str, set[str]] = {}
+    for kind, record_id, payload in records:
+        if kind not in have_records:
+            have_records[kind] = {r.record_id for r in store.records(owner, kind)}
+        if record_id not in have_records[kind]:
+            store.put_record(owner, kind, payload, record_id=record_id)
+            have_records[kind].add(record_id)
+            added += 1
+    return added
 
 
 def _bounds(
@@ -245,7 +360,9 @@ class SessionStore:
         self._entries: dict[str, dict[str, Entry]] = {}
         self._screenings: dict[str, list[Screening]] = {}
         self._events: dict[str, list[Event]] = {}
-        self._records: dict[str, dict[tuple[str, str], StoredRecord]] = {}
+        # owner -> (kind, record id) -> (order written, saved at, payload JSON text)
+        self._records: dict[str, dict[tuple[str, str], tuple[int, datetime, str]]] = {}
+        self._written = 0
         self._revisions: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -332,13 +449,19 @@ class SessionStore:
     def delete_all(self, owner: str) -> int:
         with self._lock:
             removed = len(self._entries.pop(owner, {}))
-            removed_other = len(self._screenings.pop(owner, [])) + len(self._events.pop(owner, []))
+            removed_other = (
+                len(self._screenings.pop(owner, []))
+                + len(self._events.pop(owner, []))
+                + len(self._records.pop(owner, {}))
+            )
             if removed or removed_other:
                 self._bump(owner)
         return removed
 
     def frame(self, owner: str) -> pd.DataFrame:
         """All entries as ``entries_frame`` columns, for charts."""
+        from backcare.diary.frames import entries_frame
+
         return entries_frame(list(self._entries.get(owner, {}).values()))
 
     def revision(self, owner: str) -> int:
@@ -351,8 +474,11 @@ class SessionStore:
         taken_at: datetime,
         score: float,
         details: Mapping[str, Any],
+        answers: tuple | None = None,
     ) -> Screening:
-        result = Screening(owner, instrument, taken_at, score, json.loads(json.dumps(details)))
+        result = Screening(
+            owner, instrument, taken_at, score, json.loads(json.dumps(details)), answers=answers
+        )
         with self._lock:
             self._screenings.setdefault(owner, []).append(result)
             self._bump(owner)
@@ -372,22 +498,30 @@ class SessionStore:
         return sorted(self._events.get(owner, []), key=lambda e: e.date)
 
     def put_record(
-        self, owner: str, kind: str, payload: Mapping[str, Any], *, record_id: str | None = None
+        self,
+        owner: str,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        record_id: str | None = None,
     ) -> StoredRecord:
-        """Keep a record (a new one, or the one with ``record_id`` replaced)."""
-        record = new_record(kind, payload, record_id)
+        record_id, text = _checked_record(owner, kind, payload, record_id)
+        saved_at = _utc_now()
         with self._lock:
-            self._records.setdefault(owner, {})[(record.kind, record.record_id)] = record
+            self._written += 1
+            self._records.setdefault(owner, {})[kind, record_id] = (self._written, saved_at, text)
             self._bump(owner)
-        return record
+        return StoredRecord(kind, record_id, saved_at, _payload(text))
 
     def records(self, owner: str, kind: str) -> list[StoredRecord]:
-        """The owner's records of one kind, oldest first."""
-        mine = self._records.get(owner, {}).values()
-        return sorted((r for r in mine if r.kind == kind), key=_record_order)
+        with self._lock:
+            mine = [(key, value) for key, value in self._records.get(owner, {}).items()]
+        chosen = sorted((v, key[1]) for key, v in mine if key[0] == kind)
+        return [
+            StoredRecord(kind, rid, saved_at, _payload(text)) for (_, saved_at, text), rid in chosen
+        ]
 
     def delete_records(self, owner: str, kind: str | None = None) -> int:
-        """Delete the owner's records of ``kind`` (of every kind when None); how many."""
         with self._lock:
             mine = self._records.get(owner, {})
             gone = [key for key in mine if kind is None or key[0] == kind]
@@ -453,6 +587,8 @@ screenings_table = sa.Table(
     sa.Column("taken_at", sa.DateTime, nullable=False),
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("details", sa.Text, nullable=False),
+    # Version 3 (migration 2 -> 3 adds it): the answers as JSON text; NULL for older rows.
+    sa.Column("answers", sa.Text),
 )
 events_table = sa.Table(
     "events",
@@ -469,6 +605,19 @@ revisions_table = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False),
 )
 V2_NEW_TABLES = (screenings_table, events_table, revisions_table)
+# Version 3: kept records (backcare.records). ``seq`` gives the order written; putting a
+# record again deletes and inserts it, so it counts as written anew.
+records_table = sa.Table(
+    "records",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("owner", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("record_id", sa.String(64), nullable=False),
+    sa.Column("saved_at", sa.DateTime, nullable=False),  # UTC, stored without a zone
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.UniqueConstraint("owner", "kind", "record_id", name="uq_records_owner_kind_id"),
+)
 
 # The schema BackCare 0.1 wrote (version 1), kept to test the migration on a real file.
 V1_SCHEMA_SQL = (
@@ -495,7 +644,43 @@ def _migrate_1_to_2(conn: Connection) -> None:
     metadata.create_all(conn, tables=list(V2_NEW_TABLES))
 
 
-MIGRATIONS = {1: _migrate_1_to_2}
+def _migrate_2_to_3(conn: Connection) -> None:
+    """Version 3 adds kept records and the answers of each screening.
+
+    A version 1 file got today's screenings table (with ``answers``) from the 1 -> 2 step.
+    """
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("screenings")}
+    if "answers" not in columns:
+        conn.execute(sa.text("ALTER TABLE screenings ADD COLUMN answers TEXT"))
+    metadata.create_all(conn, tables=[records_table])
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+
+# The schema BackCare wrote as version 2 (round two, before kept records), as SQLite has it,
+# kept to test the 2 -> 3 migration on a real file.
+V2_SCHEMA_SQL = (
+    "CREATE TABLE schema_version (\n\tversion INTEGER NOT NULL\n)",
+    "INSERT INTO schema_version (version) VALUES (2)",
+    "CREATE TABLE entries (\n\tid VARCHAR(64) NOT NULL, \n\towner VARCHAR(64) NOT NULL, "
+    "\n\ttimestamp DATETIME NOT NULL, \n\tpain INTEGER NOT NULL, \n\tflare BOOLEAN NOT NULL, "
+    "\n\tmedication_taken BOOLEAN NOT NULL, \n\texercised BOOLEAN NOT NULL, \n\tnote TEXT NOT "
+    "NULL, \n\tlocations TEXT DEFAULT '' NOT NULL, \n\tqualities TEXT DEFAULT '' NOT NULL, "
+    "\n\tsleep_hours FLOAT, \n\tsleep_quality INTEGER, \n\tactivity_minutes INTEGER, "
+    "\n\texercise_minutes INTEGER, \n\tmedication TEXT DEFAULT '' NOT NULL, \n\tmood INTEGER, "
+    "\n\tpeg_pain INTEGER, \n\tpeg_enjoyment INTEGER, \n\tpeg_activity INTEGER, \n\tPRIMARY "
+    "KEY (id)\n)",
+    "CREATE INDEX ix_entries_owner_timestamp ON entries (owner, timestamp)",
+    "CREATE TABLE screenings (\n\tid VARCHAR(64) NOT NULL, \n\towner VARCHAR(64) NOT NULL, "
+    "\n\tinstrument VARCHAR(32) NOT NULL, \n\ttaken_at DATETIME NOT NULL, \n\tscore FLOAT NOT "
+    "NULL, \n\tdetails TEXT NOT NULL, \n\tPRIMARY KEY (id)\n)",
+    "CREATE INDEX ix_screenings_owner ON screenings (owner)",
+    "CREATE TABLE events (\n\tid VARCHAR(64) NOT NULL, \n\towner VARCHAR(64) NOT NULL, "
+    "\n\tdate DATE NOT NULL, \n\tlabel VARCHAR(100) NOT NULL, \n\tPRIMARY KEY (id)\n)",
+    "CREATE INDEX ix_events_owner ON events (owner)",
+    "CREATE TABLE revisions (\n\towner VARCHAR(64) NOT NULL, \n\trevision INTEGER NOT NULL, "
+    "\n\tPRIMARY KEY (owner)\n)",
+)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -745,11 +930,16 @@ class SqlStore:
             removed = conn.execute(entries_table.delete().where(entries_table.c.owner == owner))
             conn.execute(screenings_table.delete().where(screenings_table.c.owner == owner))
             conn.execute(events_table.delete().where(events_table.c.owner == owner))
+            conn.execute(records_table.delete().where(records_table.c.owner == owner))
             self._bump(conn, owner)
         return removed.rowcount
 
     def frame(self, owner: str) -> pd.DataFrame:
         """All entries as ``entries_frame`` columns, read straight into pandas."""
+        import pandas as pd
+
+        from backcare.diary.frames import FRAME_COLUMNS
+
         t = entries_table
         columns = [t.c[name] for name in FRAME_COLUMNS]
         if self.engine.dialect.name == "sqlite":
@@ -782,8 +972,9 @@ class SqlStore:
         taken_at: datetime,
         score: float,
         details: Mapping[str, Any],
+        answers: tuple | None = None,
     ) -> Screening:
-        result = Screening(owner, instrument, taken_at, score, dict(details))
+        result = Screening(owner, instrument, taken_at, score, dict(details), answers=answers)
         with self._write() as conn:
             conn.execute(
                 screenings_table.insert().values(
@@ -793,6 +984,7 @@ class SqlStore:
                     taken_at=result.taken_at,
                     score=result.score,
                     details=json.dumps(dict(result.details)),
+                    answers=_answers_json(result.answers),
                 )
             )
             self._bump(conn, owner)
@@ -804,7 +996,15 @@ class SqlStore:
         with self._read() as conn:
             rows = conn.execute(query).all()
         return [
-            Screening(r.owner, r.instrument, r.taken_at, r.score, json.loads(r.details), r.id)
+            Screening(
+                r.owner,
+                r.instrument,
+                r.taken_at,
+                r.score,
+                _payload(r.details),
+                r.id,
+                answers=_answers_from(r.answers),
+            )
             for r in rows
         ]
 
@@ -826,8 +1026,73 @@ class SqlStore:
             rows = conn.execute(query).all()
         return [Event(r.owner, r.date, r.label, r.id) for r in rows]
 
+    # -- kept records
+
+    def put_record(
+        self,
+        owner: str,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        record_id: str | None = None,
+    ) -> StoredRecord:
+        record_id, text = _checked_record(owner, kind, payload, record_id)
+        saved_at = _utc_now()
+        t = records_table
+        same = (t.c.owner == owner, t.c.kind == kind, t.c.record_id == record_id)
+        row = {
+            "owner": owner,
+            "kind": kind,
+            "record_id": record_id,
+            "saved_at": saved_at.replace(tzinfo=None),
+            "payload": text,
+        }
+        for attempt in (1, 2, 3):
+            try:
+                with self._write() as conn:
+                    # The owner's revision first: on PostgreSQL its row lock makes writers of
+                    # one owner take turns, so the delete below sees the other's insert.
+                    self._bump(conn, owner)
+                    conn.execute(t.delete().where(*same))
+                    conn.execute(t.insert().values(**row))
+                break
+            except _Conflict:
+                # The owner's first write, twice at once: one made the revision row; the
+                # other tries again and now waits for it.
+                if attempt == 3:
+                    raise StorageError(
+                        f"the record could not be saved in {self.location}: another write "
+                        "kept getting in the way; try again"
+                    ) from None
+        return StoredRecord(kind, record_id, saved_at, _payload(text))
+
+    def records(self, owner: str, kind: str) -> list[StoredRecord]:
+        t = records_table
+        query = sa.select(t).where(t.c.owner == owner, t.c.kind == kind).order_by(t.c.seq)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [
+            StoredRecord(r.kind, r.record_id, r.saved_at.replace(tzinfo=UTC), _payload(r.payload))
+            for r in rows
+        ]
+
+    def delete_records(self, owner: str, kind: str | None = None) -> int:
+        t = records_table
+        query = t.delete().where(t.c.owner == owner)
+        if kind is not None:
+            query = query.where(t.c.kind == kind)
+        with self._write() as conn:
+            removed = conn.execute(query).rowcount
+            if removed:
+                self._bump(conn, owner)
+        return removed
+
     def _read(self):
         return _Transaction(self, write=False)
+
+
+class _Conflict(StorageError):
+    """A unique key taken by a concurrent write (put_record tries once more)."""
 
 
 class _Transaction:
@@ -851,6 +1116,8 @@ class _Transaction:
             self._context.__exit__(exc_type, exc, tb)
         except sa.exc.SQLAlchemyError as error:
             raise StorageError(_explain(error, self._store.location)) from None
+        if isinstance(exc, sa.exc.IntegrityError):
+            raise _Conflict(_explain(exc, self._store.location)) from None
         if isinstance(exc, sa.exc.SQLAlchemyError):
             raise StorageError(_explain(exc, self._store.location)) from None
         return False

@@ -1,4 +1,9 @@
-"""Screening: red-flag check first, then STarT Back, Oswestry and PEG, scored openly."""
+"""Screening: red-flag check first, then STarT Back, Oswestry and PEG, scored openly.
+
+The last check and each questionnaire's last result are kept and shown with their dates.
+An emergency or urgent check stands at the top until a newer check gives a lower level or
+the person records that a doctor has seen them about it.
+"""
 
 import streamlit as st
 
@@ -6,17 +11,25 @@ from backcare import screening
 from backcare.notices import load_notices
 from backcare.ui import frame
 from backcare.ui import screening_widgets as w
-from backcare.ui.state import save_screening_result, screening_result
+from backcare.ui.kept import kept, save_check, unsaved_warning
+from backcare.ui.state import NEW_CHECK_KEY
 
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
 frame("Screening", "🩺")
 st.title("Screening")
-# Filled at the end: an emergency or urgent result stands above everything else.
+# Filled below: an emergency or urgent result stands above everything else.
 top = st.container()
-st.info(f"**This is not a diagnosis.** {load_notices().not_a_diagnosis}", icon=":material/info:")
+notices = load_notices()
+st.info(f"**This is not a diagnosis.** {notices.not_a_diagnosis}", icon=":material/info:")
+# What changes from run to run sits in containers, so the questionnaire tabs keep their
+# place in the page and the tab the person opened stays open.
+with st.container():
+    unsaved_warning()
 
 rules = screening.load_red_flags()
-notices = load_notices()
+saved = kept()
+standing = saved.standing
+hold = saved.hold_level
 st.header("1. Warning signs")
 st.markdown(rules.intro)
 caveat = st.empty()  # the reassurance, only while no emergency or urgent result stands
@@ -35,75 +48,69 @@ def check(answers: w.TriageAnswers) -> str | None:
         )
     except ValueError as err:
         return str(err)
-    save_screening_result("triage", result)
+    save_check(result)  # a refused save is held in the tab and said at the top
+    st.session_state.pop(NEW_CHECK_KEY, None)
     return None
 
 
-w.red_flag_form(rules, check)
-triaged = screening_result("triage")
-hold = triaged if w.held(triaged) else None
-young = triaged is not None and notices.below_minimum_age(triaged.age)
+# Under the minimum age: no questionnaires, and unless a result stands, no result either.
+young = standing.age is not None and notices.below_minimum_age(standing.age)
+with st.container():
+    if standing.check_id is None or st.session_state.get(NEW_CHECK_KEY):
+        if standing.check_id is not None:
+            w.keep_last_check_button()
+        w.red_flag_form(rules, check)
+    else:
+        w.last_check(standing, rules, show_result=not young)
 if hold is not None:
     # An emergency or urgent result stands above everything, at any age.
     with top:
-        w.show_triage(hold, rules)
-    w.triage_reminder(hold)
+        if standing.result is not None:
+            w.show_triage(standing.result, rules)
+        else:  # a kept check that cannot be read in full: its level still stands
+            w.show_held(hold)
 elif young:
     with top:
         w.show_adults_only(notices)
-elif triaged is not None:
-    w.show_triage(triaged, rules)
-if hold is None:
+else:
     caveat.markdown(rules.caveat)
 
 if young:
     st.stop()  # made for adults: no questionnaire is offered or scored under the minimum age
 
 st.header("2. Questionnaires")
-if hold is not None:
-    w.show_held(hold)
+with st.container():
+    if hold is not None:
+        w.show_held(hold)
+    w.saved_results_caption(saved)
 sb_tab, odi_tab, peg_tab = st.tabs(["STarT Back", "Oswestry", "PEG"])
 
 with sb_tab:
     sb = screening.load_start_back()
     st.markdown(f"**{sb.name}** ({sb.version}). {sb.clinician_note}")
-    sb_answers = w.start_back_form(sb)
-    if sb_answers is not None:
-        missing = [n for n, a in enumerate(sb_answers, start=1) if a is None]
-        if missing:
-            st.error(w.missing_message(missing))
-        else:
-            try:
-                w.keep_result("start_back", screening.start_back(sb_answers))
-            except ValueError as err:
-                st.error(str(err))
-    if (sb_result := screening_result("start_back")) is not None:
-        w.show_start_back(sb_result, sb, hold)
+    result, place = w.questionnaire(
+        saved, "start_back", lambda: w.start_back_form(sb), screening.start_back
+    )
+    if result is not None:
+        with place:
+            w.show_start_back(result, sb, hold)
 
 with odi_tab:
     odi = screening.load_oswestry()
     st.markdown(f"**{odi.name}** ({odi.version}).")
-    odi_answers = w.oswestry_form(odi)
-    if odi_answers is not None:
-        try:
-            w.keep_result("oswestry", screening.oswestry(odi_answers))
-        except ValueError as err:
-            st.error(str(err))
-    if (odi_result := screening_result("oswestry")) is not None:
-        w.show_oswestry(odi_result, odi, hold)
+    result, place = w.questionnaire(
+        saved, "oswestry", lambda: w.oswestry_form(odi), screening.oswestry, all_needed=False
+    )
+    if result is not None:
+        with place:
+            w.show_oswestry(result, odi, hold)
 
 with peg_tab:
     pg = screening.load_peg()
     st.markdown(f"**{pg.name}** ({pg.version}).")
-    peg_answers = w.peg_form(pg)
-    if peg_answers is not None:
-        missing = [n for n, a in enumerate(peg_answers, start=1) if a is None]
-        if missing:
-            st.error(w.missing_message(missing))
-        else:
-            try:
-                w.keep_result("peg", screening.peg_result(*peg_answers))
-            except ValueError as err:
-                st.error(str(err))
-    if (peg_res := screening_result("peg")) is not None:
-        w.show_peg(peg_res, pg, hold)
+    result, place = w.questionnaire(
+        saved, "peg", lambda: w.peg_form(pg), lambda answers: screening.peg_result(*answers)
+    )
+    if result is not None:
+        with place:
+            w.show_peg(result, pg, hold)

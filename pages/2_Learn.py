@@ -4,8 +4,8 @@ import streamlit as st
 
 from backcare import content
 from backcare.ui import PAGES, frame, hold_notice
+from backcare.ui.kept import kept
 from backcare.ui.learn_widgets import print_styles, topic_view
-from backcare.ui.state import screening_result
 
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
 frame("Learn", "📖", layout="wide")
@@ -21,8 +21,11 @@ st.caption(
 
 try:
     topics = content.topics()
+    saved = kept()  # the person's saved check and questionnaire results
     inputs = content.suggestion_inputs(
-        screening_result("start_back"), screening_result("triage"), screening_result("oswestry")
+        saved.suggestion_source("start_back"),
+        saved.suggestion_source("triage"),
+        saved.suggestion_source("oswestry"),
     )
     suggested = content.suggestions(**inputs)
 except ValueError as err:
@@ -45,7 +48,7 @@ nav, main = st.columns([1, 2], gap="large")
 with nav, st.container(key="learn_suggest", border=True):
     st.header("Suggested for you", anchor="suggested")
     if suggested:
-        st.caption("Based on your answers on the Screening page in this session.")
+        st.caption("Based on your saved results from the Screening page.")
         for item in suggested:
             st.button(
                 titles[item.topic_id],

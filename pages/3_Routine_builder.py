@@ -1,10 +1,13 @@
-"""Routine builder: answer a few questions, get a routine, take it with you."""
+"""Routine builder: answer a few questions, get a routine, take it with you.
 
-import datetime as dt
+The routine is kept: the page opens on it at the week of its plan the person is in. While
+an emergency or urgent check stands, there is no routine, not even from a share link.
+"""
 
 import streamlit as st
 
 from backcare.diary.model import PAIN_MAX, PAIN_MIN, PAIN_RANGE, PAIN_VALUES
+from backcare.records import plan_week
 from backcare.routine import (
     SHARE_PARAM,
     Profile,
@@ -17,6 +20,15 @@ from backcare.routine import (
     swap,
 )
 from backcare.ui import PAGES, frame
+from backcare.ui.browser import flush_later
+from backcare.ui.kept import (
+    forget_routine,
+    kept,
+    save_routine,
+    today,
+    unsaved_note,
+    unsaved_warning,
+)
 from backcare.ui.routine_widgets import (
     check_first,
     profile_form,
@@ -25,26 +37,13 @@ from backcare.ui.routine_widgets import (
     show_refusal,
     show_routine,
     show_share_link,
-    signs_checked,
+    this_week,
+    where_in_plan,
 )
-from backcare.ui.state import (
-    PROFILE_KEY,
-    SESSIONS_DONE_KEY,
-    current_routine,
-    save_routine,
-    screening_result,
-)
+from backcare.ui.state import SESSIONS_DONE_KEY
 from backcare.ui.store import record_session_done
 
 SWAP_ERROR_KEY = "bc_routine_swap_error"
-
-
-def _swap(index: int) -> None:
-    try:
-        save_routine(swap(current_routine(), index), st.session_state.get(PROFILE_KEY))
-        st.query_params[SHARE_PARAM] = encode_share(current_routine())
-    except ValueError as err:
-        st.session_state[SWAP_ERROR_KEY] = str(err)
 
 
 def _shared(link: str) -> Routine | None:
@@ -56,6 +55,10 @@ def _shared(link: str) -> Routine | None:
         return None
 
 
+def _own_routine() -> None:
+    st.query_params.pop(SHARE_PARAM, None)
+
+
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
 frame("Routine builder", "🤸")
 st.title("Routine builder")
@@ -63,51 +66,91 @@ st.write(
     "Answer a few questions and get a routine of gentle back exercises you can do today, "
     "with a plan for the weeks ahead, a handout to print and calendar reminders."
 )
+unsaved_warning()
 
-triage = screening_result("triage")
-start_back = screening_result("start_back")
-triage_level = getattr(triage, "level", None)
-triage_age = getattr(triage, "age", None)
-risk = getattr(start_back, "risk", None)
+saved = kept()
+standing = saved.standing
+risk = saved.start_back_risk
 
-# Warning signs or an age under 16 from the screening: no routine, and no form.
+# A standing emergency or urgent check, or an age under 16 from it: no routine, no form.
 try:
-    stopped = refusal(Profile(triage_level=triage_level, age=triage_age))
+    stopped = refusal(Profile(triage_level=saved.hold_level, age=standing.age))
 except ValueError:  # an age the builder does not take: the form asks again
-    stopped = refusal(Profile(triage_level=triage_level))
+    stopped = refusal(Profile(triage_level=saved.hold_level))
 if stopped is not None:
     show_refusal(stopped)
     st.stop()
 
 link = st.query_params.get(SHARE_PARAM)
-if not signs_checked(triage):
+if not standing.signs_checked(today()):
     if link:
         _shared(link)
-    check_first()
+    check_first(standing)
     st.stop()
-if triage is None:
+if standing.confirmed is not None:
     st.caption(load_rules().check_first["confirmed"])
 if risk is not None:
     st.caption(f"From your screening: STarT Back risk {risk}. The routine takes this into account.")
 
-profile = profile_form(st.session_state.get(PROFILE_KEY), triage_level, risk, triage_age)
+# The kept routine, under today's rules.
+mine = saved.routine
+current: Routine | None = None
+if saved.routine_problem:
+    st.warning(f"{saved.routine_problem} Build a new routine below.", icon=":material/error:")
+elif mine is not None:
+    try:
+        current = mine.routine()
+    except ValueError as err:
+        st.warning(f"{err} Build a new routine below.", icon=":material/error:")
+if current is not None and current.refused is not None:
+    show_refusal(current)  # today's rules refuse the answers it was built for
+    current = None
+
+form_place = (
+    st.expander("Change your answers and build a new routine", icon=":material/edit:")
+    if current is not None
+    else st.container()
+)
+with form_place:
+    profile = profile_form(
+        None if mine is None else mine.profile, standing.level, risk, standing.age
+    )
+start = None if mine is None else mine.start
 if profile is not None:
-    routine = build_routine(profile)
-    save_routine(routine, profile)
-    if routine.refused is None:
-        st.query_params[SHARE_PARAM] = encode_share(routine)
-    else:
+    built = build_routine(profile)
+    if built.refused is not None:
+        unsaved_note(forget_routine())
+        flush_later()  # in the browser, send it now (written after the store's component)
         st.query_params.pop(SHARE_PARAM, None)
+        show_refusal(built)
+        st.stop()
+    unsaved_note(save_routine(built))  # a new routine: its plan starts today
+    flush_later()  # in the browser, send it now (written after the store's component)
+    current, start = built, today()
+    st.query_params[SHARE_PARAM] = encode_share(built)
+
+
+def _swap(index: int) -> None:
+    """Swap one exercise of the routine shown when the button was pressed; the plan
+    keeps its start day."""
+    try:
+        swapped = swap(current, index)  # type: ignore[arg-type]
+    except ValueError as err:
+        st.session_state[SWAP_ERROR_KEY] = str(err)
+        return
+    unsaved_note(save_routine(swapped, start))
+    st.query_params[SHARE_PARAM] = encode_share(swapped)
+
 
 link = st.query_params.get(SHARE_PARAM)  # read again: building a routine rewrites it
-routine = current_routine()
-if routine is not None and routine.refused is not None:
-    show_refusal(routine)
-    st.stop()
-shared = False
-if link and (routine is None or encode_share(routine) != link):
+routine, shared = current, False
+if link and (current is None or encode_share(current) != link):
     routine = _shared(link)
     shared = routine is not None
+    if shared and current is not None:
+        st.button("Back to my own routine", on_click=_own_routine, icon=":material/undo:")
+elif current is not None and not link:
+    st.query_params[SHARE_PARAM] = encode_share(current)
 
 if SWAP_ERROR_KEY in st.session_state:
     st.warning(st.session_state.pop(SWAP_ERROR_KEY), icon=":material/swap_horiz:")
@@ -116,10 +159,15 @@ if routine is None:
     st.info("Fill in the form and press **Build my routine**.", icon=":material/arrow_upward:")
     st.stop()
 
-show_routine(routine, on_swap=None if shared else _swap)
-show_plan(routine)
-saved = st.session_state.get(PROFILE_KEY)
-show_downloads(routine, saved.days_per_week if saved and not shared else 3)
+week = None
+if not shared and start is not None:
+    week = plan_week(start, today())
+    where_in_plan(week, start)
+shown = this_week(routine, week or 1)
+show_routine(shown, on_swap=None if shared else _swap, week=week)
+show_plan(routine, week)
+days = routine.profile.days_per_week if routine.profile and not shared else 3
+show_downloads(routine, days, None if shared else start)
 show_share_link(encode_share(routine))
 
 st.header("Done for today?")
@@ -133,11 +181,11 @@ with st.form("session_done"):
 if done:
     if pain_after is None:
         st.error(f"Choose your pain now ({PAIN_RANGE}) so the diary can keep it.")
-    elif problem := record_session_done(pain_after, routine.total_minutes):
+    elif problem := record_session_done(pain_after, shown.total_minutes):
         st.error(f"The session could not be added to your diary: {problem}")
     else:
-        st.session_state.setdefault(SESSIONS_DONE_KEY, []).append(dt.date.today())
-if dt.date.today() in st.session_state.get(SESSIONS_DONE_KEY, []):
+        st.session_state.setdefault(SESSIONS_DONE_KEY, []).append(today())
+if today() in st.session_state.get(SESSIONS_DONE_KEY, []):
     st.success(
         "Logged in your pain diary: you did today's session. Well done.", icon=":material/check:"
     )

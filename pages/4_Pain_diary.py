@@ -20,7 +20,12 @@ from backcare.ui.diary_widgets import (
     render_saved_screenings,
     show_flash,
 )
-from backcare.ui.store import chart_frames, current_store, storage_notice
+from backcare.ui.store import (
+    chart_frames,
+    current_store,
+    render_delete_everything,
+    storage_notice,
+)
 
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
 frame("Pain diary", "📝", layout="wide")
@@ -56,3 +61,4 @@ with imp:
     render_import(choice)
 with exp:
     render_export(choice, view.total)
+    render_delete_everything(choice, "diary")

@@ -5,8 +5,12 @@ import streamlit as st
 from backcare import screening
 from backcare.notices import load_notices
 from backcare.ui import frame, hold_notice
-from backcare.ui.state import UNDO_KEY
-from backcare.ui.store import current_store, download_diary, storage_notice
+from backcare.ui.store import (
+    current_store,
+    download_diary,
+    render_delete_everything,
+    storage_notice,
+)
 
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
 frame("About and privacy", "🛡️")
@@ -29,37 +33,24 @@ st.markdown(
     "- There is no account: what you enter stays with you."
 )
 
-st.header("Where your pain diary lives")
+st.header("Where your things are kept")
 choice = current_store()
 storage_notice(choice)
 st.markdown(
-    "- Opened on the computer it runs on, BackCare keeps your diary in a file on that "
-    "computer.\n"
-    "- Opened from anywhere else, it keeps what you enter in your own browser, on that "
-    "device only: nothing is saved on the server, so no other visitor can ever see it.\n"
-    "- You can download all of it, or delete all of it, here."
+    "BackCare keeps your diary, your questionnaire results with their answers, your "
+    "warning-sign checks, a note when a doctor has seen you, and your routine with the "
+    "week of its plan, so each visit picks up where the last one ended.\n"
+    "- Opened on the computer it runs on, BackCare keeps them in a file on that computer.\n"
+    "- Opened from anywhere else, it keeps them in your own browser, on that device only: "
+    "nothing is saved on the server, so no other visitor can ever see them.\n"
+    "- You can download all of it (JSON holds everything; CSV the diary entries only), or "
+    "delete all of it, below."
 )
 count = choice.store.count(choice.owner)
 left, right = st.columns(2)
 download_diary(left, "Download my diary (CSV)", "csv", choice, disabled=count == 0)
-download_diary(right, "Download my diary (JSON)", "json", choice, disabled=count == 0)
-
-# In the browser, "Forget everything in this browser" (in the notice above) removes it all.
-if choice.mode != "browser":
-    with st.expander("Delete my whole diary"):
-        st.write(
-            f"This deletes all {count} diary entries and saved screening results. "
-            "It cannot be undone. Download a copy first if you may want it later."
-        )
-        sure = st.checkbox("I understand that my diary will be gone for good", key="about_sure")
-        if st.button("Delete everything", type="primary", disabled=not sure, key="about_delete"):
-            try:
-                removed = choice.store.delete_all(choice.owner)
-            except ValueError as exc:
-                st.error(f"Nothing was deleted: {exc}")
-            else:
-                st.session_state.pop(UNDO_KEY, None)
-                st.success(f"Deleted {removed} entries. Your diary is empty.")
+download_diary(right, "Download everything (JSON)", "json", choice, disabled=False)
+render_delete_everything(choice, "about")  # in the browser: "Forget everything", above
 
 st.header("Questionnaires, sources and licences")
 st.markdown(

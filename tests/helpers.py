@@ -1,8 +1,12 @@
 """Shared test helpers: the project root, the page list, and AppTest helpers."""
 
-from collections.abc import Iterator
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -58,3 +62,40 @@ def click(at, label: str):
                 assert not at.exception, [e.value for e in at.exception]
                 return at
     raise AssertionError(f"no button {label!r}: {[b.label for b in at.button]}")
+
+
+def keep(
+    *,
+    triage: Any = None,
+    questionnaires: Iterable[Any] = (),
+    routine: Any = None,
+    start: date | None = None,
+    checked: bool = False,
+    when: datetime | None = None,
+    owner: str = "local",
+) -> None:
+    """Keep records in the person's store as an earlier visit would have: the SQLite diary
+    AppTest uses (tests/app/conftest.py), owner "local". ``triage`` a TriageResult (the
+    check), ``questionnaires`` results with answers, ``routine`` a built Routine whose plan
+    started on ``start``, ``checked`` the routine builder's "none apply"; made at ``when``."""
+    from backcare import records, storage
+    from backcare.records import CheckRecord, RoutineRecord, SignsChecked
+
+    when = when or datetime.now().replace(microsecond=0)
+    store = storage.SqlStore(storage.database_url())
+    try:
+        if triage is not None:
+            check = CheckRecord.from_triage(triage, when)
+            store.put_record(owner, records.CHECK, check.to_payload())
+        for result in questionnaires:
+            store.add_screening(
+                owner, result.instrument, when, float(result.score), {}, answers=result.answers
+            )
+        if routine is not None:
+            kept = RoutineRecord.from_routine(routine, start or when.date())
+            store.put_record(owner, records.ROUTINE, kept.to_payload(), record_id=records.CURRENT)
+        if checked:
+            confirmed = SignsChecked(when).to_payload()
+            store.put_record(owner, records.SIGNS_CHECKED, confirmed, record_id=records.CURRENT)
+    finally:
+        store.engine.dispose()

@@ -3,6 +3,12 @@
 Plain Python (no Streamlit, no pandas). ``read_entries`` checks a whole file and raises
 ``DiaryImportError`` (a ``ValueError``) listing every bad row, so a page can show them all
 and write nothing.
+
+CSV holds diary entries only. BackCare's JSON holds everything a person keeps: the entries,
+and (``to_json``'s keywords, read back by ``read_kept``) the chart events, the
+questionnaire results with their answers, and the kept records of ``backcare.records``
+(warning-sign checks, the routine, doctor visits, "none apply"), so nothing is lost moving
+between storage modes. An older BackCare reads such a file's entries and leaves the rest.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
 from backcare.diary.model import (
@@ -26,6 +32,7 @@ from backcare.diary.model import (
     _LOCATIONS_AT,
     _QUALITIES_AT,
     _TEXT_LIMITS,
+    INSTRUMENTS,
     INT_RANGES,
     MAX_SLEEP_HOURS,
     MIN_YEAR,
@@ -34,10 +41,13 @@ from backcare.diary.model import (
     PAIN_RANGE,
     PAIN_VALUES,
     Entry,
+    Event,
+    Screening,
     _check_int,
     _now,
     latest_time,
     new_id,
+    valid_id,
     valid_owner,
 )
 
@@ -619,8 +629,150 @@ def to_csv(entries: Iterable[Entry]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def to_json(entries: Iterable[Entry]) -> bytes:
-    """All entries as JSON, oldest first."""
-    records = [_record(e) for e in sorted(entries, key=lambda e: e.timestamp)]
-    payload = {"format": "backcare-diary", "version": 1, "entries": records}
+# BackCare's JSON: version 1 held entries only; version 2 adds events, screenings, records.
+JSON_FORMAT = "backcare-diary"
+JSON_VERSION = 2
+
+
+def to_json(
+    entries: Iterable[Entry],
+    *,
+    events: Iterable[Event] = (),
+    screenings: Iterable[Screening] = (),
+    records: Iterable[KeptItem] = (),
+) -> bytes:
+    """Everything as JSON: entries oldest first, then events, screenings and kept records
+    (``(kind, record_id, payload)``, in the order the store gives them)."""
+    payload = {
+        "format": JSON_FORMAT,
+        "version": JSON_VERSION,
+        "entries": [_record(e) for e in sorted(entries, key=lambda e: e.timestamp)],
+        "events": [{"id": e.id, "date": e.date.isoformat(), "label": e.label} for e in events],
+        "screenings": [
+            {
+                "id": s.id,
+                "instrument": s.instrument,
+                "taken_at": s.taken_at.isoformat(sep=" "),
+                "score": s.score,
+                "details": dict(s.details),
+                "answers": None if s.answers is None else list(s.answers),
+            }
+            for s in screenings
+        ],
+        "records": [
+            {"kind": kind, "record_id": record_id, "payload": dict(data)}
+            for kind, record_id, data in records
+        ],
+    }
     return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+# A kept record as a file carries it: (kind, record id, payload).
+KeptItem = tuple[str, str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a BackCare JSON file holds besides its entries (``read_kept``)."""
+
+    events: tuple[Event, ...] = ()
+    screenings: tuple[Screening, ...] = ()
+    records: tuple[KeptItem, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.events) + len(self.screenings) + len(self.records)
+
+
+def read_kept(data: bytes, *, owner: str = "local") -> Kept:
+    """The events, questionnaire results and kept records of a BackCare JSON file.
+
+    A file without them (a version 1 export, a plain list of entries) gives an empty
+    ``Kept``. Raises ``DiaryImportError`` listing every item that cannot be read.
+    """
+    try:
+        text = bytes(data).decode("utf-8-sig")
+        whole = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return Kept()  # read_entries has said what is wrong with the file
+    if not isinstance(whole, dict):
+        return Kept()
+    problems: list[RowProblem] = []
+    events: list[Event] = []
+    screenings: list[Screening] = []
+    records: list[KeptItem] = []
+    for name, read, into in (
+        ("events", _event_from, events),
+        ("screenings", _screening_from, screenings),
+        ("records", _kept_from, records),
+    ):
+        items = whole.get(name, [])
+        if not isinstance(items, list):
+            problems.append(RowProblem(0, f'"{name}" must be a list'))
+            continue
+        for number, item in enumerate(items, start=1):
+            try:
+                into.append(read(item, owner))
+            except (TypeError, ValueError) as exc:
+                problems.append(RowProblem(0, f"{_ITEM_NAMES[name]} {number}: {exc}"))
+    if problems:
+        raise DiaryImportError(problems)
+    return Kept(tuple(events), tuple(screenings), tuple(records))
+
+
+_ITEM_NAMES = {"events": "Chart mark", "screenings": "Questionnaire result", "records": "Record"}
+
+
+def _object(item: Any) -> Mapping[str, Any]:
+    if not isinstance(item, dict):
+        raise ValueError("must be an object")
+    return item
+
+
+def _event_from(item: Any, owner: str) -> Event:
+    data = _object(item)
+    day = data.get("date")
+    try:
+        when = date.fromisoformat(day)
+    except (TypeError, ValueError):
+        raise ValueError("date must be a date like 2024-03-31") from None
+    return Event(owner, when, data.get("label"), _item_id(data))
+
+
+def _screening_from(item: Any, owner: str) -> Screening:
+    data = _object(item)
+    instrument = data.get("instrument")
+    if instrument not in INSTRUMENTS:
+        raise ValueError(f"unknown questionnaire {str(instrument)[:40]!r}")
+    details = data.get("details") or {}
+    if not isinstance(details, dict):
+        raise ValueError("details must be an object")
+    return Screening(
+        owner,
+        instrument,
+        _parse_timestamp(data.get("taken_at")),
+        data.get("score"),
+        details,
+        _item_id(data),
+        answers=data.get("answers"),
+    )
+
+
+def _kept_from(item: Any, owner: str) -> KeptItem:
+    data = _object(item)
+    kind, record_id, payload = data.get("kind"), data.get("record_id"), data.get("payload")
+    if not isinstance(kind, str) or not kind:
+        raise ValueError("kind must be a name")
+    if not valid_id(record_id):
+        raise ValueError("record_id must be an id of letters and digits")
+    if not isinstance(payload, dict):
+        raise ValueError("payload must be an object")
+    return kind, record_id, payload
+
+
+def _item_id(data: Mapping[str, Any]) -> str:
+    value = data.get("id")
+    if value is None:
+        return new_id()
+    if not valid_id(value):
+        raise ValueError("id must be 1-64 letters, digits, '.', '_' or '-'")
+    return value

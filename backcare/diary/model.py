@@ -80,6 +80,12 @@ def latest_time(now: datetime | None = None) -> datetime:
     return (datetime.now() if now is None else now) + FUTURE_TOLERANCE
 
 
+def valid_id(value: Any) -> bool:
+    """An id (of an entry or a kept record): 1-64 letters, digits, '.', '_' or '-',
+    starting with a letter or digit."""
+    return isinstance(value, str) and _ID_PATTERN.fullmatch(value) is not None
+
+
 def valid_owner(owner: Any) -> bool:
     """An owner id is a non-empty text of at most MAX_OWNER_CHARS characters."""
     return isinstance(owner, str) and 0 < len(owner) <= MAX_OWNER_CHARS
@@ -144,7 +150,7 @@ class Entry:
 
     def __post_init__(self) -> None:
         put = object.__setattr__
-        if not isinstance(self.id, str) or not _ID_PATTERN.fullmatch(self.id):
+        if not valid_id(self.id):
             raise ValueError(
                 f"id must be 1-64 letters, digits, '.', '_' or '-', starting with a letter "
                 f"or digit, not {self.id!r}"
@@ -243,6 +249,10 @@ class Screening:
     score: float
     details: Mapping[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=new_id)
+    # The answers the score was worked out from, as the instrument's scorer takes them (a
+    # tuple of numbers, None for a section left out); None for results kept before answers
+    # were (schema version 2 and older).
+    answers: tuple[Any, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.instrument not in INSTRUMENTS:
@@ -265,6 +275,18 @@ class Screening:
             json.dumps(dict(self.details))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"details must be plain JSON values: {exc}") from None
+        if self.answers is not None:
+            object.__setattr__(self, "answers", _answers(self.answers))
+
+
+def _answers(answers: Any) -> tuple[Any, ...]:
+    """A questionnaire's answers as kept: a flat tuple of whole numbers or None."""
+    if isinstance(answers, str | bytes) or not isinstance(answers, list | tuple):
+        raise ValueError(f"answers must be a list of numbers, not {answers!r}")
+    for value in answers:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"answers must be whole numbers or empty, not {value!r}")
+    return tuple(answers)
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ from backcare.ui.state import (
     CHOSEN_ENTRY_KEY,
     CONFIRM_DELETE_KEY,
     FALLBACK_KEY,
-    PROFILE_KEY,
-    RESULT_KEYS,
-    ROUTINE_KEY,
+    KEPT_CACHE_KEY,
+    NEW_CHECK_KEY,
     SESSION_FRAMES_KEY,
     SESSIONS_DONE_KEY,
     UNDO_KEY,
+    UNSAVED_RECORDS_KEY,
     demo_persona,
 )
 
@@ -50,11 +50,12 @@ CAVEATS = (
     "Safari deletes it after 7 days of use without a visit to BackCare, and a private "
     "window drops it when the window closes: use Export now and then to keep a copy."
 )
-# Session values that show what the person entered (copies of what the store keeps).
+# Session values that show what the person entered (copies of what the store keeps, and
+# the kept records this tab holds): "Forget everything" clears them with the browser's data.
 _SHOWN_KEYS = (
-    *RESULT_KEYS,
-    ROUTINE_KEY,
-    PROFILE_KEY,
+    KEPT_CACHE_KEY,
+    UNSAVED_RECORDS_KEY,
+    NEW_CHECK_KEY,
     SESSIONS_DONE_KEY,
     UNDO_KEY,
     CONFIRM_DELETE_KEY,

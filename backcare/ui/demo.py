@@ -5,11 +5,13 @@ switch is drawn twice (home page and sidebar), each toggle with its own widget k
 are set from the truth before they are drawn and write it back in their ``on_change``
 callback, so they always agree, and a page without one of them loses nothing.
 
-Switching on puts the person's own session values aside (``OWN_KEYS``: screening results,
-routine, profile, the diary's undo and list state, the routine share link) and fills in the
-demo patient; their diary store is never opened while the demo is on (see
-``backcare.ui.store.current_store``). Switching off throws the demo away and puts every
-value back exactly as it was. Reset rebuilds the chosen persona from its start.
+Switching on puts the person's own session values aside (``OWN_KEYS``: the tab's read of
+their kept records, anything their store refused, the diary's undo and list state, the
+routine share link) and fills in the demo patient's own store: diary, questionnaire
+results, today's check and routine. The person's store is never opened while the demo is
+on (see ``backcare.ui.store.current_store``), so every page reads the demo's records.
+Switching off throws the demo away and puts every value back exactly as it was. Reset
+rebuilds the chosen persona from its start.
 """
 
 from __future__ import annotations
@@ -31,17 +33,15 @@ from backcare.ui.state import (
     DEMO_STORE_KEY,
     DEMO_TOGGLE_PREFIX,
     FLASH_KEY,
-    PROFILE_KEY,
-    RESULT_KEYS,
-    ROUTINE_KEY,
+    KEPT_CACHE_KEY,
+    NEW_CHECK_KEY,
     SESSION_FRAMES_KEY,
     SESSIONS_DONE_KEY,
     SUMMARY_DATES_KEY,
     SUMMARY_PARTS_KEY,
     UNDO_KEY,
+    UNSAVED_RECORDS_KEY,
     demo_persona,
-    save_routine,
-    save_screening_result,
 )
 
 
@@ -60,9 +60,9 @@ PICK_LABEL = "Which demo patient"
 RESET_LABEL = "Reset demo patient"
 # Session values that belong to the person (or to what a page shows of their diary).
 OWN_KEYS: tuple[str, ...] = (
-    *RESULT_KEYS,
-    ROUTINE_KEY,
-    PROFILE_KEY,
+    KEPT_CACHE_KEY,  # the tab's read of their kept records
+    UNSAVED_RECORDS_KEY,  # records their store refused, counting for this visit
+    NEW_CHECK_KEY,  # a new check they started on the Screening page
     UNDO_KEY,
     SESSION_FRAMES_KEY,
     SESSIONS_DONE_KEY,  # sessions logged in this tab (Routine builder)
@@ -98,12 +98,6 @@ def load_persona(persona_id: str, today: date | None = None) -> None:
     _clear_own()
     store = SessionStore()
     _demo().fill_store(store, patient)
-    for name, result in patient.results().items():
-        save_screening_result(name, result)
-    if patient.routine is not None:
-        save_routine(patient.routine, patient.profile)
-    else:
-        st.session_state[PROFILE_KEY] = patient.profile
     st.session_state[DEMO_STORE_KEY] = store
     st.session_state[DEMO_KEY] = persona_id
 

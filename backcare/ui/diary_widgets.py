@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from backcare.diary.io import MAX_IMPORT_BYTES, DiaryImportError, read_entries
+from backcare.diary.io import MAX_IMPORT_BYTES, DiaryImportError, read_entries, read_kept
 from backcare.diary.model import (
     INSTRUMENT_NAMES,
     INT_RANGES,
@@ -30,6 +30,8 @@ from backcare.diary.model import (
     Screening,
 )
 from backcare.reports import SUMMARY_PARTS, summary_pdf
+from backcare.storage import add_kept
+from backcare.ui.kept import kept
 from backcare.ui.state import (
     CHOSEN_ENTRY_KEY,
     CONFIRM_DELETE_KEY,
@@ -40,8 +42,6 @@ from backcare.ui.state import (
     SUMMARY_DATES_KEY,
     SUMMARY_PARTS_KEY,
     UNDO_KEY,
-    current_routine,
-    screening_result,
 )
 from backcare.ui.store import StoreChoice, download_diary, offer_unsaved, save_entry
 
@@ -385,8 +385,8 @@ def render_clinician_summary(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
     else:
         first_day = min(column.min() for column in stamps).date()
         last_day = max(max(column.max() for column in stamps).date(), date.today())
-        kept = st.session_state.get(SUMMARY_DATES_KEY) or ()
-        if not all(first_day <= day <= last_day for day in kept):  # the diary changed since
+        chosen = st.session_state.get(SUMMARY_DATES_KEY) or ()
+        if not all(first_day <= day <= last_day for day in chosen):  # the diary changed since
             del st.session_state[SUMMARY_DATES_KEY]
         dates = st.date_input(
             "Dates to include",
@@ -405,7 +405,16 @@ def render_clinician_summary(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
         ready = isinstance(dates, tuple) and len(dates) == 2 and bool(parts)
         if not ready:
             st.warning("Choose a start and an end date, and at least one part to include.")
-        results = {name: screening_result(name) for name in SCREENING_RESULTS}
+        # Captured now: the download runs in a thread without the script's context.
+        saved = kept()
+        results = {name: saved.result(name) for name in SCREENING_RESULTS}
+        routine = None
+        if saved.routine is not None:
+            try:
+                routine = saved.routine.routine()
+            except ValueError:  # a damaged kept routine: the summary goes without it
+                routine = None
+        routine = routine if routine is not None and routine.refused is None else None
         st.download_button(
             "Download the clinician summary (PDF)",
             data=lambda: summary_pdf(
@@ -413,7 +422,7 @@ def render_clinician_summary(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
                 start=dates[0],
                 end=dates[1],
                 results=results,
-                routine=current_routine(),
+                routine=routine,
                 include=parts,
             ),
             file_name=f"backcare-summary-{date.today().isoformat()}.pdf",
@@ -426,20 +435,33 @@ def render_clinician_summary(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
 
 
 def render_import(choice: StoreChoice) -> None:
-    """Import a CSV or JSON file: every entry, or nothing and every problem by row."""
+    """Import a CSV or JSON file: every entry (and from BackCare's JSON, the results,
+    checks and routine with them), or nothing and every problem by row."""
     store, owner = choice.store, choice.owner
     st.header("Import")
     st.caption(
         "A CSV or JSON file exported from BackCare, or a simple CSV with the columns "
         "date,pain and, if you like, note. Dates look like 2024-03-31 or 2024-03-31 08:30. "
+        "BackCare's JSON file also brings back your questionnaire results, warning-sign "
+        "checks and routine; it never replaces the routine you have now. "
         f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
     )
     upload = st.file_uploader("Diary file to import", type=["csv", "json"], key="diary_upload")
     if st.button("Import entries", icon=":material/upload:", disabled=upload is None):
         fmt = "json" if PurePath(upload.name).suffix.lower() == ".json" else "csv"
         try:
-            entries = read_entries(upload.getvalue(), format=fmt, owner=owner)
-            added = store.add_many(entries)
+            data = upload.getvalue()
+            entries = read_entries(data, format=fmt, owner=owner)
+            extra = read_kept(data, owner=owner) if fmt == "json" else None
+            added, more = store.add_many(entries), 0
+            if extra:
+                more = add_kept(
+                    store,
+                    owner,
+                    events=extra.events,
+                    screenings=extra.screenings,
+                    records=extra.records,
+                )
         except DiaryImportError as exc:
             st.error(
                 f"Nothing was imported. Fix these {len(exc.problems)} problems in the file "
@@ -464,19 +486,24 @@ def render_import(choice: StoreChoice) -> None:
             st.error(f"Nothing was imported: {exc}")
         else:
             skipped = len(entries) - added
+            also = f" Also brought back {more} saved results and records." if more else ""
             flash(
                 f"Imported {added} {'entry' if added == 1 else 'entries'}; skipped {skipped} "
-                f"already in your diary."
+                f"already in your diary.{also}"
             )
             st.rerun()
 
 
 def render_export(choice: StoreChoice, total: int) -> None:
-    """Download every entry as CSV or JSON."""
+    """Download every entry as CSV, or everything kept as JSON."""
     st.header("Export")
     st.caption(
-        "Download every entry to keep a copy or share with your clinician. "
-        "Spreadsheet formulas in notes are switched off in the CSV file."
+        "Download a copy to keep or to share with your clinician. The CSV file holds your "
+        "diary entries only (spreadsheet formulas in notes are switched off). The JSON file "
+        "holds everything: entries, questionnaire results, warning-sign checks and your "
+        "routine, so Import brings all of it back."
     )
+    saved = kept(choice)
+    more = bool(saved.questionnaires or saved.routine or saved.standing.check_id)
     download_diary(st, "Download CSV", "csv", choice, disabled=total == 0)
-    download_diary(st, "Download JSON", "json", choice, disabled=total == 0)
+    download_diary(st, "Download JSON", "json", choice, disabled=total == 0 and not more)

@@ -1,6 +1,7 @@
 """The frame every page calls first: page config, the "this browser" store, sidebar menu,
 notice, screening link; and the hold notice pages show while an emergency or urgent triage
-result stands."""
+result stands (read from the person's kept check on every run, so it stands in every tab
+and on every visit)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from backcare.notices import load_notices
 from backcare.screening import load_red_flags
 from backcare.ui.browser import frame_store, gate
 from backcare.ui.demo import demo_banner, demo_switch
-from backcare.ui.state import screening_result
+from backcare.ui.kept import kept
 
 # Page files, relative to app.py (Streamlit's pages/ directory convention), with the
 # menu label and icon. Streamlit's own menu is off (client.showSidebarNavigation) so
@@ -80,10 +81,11 @@ def held_message(level: str) -> str:
 
 
 def hold_notice() -> bool:
-    """While this session's triage result is emergency or urgent, say so first: get checked
-    before anything else on the page (an emergency or urgent result speaks alone). Returns
-    True when the notice was shown, so a page can leave out its exercise suggestions."""
-    level = getattr(screening_result("triage"), "level", None)
+    """While the person's kept check is emergency or urgent (and no doctor has seen them
+    about it since), say so first: get checked before anything else on the page (an
+    emergency or urgent result speaks alone). Returns True when the notice was shown, so a
+    page can leave out its exercise suggestions."""
+    level = kept().hold_level
     if level not in HOLD_ICONS:
         return False
     text = held_message(level)

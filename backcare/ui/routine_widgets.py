@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +22,7 @@ from backcare.exercises import (
     PHASE_LABELS,
 )
 from backcare.notices import load_notices
+from backcare.records import Standing
 from backcare.reports import routine_ics, routine_pdf, short_dose
 from backcare.routine import (
     MAX_MINUTES,
@@ -34,33 +36,35 @@ from backcare.routine import (
     progression_plan,
 )
 from backcare.ui.frame import PAGES
+from backcare.ui.kept import confirm_signs_checked
 
 FORM_KEY = "routine_form"
 KIT = tuple(EQUIPMENT_LABELS)  # everything but "none", which is always there
-# "I have checked, none of the warning signs apply" for this tab (kept across visits later).
-CHECKED_KEY = "bc_routine_signs_checked"
 
 
-def signs_checked(triage: object | None) -> bool:
-    """Whether the warning-sign check is done: a triage result, or the confirmation."""
-    return triage is not None or bool(st.session_state.get(CHECKED_KEY))
-
-
-def _confirm_checked() -> None:
-    st.session_state[CHECKED_KEY] = True
-
-
-def check_first() -> None:
+def check_first(standing: Standing) -> None:
     """Ask for the warning-sign check before any routine: a link to the Screening page's
-    check, or "I have checked: none of these apply to me" beside the emergency signs."""
+    check, or "I have checked: none of these apply to me" beside the emergency signs (kept,
+    dated; it counts for a week, as a check does). Says why when an earlier one no longer
+    counts: a doctor has seen the person about it, or it is more than a week old."""
     text = load_rules().check_first
     st.header(text["heading"])
+    if standing.seen is not None and standing.check is not None:
+        st.info(
+            text["after_doctor"].format(date=f"{standing.check.date:%a %d %b %Y}"),
+            icon=":material/medical_services:",
+        )
+    elif standing.lapsed_on is not None:
+        st.info(
+            text["lapsed"].format(date=f"{standing.lapsed_on:%a %d %b %Y}"),
+            icon=":material/event_repeat:",
+        )
     st.write(text["intro"])
     signs, act = st.columns([3, 2], gap="medium")
     signs.error(load_notices().emergency, icon=":material/emergency:")
     act.button(
         text["confirm"],
-        on_click=_confirm_checked,
+        on_click=confirm_signs_checked,
         type="primary",
         icon=":material/check:",
         width="stretch",
@@ -163,9 +167,30 @@ def profile_form(
         return None
 
 
-def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> None:
-    """Each phase with its exercises: drawing, dose, steps, stop-if cues, swap button."""
-    st.header(f"Your routine: about {routine.total_minutes:g} minutes")
+def this_week(routine: Routine, week: int) -> Routine:
+    """The routine with each dose as the plan has it in ``week`` (1: as built)."""
+    if week <= 1:
+        return routine
+    paced = progression_plan(routine).paced
+    return replace(routine, items=tuple(dose_in_week(i, week, paced=paced) for i in routine.items))
+
+
+def where_in_plan(week: int, start: dt.date) -> None:
+    """Where the person is in the plan: "You are in week 3 of 8", from the day it started."""
+    st.success(
+        f"**You are in week {week} of {load_rules().weeks}** of your plan, which started on "
+        f"{start:%a %d %b %Y}. The doses below are this week's.",
+        icon=":material/event_available:",
+    )
+
+
+def show_routine(
+    routine: Routine, on_swap: Callable[[int], None] | None, *, week: int | None = None
+) -> None:
+    """Each phase with its exercises: drawing, dose, steps, stop-if cues, swap button.
+    ``week``: the plan week whose doses these are (after week 1, the heading says so)."""
+    when = " this week" if week is not None and week > 1 else ""
+    st.header(f"Your routine{when}: about {routine.total_minutes:g} minutes")
     pain_rule = load_rules().pain_rule
     very_severe = load_rules().very_severe_note
     for note in routine.notes:
@@ -207,15 +232,16 @@ def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> Non
                 )
 
 
-def show_plan(routine: Routine) -> None:
-    """The weekly plan as a table with a text summary, the pain rule and when to get help."""
+def show_plan(routine: Routine, week: int | None = None) -> None:
+    """The weekly plan as a table with a text summary, the pain rule and when to get help;
+    ``week``, the week the person is in, is marked "(now)" in words, not colour alone."""
     plan = progression_plan(routine)
     st.header(f"Your {len(plan.weeks)}-week plan")
     st.write(plan.how_it_grows)
     st.write(plan.schedule)
     table = pd.DataFrame(
         {
-            f"Week {w.week}": [
+            f"Week {w.week}" + (" (now)" if w.week == week else ""): [
                 short_dose(dose_in_week(i, w.week, paced=plan.paced)) for i in routine.items
             ]
             for w in plan.weeks
@@ -229,7 +255,12 @@ def show_plan(routine: Routine) -> None:
         "one for 3 seconds; 2x20 s = hold 20 seconds, twice; min = minutes."
     )
     with st.expander("What to focus on each week"):
-        st.markdown("\n".join(f"- Week {w.week}: {w.focus}" for w in plan.weeks))
+        st.markdown(
+            "\n".join(
+                f"- Week {w.week}{' (now)' if w.week == week else ''}: {w.focus}"
+                for w in plan.weeks
+            )
+        )
     st.info(f"**How much pain is OK.** {plan.pain_rule}", icon=":material/monitor_heart:")
     st.caption(f"Source: {plan.pain_rule_source}")
     st.success(plan.keep_going, icon=":material/event_repeat:")
@@ -238,7 +269,7 @@ def show_plan(routine: Routine) -> None:
     st.caption(f"Sources: {plan.source}; {load_rules().schedule_source}; {plan.see_someone_source}")
 
 
-def show_downloads(routine: Routine, days_per_week: int) -> None:
+def show_downloads(routine: Routine, days_per_week: int, start: dt.date | None = None) -> None:
     """The handout and the calendar, made only when the button is pressed.
 
     ``on_click="ignore"``: a download needs no rerun. With a rerun, the end of that run
@@ -256,7 +287,10 @@ def show_downloads(routine: Routine, days_per_week: int) -> None:
         icon=":material/picture_as_pdf:",
         on_click="ignore",
     )
-    start = right.date_input("First session day", value=dt.date.today(), format="DD/MM/YYYY")
+    # The plan's own first day, so the calendar's weeks are the plan's weeks.
+    start = right.date_input(
+        "First session day", value=start or dt.date.today(), format="DD/MM/YYYY"
+    )
     days = right.number_input("Sessions per week", 1, 7, days_per_week, key="ics_days")
     right.download_button(
         "Add to my calendar (.ics)",

@@ -2,7 +2,8 @@
 
 Forms return plain answers (or None when not submitted); the page calls
 ``backcare.screening`` to score them. Every text comes from the data files, through the
-loaded tools, so the page holds no clinical wording of its own.
+loaded tools, so the page holds no clinical wording of its own. The last check and each
+questionnaire's last result come from the person's kept records (``backcare/ui/kept.py``).
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from backcare.diary.model import INSTRUMENT_NAMES
 from backcare.notices import Notices
+from backcare.records import MAX_NOTE_CHARS, Standing
 from backcare.screening import (
     FollowUp,
     OswestryResult,
@@ -28,9 +32,10 @@ from backcare.screening import (
     StartBackTool,
     TriageResult,
 )
+from backcare.ui.browser import flush_later
 from backcare.ui.frame import held_message
-from backcare.ui.state import save_screening_result
-from backcare.ui.store import record_screening
+from backcare.ui.kept import Kept, save_doctor_seen, save_questionnaire, today, unsaved_note
+from backcare.ui.state import NEW_CHECK_KEY
 
 # Answers to "how is the pain going?" -> the library's (improving, worsening); None = not sure.
 COURSE_OPTIONS: dict[str, tuple[bool | None, bool | None]] = {
@@ -240,18 +245,124 @@ def show_adults_only(notices: Notices) -> None:
     st.error(notices.emergency_markdown, icon=LEVEL_ICONS["emergency"])
 
 
-def held(result: TriageResult | None) -> bool:
-    """True while an emergency or urgent result stands (it silences every reassurance)."""
-    return result is not None and result.urgent_or_worse
-
-
-def show_held(result: TriageResult) -> None:
+def show_held(level: str) -> None:
     """In place of a questionnaire's meaning while an emergency or urgent result stands."""
-    text = held_message(result.level)
-    if result.level == "emergency":
-        st.error(text, icon=LEVEL_ICONS[result.level])
+    text = held_message(level)
+    if level == "emergency":
+        st.error(text, icon=LEVEL_ICONS[level])
     else:
-        st.warning(text, icon=LEVEL_ICONS[result.level])
+        st.warning(text, icon=LEVEL_ICONS[level])
+
+
+def dated(moment: datetime) -> str:
+    """A kept result's date as people read it: "Mon 03 Mar 2025, 10:15"."""
+    return f"{moment:%a %d %b %Y, %H:%M}"
+
+
+def _start_new_check() -> None:
+    """ "Start a new check": the empty form (the last check's ticks are not carried over)."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("rf_")]:
+        del st.session_state[key]
+    st.session_state[NEW_CHECK_KEY] = True
+
+
+def _keep_last_check() -> None:
+    st.session_state.pop(NEW_CHECK_KEY, None)
+
+
+def start_new_check_button() -> None:
+    st.button(
+        "Start a new check",
+        on_click=_start_new_check,
+        icon=":material/restart_alt:",
+        key="rf_start_new",
+        help="The questions start empty: answer each one as things are now.",
+    )
+
+
+def keep_last_check_button() -> None:
+    """While a new check is being filled in: go back to the last one instead."""
+    st.button("Keep my last check", on_click=_keep_last_check, key="bc_keep_last_check")
+
+
+def last_check(standing: Standing, rules: RedFlagRules, *, show_result: bool = True) -> None:
+    """The last kept check with its date: the result (or, while it stands, a short repeat of
+    the one at the top and "A doctor has seen me about this"), and "Start a new check".
+    ``show_result`` False: no result below the date (under the minimum age)."""
+    check, result = standing.check, standing.result
+    if check is not None:
+        st.markdown(f"**Your last check: {dated(check.taken_at)}**")
+    if standing.problem:
+        st.warning(f"{standing.problem} Please start a new check.", icon=":material/error:")
+    if standing.seen is not None:
+        st.info(
+            rules.doctor_seen_done.format(date=f"{standing.seen.date:%a %d %b %Y}"),
+            icon=":material/medical_services:",
+        )
+        if standing.seen.note:
+            st.caption("Your note:")
+            st.text(standing.seen.note)
+        if result is not None:
+            with st.expander(f"The check from {dated(check.taken_at)}"):  # type: ignore[union-attr]
+                show_triage(result, rules)
+    elif standing.hold_level is not None:
+        if result is not None:
+            triage_reminder(result)
+        doctor_seen_form(standing, rules)
+    elif result is not None and show_result:
+        show_triage(result, rules)
+    start_new_check_button()
+
+
+def doctor_seen_form(standing: Standing, rules: RedFlagRules) -> None:
+    """ "A doctor has seen me about this": the day and an optional note; lifts the hold."""
+    with st.form("doctor_seen", border=True):
+        st.markdown(rules.doctor_seen_help)
+        first = standing.check.date if standing.check is not None else None
+        day = st.date_input(
+            "When did a doctor see you?",
+            value=today(),
+            min_value=first,
+            max_value=today(),
+            format="DD/MM/YYYY",
+            key="doctor_seen_day",
+        )
+        note = st.text_input(
+            "A note for yourself (optional)",
+            max_chars=MAX_NOTE_CHARS,
+            placeholder="For example: A&E, scan was clear",
+            key="doctor_seen_note",
+        )
+        done = st.form_submit_button(rules.doctor_seen_label, icon=":material/check:")
+    if done and standing.check_id is not None:
+        unsaved_note(save_doctor_seen(standing.check_id, day, note))
+        st.rerun()
+
+
+def saved_results_caption(kept: Kept) -> None:
+    """Which questionnaires have a kept result, and when (each tab shows it in full)."""
+    parts = [
+        f"{label} on {kept.questionnaires[name].taken_at:%d %b %Y}"
+        for name, label in INSTRUMENT_NAMES.items()  # in the order of the tabs
+        if name in kept.questionnaires
+    ]
+    if parts:
+        st.caption("Your last saved results: " + "; ".join(parts) + ". Each tab shows its own.")
+
+
+def last_result_heading(kept: Kept, name: str) -> Any | None:
+    """Above a questionnaire's last kept result: its date. Returns the result to show, or
+    None (with the score alone, for a result kept before answers were)."""
+    found = kept.questionnaires.get(name)
+    if found is None:
+        return None
+    st.markdown(f"**Your last result: {dated(found.taken_at)}**")
+    if found.result is None:
+        score = f"{found.score:.0f}%" if name == "oswestry" else f"{found.score:.1f}"
+        st.caption(
+            f"Score {score}. This result was saved without its answers, so only the score is shown."
+        )
+    return found.result
 
 
 def triage_reminder(result: TriageResult) -> None:
@@ -289,18 +400,16 @@ def start_back_form(tool: StartBackTool) -> list[int | None] | None:
     return answers if submitted else None
 
 
-def _meaning(text: str, hold: TriageResult | None) -> None:
-    """A questionnaire result's meaning; while an emergency or urgent result stands, the
-    hold message instead (no reassurance, no exercise advice)."""
-    if held(hold):
-        show_held(hold)  # type: ignore[arg-type]
+def _meaning(text: str, hold: str | None) -> None:
+    """A questionnaire result's meaning; while an emergency or urgent result stands (its
+    level as ``hold``), the hold message instead (no reassurance, no exercise advice)."""
+    if hold is not None:
+        show_held(hold)
     else:
         st.markdown(text)
 
 
-def show_start_back(
-    result: StartBackResult, tool: StartBackTool, hold: TriageResult | None = None
-) -> None:
+def show_start_back(result: StartBackResult, tool: StartBackTool, hold: str | None = None) -> None:
     st.subheader(f"Your result: {result.risk_label}")
     c1, c2 = st.columns(2)
     c1.metric("Total score (0-9)", result.total)
@@ -352,9 +461,7 @@ def oswestry_form(tool: OswestryTool) -> list[int | None] | None:
     return answers if submitted else None
 
 
-def show_oswestry(
-    result: OswestryResult, tool: OswestryTool, hold: TriageResult | None = None
-) -> None:
+def show_oswestry(result: OswestryResult, tool: OswestryTool, hold: str | None = None) -> None:
     st.subheader(f"Your result: {result.percent:.0f}% · {result.band_label}")
     st.metric("Oswestry score (0-100%, lower is better)", f"{result.percent:.1f}%")
     _meaning(result.meaning, hold)
@@ -397,7 +504,7 @@ def peg_form(tool: PegTool) -> list[int | None] | None:
     return answers if submitted else None
 
 
-def show_peg(result: PegResult, tool: PegTool, hold: TriageResult | None = None) -> None:
+def show_peg(result: PegResult, tool: PegTool, hold: str | None = None) -> None:
     st.subheader(f"Your PEG score: {result.mean:.1f} out of 10")
     st.metric("PEG score (0-10, lower is better)", f"{result.mean:.1f}")
     p, e, g = result.item_points
@@ -408,21 +515,60 @@ def show_peg(result: PegResult, tool: PegTool, hold: TriageResult | None = None)
     _meaning(f"{tool.meaning} *(Source: {tool.meaning_source})*", hold)
 
 
-def keep_result(name: str, result: Any) -> None:
-    """Keep a questionnaire result for other pages and, dated, in the pain diary's store.
+def questionnaire(
+    kept: Kept,
+    name: str,
+    form: Callable[[], list[int | None] | None],
+    score: Callable[[list[int | None]], Any],
+    *,
+    all_needed: bool = True,
+) -> tuple[Any | None, Any]:
+    """A questionnaire's tab: its last kept result first, under its date, and the form to
+    answer it again (folded away under "Answer it again" while there is one); a result just
+    sent is scored, kept and shown under the form instead.
 
-    The diary shows the scores over time against their minimal important change.
+    Returns (the result to show, the place to show it). ``all_needed``: every item must be
+    answered (Oswestry's scorer says itself which sections may be left out).
     """
-    save_screening_result(name, result)
+    last = kept.questionnaires.get(name)
+    above = st.container()
+    place = (
+        st.expander("Answer it again", icon=":material/edit_note:")
+        if last is not None
+        else st.container()
+    )
+    with place:
+        answers = form()
+    if answers is not None:
+        missing = [n for n, a in enumerate(answers, start=1) if a is None]
+        if all_needed and missing:
+            st.error(missing_message(missing))
+        else:
+            try:
+                result = score(answers)
+            except ValueError as err:
+                st.error(str(err))
+            else:
+                keep_result(result)
+                return result, st.container()
+    with above:
+        return last_result_heading(kept, name), above
+
+
+def keep_result(result: Any) -> None:
+    """Keep a questionnaire result, with its answers and dated now, for other pages and
+    visits; the diary shows the scores over time against their minimal important change."""
     details = {
         key: getattr(result, key)
         for key in ("risk", "psychosocial", "band", "answered")
         if hasattr(result, key)
     }
-    if problem := record_screening(result.instrument, float(result.score), details):
+    problem = save_questionnaire(result, details)
+    flush_later()  # in the browser, send it now (written after the store's component)
+    if problem:
         st.warning(
-            "Your result is kept for this visit, but the diary could not save it: " + problem,
+            "Your result is shown here, but it could not be saved: " + problem,
             icon=":material/warning:",
         )
     else:
-        st.caption("Saved to your pain diary, dated today, so you can see change over time.")
+        st.caption("Saved, dated today: it is here next time, and in your pain diary.")

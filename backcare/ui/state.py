@@ -1,51 +1,27 @@
 """Session keys shared between pages and modules: the one home of every such key.
 
-A widget's key disappears once the widget is no longer drawn, so results one page makes
-and other pages use (screening results, the current routine) are copied to these plain
-keys on submit. ``st.session_state`` is per browser tab: one visitor never sees another's.
+Results one page makes and other pages use (the check, questionnaire results, the routine)
+are kept in the person's store (``backcare/ui/kept.py``), not here: the keys below hold
+what belongs to one tab. ``st.session_state`` is per browser tab: one visitor never sees
+another's.
 Keys read or written by more than one module (a page, ``backcare/ui``, the demo switch,
 the tests) are defined here and imported everywhere else, never written as literals.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-# Screening results by name: "triage", "start_back", "oswestry", "peg".
+# Screening results by name: the warning-sign check and each questionnaire.
 SCREENING_RESULTS = ("triage", "start_back", "oswestry", "peg")
-_PREFIX = "bc_result_"
-RESULT_KEYS = tuple(_PREFIX + name for name in SCREENING_RESULTS)
-ROUTINE_KEY = "bc_routine"
-PROFILE_KEY = "bc_profile"
 
-
-def result_key(name: str) -> str:
-    """The session key of one screening step's result ("triage", "start_back", ...)."""
-    if name not in SCREENING_RESULTS:
-        raise ValueError(f"unknown screening result {name!r}; expected one of {SCREENING_RESULTS}")
-    return _PREFIX + name
-
-
-def screening_result(name: str) -> Any | None:
-    """The latest result of one screening step in this session, or None."""
-    return st.session_state.get(result_key(name))
-
-
-def save_screening_result(name: str, result: Any) -> None:
-    st.session_state[result_key(name)] = result
-
-
-def current_routine() -> Any | None:
-    return st.session_state.get(ROUTINE_KEY)
-
-
-def save_routine(routine: Any, profile: Any | None = None) -> None:
-    st.session_state[ROUTINE_KEY] = routine
-    if profile is not None:
-        st.session_state[PROFILE_KEY] = profile
-
+# What the person keeps between visits (backcare/ui/kept.py): the store is the truth; the
+# tab caches one read of it by the store's revision, and holds any record the store refused
+# (kind, StoredRecord, why) so it still counts for this visit.
+KEPT_CACHE_KEY = "bc_kept"
+UNSAVED_RECORDS_KEY = "bc_kept_unsaved"
+# The Screening page shows the last check; "Start a new check" shows the empty form.
+NEW_CHECK_KEY = "bc_new_check"
 
 # Dates of "I did today's session" in this tab (pages/3_Routine_builder.py).
 SESSIONS_DONE_KEY = "bc_sessions_done"

@@ -22,15 +22,13 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 import streamlit as st
 
+from backcare import records
 from backcare.browser_mirror import REFUSED
 from backcare.browser_store import BROWSER_OWNER, BrowserStore
-from backcare.demo import DEMO_OWNER
-from backcare.diary.frames import ROUTINE_STARTED, events_frame, screenings_frame
 from backcare.diary.io import Format, to_csv, to_json
 from backcare.diary.model import Entry, Event, Screening
 from backcare.storage import (
@@ -39,6 +37,8 @@ from backcare.storage import (
     SqlStore,
     StorageError,
     Store,
+    StoredRecord,
+    add_kept,
     database_url,
 )
 from backcare.ui.browser import (
@@ -59,8 +59,13 @@ from backcare.ui.state import (
     SESSION_FRAMES_KEY,
     SESSION_OWNER_KEY,
     SESSION_STORE_KEY,
+    UNDO_KEY,
+    UNSAVED_RECORDS_KEY,
     demo_persona,
 )
+
+if TYPE_CHECKING:  # pandas and the chart frames load only when a chart is drawn
+    import pandas as pd
 
 LOCAL_OWNER = "local"
 # The export offered where the browser refused to keep the diary.
@@ -155,6 +160,8 @@ def current_store() -> StoreChoice:
     """
     demo_store = st.session_state.get(DEMO_STORE_KEY)
     if demo_persona() is not None and demo_store is not None:
+        from backcare.demo import DEMO_OWNER  # with pandas: loaded once the demo is on
+
         return StoreChoice(demo_store, DEMO_OWNER, "demo")
     mode, problem = visitor_mode()
     if problem is not None:
@@ -230,21 +237,55 @@ def move_to_tab(choice: StoreChoice) -> tuple[int, bool]:
     entries: list[Entry] = []
     screenings: list[Screening] = []
     events: list[Event] = []
+    kept: list[tuple[str, str, dict[str, Any]]] = []
     copied = True
     try:
         entries = choice.store.list(choice.owner)
         screenings = choice.store.screenings(choice.owner)
         events = choice.store.events(choice.owner)
+        kept = kept_records(choice.store, choice.owner)
     except ValueError:  # StorageError: unreadable as well as unwritable
-        entries, screenings, events, copied = [], [], [], False
+        entries, screenings, events, kept, copied = [], [], [], [], False
+    # Records the database refused earlier go with them (the tab's store takes them).
+    held_records = st.session_state.pop(UNSAVED_RECORDS_KEY, [])
+    kept += [(kind, r.record_id, r.payload) for kind, r, _why in held_records]
     tab = _session_choice(reason)
     tab.store.add_many(replace(e, owner=tab.owner) for e in [*entries, *held])
-    for s in screenings:
-        tab.store.add_screening(tab.owner, s.instrument, s.taken_at, s.score, s.details)
-    for ev in events:
-        tab.store.add_event(tab.owner, ev.date, ev.label)
+    add_kept(tab.store, tab.owner, events=events, screenings=screenings, records=kept)
     clear_unsaved()
     return tab.store.count(tab.owner), copied
+
+
+def held_records(choice: StoreChoice) -> list[tuple[str, StoredRecord, str]]:
+    """Kept records the store refused and this tab holds, as ``(kind, record, why)``: those
+    a database refused (``UNSAVED_RECORDS_KEY``), and in the browser those it would not
+    keep (its store holds them in the tab and reads them back itself)."""
+    return [*st.session_state.get(UNSAVED_RECORDS_KEY, []), *_browser_held(choice)]
+
+
+def _browser_held(choice: StoreChoice) -> list[tuple[str, StoredRecord, str]]:
+    if not isinstance(choice.store, BrowserStore):
+        return []
+    why = choice.store.mirror.problem or REFUSED
+    return [(r.kind, r, why) for r in choice.store.held_records(choice.owner)]
+
+
+def held_back(choice: StoreChoice, kind: str, record_id: str) -> str | None:
+    """Why a record just put is kept in this tab only (the browser would not keep it), or
+    None (a store that refuses raises StorageError instead)."""
+    for held_kind, record, why in _browser_held(choice):
+        if (held_kind, record.record_id) == (kind, record_id):
+            return why
+    return None
+
+
+def kept_records(store: Store, owner: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every kept record of ``owner`` as ``(kind, record_id, payload)``, kind by kind."""
+    return [
+        (r.kind, r.record_id, r.payload)
+        for kind in records.KINDS
+        for r in store.records(owner, kind)
+    ]
 
 
 def offer_unsaved(choice: StoreChoice) -> bool:
@@ -356,6 +397,83 @@ def _browser_notice(choice: StoreChoice) -> None:
     forget_control(mirror, "notice")
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where this person's things are kept, in words (from the store choice's mode)."""
+
+    place: str  # "on this computer", to finish a sentence
+    sentence: str  # the home page's one line about it
+
+
+# "browser": a store in the visitor's own browser (IndexedDB); the browser store sets this
+# mode on its StoreChoice, and these words describe it.
+_BROWSER = Where(
+    "in this browser",
+    "Everything you enter is kept in this browser only (IndexedDB), on this device: "
+    "nothing is saved on the server.",
+)
+
+
+def where_kept(choice: StoreChoice) -> Where:
+    """Where the diary, results, check and routine are kept, for this store choice."""
+    if choice.mode == "demo":
+        return Where(
+            "in this browser tab",
+            "The demo patient lives in this browser tab only: nothing of it is saved.",
+        )
+    if choice.mode == "browser":
+        return _BROWSER
+    if choice.mode == "session" or choice.problem:
+        return Where(
+            "in this browser tab",
+            "Everything you enter stays in this browser tab only: nothing is saved on the "
+            "server, and it is gone when you close or reload the tab.",
+        )
+    if isinstance(choice.store, SqlStore) and choice.store.is_file:
+        return Where(
+            "on this computer",
+            "Everything you enter is kept on this computer, in one file (About and privacy "
+            "shows where): nothing is sent anywhere.",
+        )
+    return Where(
+        "in the database of whoever runs this BackCare",
+        "Everything you enter is kept in the database set up by whoever runs this BackCare.",
+    )
+
+
+def render_delete_everything(choice: StoreChoice, key: str) -> None:
+    """ "Delete everything": every entry, questionnaire result, check, routine and other
+    record of this person, after a tick saying it cannot be undone (About, Pain diary).
+
+    In the browser, "Forget everything in this browser" (in the storage notice) does it:
+    it deletes the browser's whole database, passphrase included."""
+    if choice.mode == "browser":
+        return
+    count = choice.store.count(choice.owner)
+    with st.expander("Delete everything", icon=":material/delete_forever:"):
+        st.write(
+            f"This deletes all {count} diary {'entry' if count == 1 else 'entries'} and "
+            "everything else kept "
+            f"{where_kept(choice).place}: your questionnaire results, warning-sign checks, "
+            "doctor visits, your routine and its plan. It cannot be undone. Download a copy "
+            "(JSON, which holds all of it) first if you may want it later."
+        )
+        sure = st.checkbox("I understand that it will all be gone for good", key=f"{key}_sure")
+        if st.button("Delete everything", type="primary", disabled=not sure, key=f"{key}_delete"):
+            try:
+                removed = choice.store.delete_all(choice.owner)
+            except ValueError as exc:  # StorageError
+                st.error(f"Nothing was deleted: {exc}")
+            else:
+                for held in (UNDO_KEY, UNSAVED_RECORDS_KEY):
+                    st.session_state.pop(held, None)
+                clear_unsaved()
+                st.success(
+                    f"Deleted {removed} {'entry' if removed == 1 else 'entries'} and every "
+                    "result, check and routine. Nothing is kept any more."
+                )
+
+
 def storage_notice(choice: StoreChoice) -> None:
     """Say plainly where the diary lives. Shown on every diary view."""
     if choice.mode == "browser":
@@ -376,57 +494,82 @@ def storage_notice(choice: StoreChoice) -> None:
         st.text(choice.problem)
     elif choice.mode == "session":
         st.info(
-            "Your diary lives in this browser tab only. Nothing is saved on the server, "
-            "and it is gone when you close or reload the tab. Use Export to keep a copy "
-            "and Import to bring it back.",
+            "Your diary, results and routine live in this browser tab only. Nothing is "
+            "saved on the server, and they are gone when you close or reload the tab. Use "
+            "Export (JSON) to keep a copy and Import to bring it back.",
             icon=":material/tab:",
         )
     elif isinstance(choice.store, SqlStore) and choice.store.is_file:
         st.info(
-            "Your diary is saved on this computer, in the file below. It stays there: "
-            "nothing is sent anywhere. Export a copy now and then as a backup.",
+            "Your diary, results and routine are saved on this computer, in the file below. "
+            "They stay there: nothing is sent anywhere. Export a copy now and then as a "
+            "backup.",
             icon=":material/save:",
         )
         st.code(choice.store.location, language=None, wrap_lines=True)
     else:
         st.info(
-            "Your diary is saved in the database below, set up by whoever runs this "
-            "BackCare. Export a copy now and then as a backup.",
+            "Your diary, results and routine are saved in the database below, set up by "
+            "whoever runs this BackCare. Export a copy now and then as a backup.",
             icon=":material/database:",
         )
         st.code(choice.store.location, language=None, wrap_lines=True)
 
 
-# The diary's file formats: the writer and the MIME type of each.
-_EXPORTS = {"csv": (to_csv, "text/csv"), "json": (to_json, "application/json")}
+def export(store: Store, owner: str, fmt: Format) -> bytes:
+    """The file ``fmt`` of everything ``owner`` keeps: CSV holds the diary entries only;
+    JSON holds everything (entries, chart marks, questionnaire results with their answers,
+    the check, the routine, doctor visits), so it moves a person between storage modes."""
+    return _write(fmt, _contents(store, owner, fmt))
+
+
+def _contents(store: Store, owner: str, fmt: Format) -> tuple[list[Any], ...]:
+    """What ``export`` writes, read from the store (lists, each taken at once)."""
+    if fmt == "csv":
+        return (store.list(owner),)
+    return (
+        store.list(owner),
+        store.events(owner),
+        store.screenings(owner),
+        kept_records(store, owner),
+    )
+
+
+def _write(fmt: Format, contents: tuple[list[Any], ...]) -> bytes:
+    if fmt == "csv":
+        return to_csv(contents[0])
+    entries, events, screenings, kept = contents
+    return to_json(entries, events=events, screenings=screenings, records=kept)
+
+
+_MIME = {"csv": "text/csv", "json": "application/json"}
 
 
 def download_diary(
     place: Any, label: str, fmt: Format, choice: StoreChoice, *, disabled: bool
 ) -> None:
-    """A button that downloads the whole diary as ``fmt`` (``place``: ``st`` or a column).
+    """A button that downloads ``export(fmt)`` (``place``: ``st`` or a column).
 
     The file is written only when the button is clicked, from the store and owner of this
-    run (Streamlit runs the callable in a thread without the script's context). The
-    browser store's entries are taken now (a list it has at hand): its mirror may change
-    under that thread."""
-    write, mime = _EXPORTS[fmt]
+    run (Streamlit runs the callable in a thread without the script's context). What the
+    browser store keeps is taken now (lists it has at hand): its mirror may change under
+    that thread."""
     store, owner = choice.store, choice.owner
     if isinstance(store, BrowserStore):
-        entries = store.list(owner)
+        contents = _contents(store, owner, fmt)
 
         def data() -> bytes:
-            return write(entries)
+            return _write(fmt, contents)
     else:
 
         def data() -> bytes:
-            return write(store.list(owner))
+            return export(store, owner, fmt)
 
     place.download_button(
         label,
         data=data,
         file_name=f"backcare-diary-{date.today().isoformat()}.{fmt}",
-        mime=mime,
+        mime=_MIME[fmt],
         icon=":material/download:",
         on_click="ignore",
         disabled=disabled,
@@ -442,6 +585,8 @@ def _frames(
 
 
 def _load_frames(store: Store, owner: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    from backcare.diary.frames import events_frame, screenings_frame
+
     screenings = store.screenings(owner)
     return (
         store.frame(owner),
@@ -468,27 +613,14 @@ def chart_frames(choice: StoreChoice) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
     return cached[1]
 
 
-def record_screening(
-    instrument: str, score: float, details: dict[str, Any], taken_at: datetime | None = None
-) -> str | None:
-    """Keep a screening score in the diary for other pages; returns a problem or None."""
-    choice = current_store()
-    try:
-        choice.store.add_screening(
-            choice.owner, instrument, taken_at or datetime.now(), score, details
-        )
-    except ValueError as exc:  # StorageError is a ValueError
-        return str(exc)
-    flush_later()
-    return None
-
-
 def record_session_done(pain: int, minutes: float, when: datetime | None = None) -> str | None:
     """'I did today's session': a diary entry marked as exercise, with the pain now.
 
     The first logged session also marks "Routine started" on the pain chart, which the
     before/after comparison uses as its dividing line. Returns a problem or None.
     """
+    from backcare.diary.frames import ROUTINE_STARTED
+
     choice = current_store()
     when = when or datetime.now()
     try:

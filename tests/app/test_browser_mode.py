@@ -17,6 +17,8 @@ from streamlit.testing.v1 import AppTest
 from backcare.browser_mirror import NO_ANSWER, SAVED_WAITING
 from backcare.browser_store import BROWSER_OWNER, ENTRY
 from backcare.diary.model import Entry
+from backcare.routine import load_rules
+from backcare.screening import load_red_flags
 from backcare.ui.browser import CONTINUE, FORGET, READING, WAIT_SECONDS
 from backcare.ui.browser_component import COMPONENT_NAME
 from backcare.ui.state import BROWSER_FLUSH_KEY, BROWSER_MIRROR_KEY, BROWSER_TRANSPORT_KEY
@@ -26,6 +28,8 @@ from tests.support.fake_browser import FakeBrowser, Profile
 DIARY = "pages/4_Pain_diary.py"
 ABOUT = "pages/5_About_and_privacy.py"
 SCREENING = "pages/1_Screening.py"
+RULES = load_red_flags()
+ROUTINE_RULES = load_rules()
 
 
 @pytest.fixture(autouse=True)
@@ -227,3 +231,90 @@ def test_the_about_page_says_where_things_are_kept_and_how_to_forget_them():
     assert "Safari deletes it after 7 days" in at.info[0].value
     assert any(e.label == FORGET for e in at.expander)
     assert not any(e.label == "Delete my whole diary" for e in at.expander)
+
+
+# --------------------------------------------------------------------------- kept records
+# The check, questionnaire answers, routine and doctor's visit live in the browser too.
+
+ROUTINE = "pages/3_Routine_builder.py"
+HELD_PAGES = ["app.py", "pages/2_Learn.py", DIARY, ABOUT]
+
+
+def check(at: AppTest, flags=(), age=40, weeks=1) -> AppTest:
+    """Send the warning-sign check on the Screening page."""
+    for flag in flags:
+        at.checkbox(key=f"rf_{flag}").check()
+    at.number_input(key="rf_age").set_value(age)
+    at.number_input(key="rf_weeks").set_value(weeks)
+    at.radio(key="rf_course").set_value("Getting better")
+    return click(at, "Check my answers")
+
+
+def alerts(at: AppTest) -> str:
+    return " ".join(a.value for a in (*at.main.error, *at.main.warning, *at.main.info))
+
+
+def kinds(at: AppTest) -> list[str]:
+    return sorted(kind for kind, _ in browser(at).stored() or {})
+
+
+def test_an_emergency_check_is_kept_in_the_browser_and_stands_in_a_new_tab(tmp_path):
+    at = check(open_page(SCREENING), ["saddle_numbness"])
+    at.run()  # the browser confirmed
+    assert kinds(at) == ["record:check"]
+    label = RULES.levels["emergency"].label
+    for page in HELD_PAGES:  # a new tab of the same browser, on every page
+        assert f"Your warning-sign check: {label}" in alerts(open_page(page)), page
+    routine = open_page(ROUTINE)
+    assert routine.error[0].value == ROUTINE_RULES.refusal["emergency"]
+    assert not routine.get("form")
+    # Another browser knows nothing of it, and nothing was written on the server.
+    assert f"Your warning-sign check: {label}" not in alerts(open_page(DIARY, profile="b"))
+    assert not (tmp_path / "data").exists()
+
+
+def test_questionnaire_answers_and_the_routine_come_back_in_a_new_tab():
+    at = check(open_page(SCREENING))
+    at.run()
+    peg = at.tabs[2]
+    for number, item in enumerate(peg.get("radio")[:3]):
+        item.set_value(item.options[number + 3])
+    click(at, "Score PEG")
+    at.run()
+    at.run()
+    (kept,) = [v for (kind, _), v in browser(at).stored().items() if kind == "screening"]
+    assert kept["answers"] == [3, 4, 5]
+    at = open_page(ROUTINE)
+    click(at, "Build my routine")
+    at.run()
+    at.run()
+    assert "record:routine" in kinds(at)
+    again = open_page(ROUTINE)
+    assert not again.error and "You are in week 1 of" in texts(again.success)
+
+
+def test_a_check_the_browser_refuses_still_stands_with_a_warning_and_forget_clears_it():
+    at = check(open_page(SCREENING, refuse="quota"), ["saddle_numbness"])
+    at.run()  # the browser refused the write
+    assert "kept for this visit only" in alerts(at)
+    assert "storage for BackCare is full" in alerts(at)
+    assert RULES.levels["emergency"].action in alerts(at)  # it still counts in this tab
+    assert not browser(at).stored()
+    assert browser(at).last_data["unsaved"] is True  # the browser warns before closing
+    at.switch_page(DIARY).run()
+    at.checkbox(key="bc_forget_sure_notice").check().run()
+    click(at, FORGET)
+    at.run()
+    assert RULES.levels["emergency"].label not in alerts(at)
+    assert browser(at).stored() is None
+
+
+def test_forget_everything_removes_the_kept_check_too():
+    at = check(open_page(SCREENING), ["night_pain"])
+    at.run()
+    at = open_page(DIARY)
+    at.checkbox(key="bc_forget_sure_notice").check().run()
+    click(at, FORGET)
+    at.run()
+    assert browser(at).stored() is None
+    assert "Your warning-sign check" not in alerts(open_page(DIARY))

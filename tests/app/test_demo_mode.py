@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
+from backcare import records
 from backcare.demo import DEMO_OWNER, PERSONAS, demo_patient
 from backcare.diary.model import Entry
 from backcare.routine import Profile, build_routine
@@ -18,14 +18,11 @@ from backcare.screening import oswestry, triage
 from backcare.ui.state import (
     DEMO_PICK_PREFIX,
     DEMO_TOGGLE_PREFIX,
-    PROFILE_KEY,
     QUICK_PREFIX,
-    ROUTINE_KEY,
     SUMMARY_DATES_KEY,
     SUMMARY_PARTS_KEY,
-    result_key,
 )
-from tests.helpers import PAGE_TABLE, click
+from tests.helpers import PAGE_TABLE, click, keep
 
 DIARY = "pages/4_Pain_diary.py"
 ROUTINE = "pages/3_Routine_builder.py"
@@ -96,29 +93,31 @@ def test_demo_diary_before_and_after_shows_change_not_cause(app):
     assert "Oswestry Disability Index: 7 scores. First 42% " in captions  # whole percent
 
 
-def test_on_then_off_leaves_the_real_diary_and_results_unchanged(app, sql_store):
-    # The person's own diary and results, before the demo.
-    own = Entry(timestamp=datetime.now() - timedelta(days=1), pain=3, owner="local", note="mine")
-    sql_store.add(own)
-    sql_store.add_screening("local", "oswestry", datetime.now(), 30.0, {"band": "moderate"})
-    own_odi = oswestry([3, 3, 3, 3, 3, 0, 0, 0, 0, 0])
-    own_triage = triage([], age=40)
-    own_profile = Profile(minutes=30)
-    own_routine = build_routine(own_profile)
-    app.session_state[result_key("oswestry")] = own_odi
-    app.session_state[result_key("triage")] = own_triage
-    app.session_state[ROUTINE_KEY] = own_routine
-    app.session_state[PROFILE_KEY] = own_profile
-    before = (
-        sql_store.list("local"),
-        sql_store.screenings("local"),
-        sql_store.events("local"),
-        sql_store.revision("local"),
+def _everything(store) -> tuple:
+    return (
+        store.list("local"),
+        store.screenings("local"),
+        store.events("local"),
+        {kind: store.records("local", kind) for kind in records.KINDS},
+        store.revision("local"),
     )
 
+
+def test_on_then_off_leaves_the_real_diary_and_results_unchanged(app, sql_store):
+    # The person's own diary, results, check and routine, before the demo.
+    own = Entry(timestamp=datetime.now() - timedelta(days=1), pain=3, owner="local", note="mine")
+    sql_store.add(own)
+    own_odi = oswestry([3, 3, 3, 3, 3, 0, 0, 0, 0, 0])
+    own_routine = build_routine(Profile(minutes=30, age=40))
+    keep(triage=triage([], age=40), questionnaires=[own_odi], routine=own_routine)
+    before = _everything(sql_store)
+
     switch(app, HOME_TOGGLE, True)
-    assert app.session_state[result_key("oswestry")].percent == pytest.approx(24)
-    # Use the demo: a diary entry and a routine session, both go to the demo store.
+    app.switch_page("pages/1_Screening.py").run()
+    no_exception(app)
+    # The demo's own results: Alex's last Oswestry, not the person's.
+    assert any("24%" in h.value for h in app.subheader)
+    # Use the demo: a diary entry, a routine session and a new check, all in the demo store.
     app.switch_page(DIARY).run()
     app.segmented_control(key=f"{QUICK_PREFIX}_pain").set_value(9)
     click(app, "Save entry")
@@ -128,19 +127,17 @@ def test_on_then_off_leaves_the_real_diary_and_results_unchanged(app, sql_store)
     click(app, "I did today's session")
     switch(app, SIDEBAR_TOGGLE, False)
 
-    after = (
-        sql_store.list("local"),
-        sql_store.screenings("local"),
-        sql_store.events("local"),
-        sql_store.revision("local"),
-    )
-    assert after == before
+    assert _everything(sql_store) == before
     assert sql_store.count(DEMO_OWNER) == 0
-    assert app.session_state[result_key("oswestry")] == own_odi
-    assert app.session_state[result_key("triage")] == own_triage
-    assert app.session_state[ROUTINE_KEY] == own_routine
-    assert app.session_state[PROFILE_KEY] == own_profile
-    assert result_key("peg") not in app.session_state  # the demo's PEG went with it
+    for kind in records.KINDS:
+        assert sql_store.records(DEMO_OWNER, kind) == []
+    # Their own things are back on every page.
+    app.switch_page("pages/1_Screening.py").run()
+    no_exception(app)
+    assert any("30%" in h.value for h in app.subheader)  # their own Oswestry
+    app.switch_page(ROUTINE).run()
+    no_exception(app)
+    assert "You are in week 1 of 8" in " ".join(s.value for s in app.success)
     app.switch_page(DIARY).run()
     no_exception(app)
     assert list(app.dataframe[0].value["Note"]) == ["mine"]
@@ -167,11 +164,11 @@ def test_red_flag_persona_shows_triage_and_no_routine(app):
     assert PERSONAS["red_flag"].name in banners(app)[0]
     app.switch_page("pages/1_Screening.py").run()
     no_exception(app)
-    assert app.session_state[result_key("triage")].level == "emergency"
+    assert app.error[0].value.startswith("## Emergency")
     app.switch_page(ROUTINE).run()
     no_exception(app)
     assert [e.value for e in app.error] == [demo_patient("red_flag").refused]
-    assert ROUTINE_KEY not in app.session_state
+    assert not app.get("form")
 
 
 def summary_button(at: AppTest):

@@ -10,12 +10,14 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from backcare import storage
+from backcare import records, storage
 from backcare.diary.frames import FRAME_COLUMNS
 from backcare.diary.io import to_json
 from backcare.diary.model import Entry
+from backcare.routine import Profile, build_routine
+from backcare.screening import peg_result, triage
 from backcare.ui.state import CHOSEN_ENTRY_KEY
-from tests.helpers import APP, click, quick_key
+from tests.helpers import APP, click, keep, quick_key
 
 DIARY = "pages/4_Pain_diary.py"
 ABOUT = "pages/5_About_and_privacy.py"
@@ -225,17 +227,36 @@ def test_a_diary_that_cannot_be_opened_falls_back_to_the_tab(monkeypatch, tmp_pa
     assert list(table(at)["Pain"]) == [2]
 
 
-def test_about_page_shows_where_the_diary_lives_and_deletes_all(app, sql_store):
+@pytest.mark.parametrize(("page", "key"), [(ABOUT, "about"), (DIARY, "diary")])
+def test_delete_everything_deletes_entries_results_and_kept_records(app, sql_store, page, key):
     sql_store.add(Entry(datetime(2024, 2, 1, 7), 4))
+    keep(
+        triage=triage({"night_pain"}, age=50),
+        questionnaires=[peg_result(5, 5, 5)],
+        routine=build_routine(Profile(age=50)),
+        checked=True,
+    )
+    app.switch_page(page).run()
+    assert not app.exception
+    assert any("Your warning-sign check: Urgent" in w.value for w in app.warning)
+    (delete,) = [b for b in app.button if b.label == "Delete everything"]
+    assert delete.disabled
+    app.checkbox(key=f"{key}_sure").check().run()
+    click(app, "Delete everything")
+    assert "Deleted 1 entry and every result, check and routine" in app.success[0].value
+    assert sql_store.count("local") == 0
+    assert sql_store.screenings("local") == []
+    assert all(sql_store.records("local", kind) == [] for kind in records.KINDS)
+    app.run()
+    assert not any("Your warning-sign check" in w.value for w in app.warning)
+
+
+def test_about_page_says_where_things_are_kept(app):
     app.switch_page(ABOUT).run()
     assert not app.exception
     assert app.code[0].value == str(storage.data_dir() / storage.DB_FILENAME)
-    (delete,) = [b for b in app.button if b.label == "Delete everything"]
-    assert delete.disabled
-    app.checkbox(key="about_sure").check().run()
-    click(app, "Delete everything")
-    assert "Deleted 1 entries" in app.success[0].value
-    assert sql_store.count("local") == 0
+    assert "Where your things are kept" in [h.value for h in app.header]
+    assert app.info[0].value.startswith("Your diary, results and routine are saved on this")
 
 
 def test_saved_screening_results_are_listed(app, sql_store):

@@ -1,9 +1,13 @@
-"""The home page stays light to start: no pandas, SQLAlchemy or Altair on a cold start.
+"""The home page stays light to start: no pandas, numpy, pyarrow or Altair on a cold start.
 
 Streamlit itself loads none of them, so whatever the home page imports is what a person
 waits for on first opening BackCare (bench/README.md, "Cold start": importing the demo
 patient module at the top of backcare.ui.demo once added about 0.4 s to every start).
 The home page is run in a fresh interpreter, exactly as Streamlit runs it on a first visit.
+
+SQLAlchemy is the one exception: the home page reads the person's kept warning-sign check
+from their store (an emergency result stands on every page, issue 13), and the store module
+holds the SQL store (bench/README.md, "Cold start", has its cost).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import sys
 
 from tests.helpers import APP, ROOT
 
-HEAVY = ("pandas", "sqlalchemy", "altair", "numpy", "pyarrow")
+HEAVY = ("pandas", "altair", "numpy", "pyarrow")
 
 SCRIPT = f"""
 import json, sys

@@ -1,27 +1,27 @@
-"""Learn page flows in AppTest: choose topics, search, suggestions from screening results."""
+"""Learn page flows in AppTest: choose topics, search, suggestions from kept screening
+results (saved on an earlier visit: tests/helpers.keep)."""
 
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
+from datetime import datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from backcare import content
+from backcare import content, records, storage
 from backcare.content import topic, topics
-from backcare.ui.state import result_key
-from tests.helpers import APP
+from backcare.screening import oswestry, start_back, triage
+from tests.helpers import APP, keep
 
 LEARN = "pages/2_Learn.py"
 
 
-def _open(query_topic: str | None = None, **results) -> AppTest:
-    """Home, then the Learn page, with optional screening results already in the session."""
+def _open(query_topic: str | None = None, triage=None, questionnaires=()) -> AppTest:
+    """Home, then the Learn page, after a visit that kept these screening results."""
+    keep(triage=triage, questionnaires=questionnaires)
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.run()
-    for name, result in results.items():
-        at.session_state[result_key(name)] = result
     if query_topic is not None:
         at.query_params["topic"] = query_topic
     at.switch_page(LEARN).run()
@@ -145,42 +145,61 @@ def test_without_screening_results_it_points_to_the_screening_page():
 
 
 START_BACK = [
-    # (risk, psychosocial, item 1 leg pain, expected suggestions in order)
-    ("high", 5, 1, ["when_to_see_a_doctor", "myths", "flare_ups", "getting_guidance"]),
-    ("high", 4, 0, ["myths", "flare_ups", "getting_guidance"]),
-    ("medium", 2, 0, ["which_exercises", "getting_guidance"]),
-    ("low", 0, 1, ["when_to_see_a_doctor", "why_exercise_helps", "which_exercises"]),
+    # (STarT Back answers: risk, psychosocial, item 1 leg pain; expected suggestions in order)
+    (
+        (1, 0, 0, 0, 1, 1, 1, 1, 3),
+        ["when_to_see_a_doctor", "myths", "flare_ups", "getting_guidance"],
+    ),
+    ((0, 0, 0, 0, 1, 1, 1, 1, 0), ["myths", "flare_ups", "getting_guidance"]),
+    ((0, 1, 1, 0, 1, 1, 0, 0, 0), ["which_exercises", "getting_guidance"]),
+    (
+        (1, 0, 0, 0, 0, 0, 0, 0, 0),
+        ["when_to_see_a_doctor", "why_exercise_helps", "which_exercises"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("risk", "psychosocial", "leg", "expected"), START_BACK)
-def test_suggestions_follow_the_start_back_result(risk, psychosocial, leg, expected):
-    result = SimpleNamespace(
-        risk=risk, psychosocial=psychosocial, answers=(leg, 0, 0, 0, 1, 1, 1, 1, 0)
-    )
-    at = _open(start_back=result)
+@pytest.mark.parametrize(("answers", "expected"), START_BACK)
+def test_suggestions_follow_the_kept_start_back_result(answers, expected):
+    at = _open(questionnaires=[start_back(answers)])
     assert _suggested(at) == expected
     labels = [b.label for b in at.button if (b.key or "").startswith("learn_suggest_")]
     assert labels == [topic(t).title for t in expected]
+    assert "Based on your saved results" in " ".join(c.value for c in at.caption)
 
 
 def test_clicking_a_suggestion_opens_it():
-    result = SimpleNamespace(risk="high", psychosocial=5, answers=(0,) * 9)
-    at = _open(start_back=result)
+    at = _open(questionnaires=[start_back((0, 0, 0, 0, 1, 1, 1, 1, 4))])
     at.button(key="learn_suggest_flare_ups").click().run()
     assert _heading(at) == topic("flare_ups").title
 
 
 def test_triage_and_oswestry_results_also_drive_suggestions():
     at = _open(
-        triage=SimpleNamespace(level="gp", flags=frozenset({"osteoporosis"})),
-        oswestry=SimpleNamespace(percent=52.0, band=SimpleNamespace(id="severe")),
+        triage=triage({"osteoporosis"}, age=50, duration_weeks=1, improving=True, worsening=False),
+        questionnaires=[oswestry((5, 5, 5, 5, 5, 1, 0, 0, 0, 0))],
     )
     assert _suggested(at) == ["when_to_see_a_doctor", "getting_guidance", "flare_ups"]
 
 
-def test_an_odd_result_object_is_ignored_not_a_crash():
-    at = _open(start_back=SimpleNamespace(risk="???"), triage="not a result")
+def _store_directly(*, details=None, check=None) -> None:
+    store = storage.SqlStore(storage.database_url())
+    if details is not None:  # a result kept before answers were (schema 2)
+        store.add_screening("local", "start_back", datetime(2024, 5, 1, 9), 6, details)
+    if check is not None:
+        store.put_record("local", records.CHECK, check)
+    store.engine.dispose()
+
+
+def test_a_result_kept_without_answers_still_drives_suggestions():
+    _store_directly(details={"risk": "high", "psychosocial": 5})
+    at = _open()
+    assert _suggested(at) == ["myths", "flare_ups", "getting_guidance"]
+
+
+def test_an_odd_kept_result_is_ignored_not_a_crash():
+    _store_directly(details={"risk": "???"}, check={"v": 1, "level": "not a level"})
+    at = _open()
     assert _suggested(at) == []
 
 

@@ -1,31 +1,49 @@
-"""Routine builder page flows in AppTest: build, swap, download, refuse, shared links."""
+"""Routine builder page flows in AppTest: build, swap, download, refuse, shared links.
+
+The routine and the "none apply" confirmation are kept in the person's store (the
+SQLite diary of tests/app/conftest.py); reopening is in tests/app/test_kept_records.py.
+"""
 
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 
+from backcare import records, storage
 from backcare.notices import load_notices
+from backcare.records import RoutineRecord
 from backcare.routine import SURGERY, Profile, build_routine, encode_share, load_rules
-from backcare.ui.routine_widgets import CHECKED_KEY
-from backcare.ui.state import PROFILE_KEY, ROUTINE_KEY
-from tests.helpers import click
+from backcare.screening import start_back, triage
+from tests.helpers import click, keep
 
 PAGE = "pages/3_Routine_builder.py"
 RULES = load_rules()
+HIGH_RISK = start_back([1, 1, 1, 1, 1, 1, 1, 1, 4])
 
 
-def _open(app, *, checked=True, **session):
-    """Open the page; ``checked``: the person has said none of the warning signs apply."""
-    if checked:
-        app.session_state[CHECKED_KEY] = True
-    for key, value in session.items():
-        app.session_state[key] = value
+def _open(app, *, checked=True, triage=None, start_back=None):
+    """Open the page; ``checked``: the person has said none of the warning signs apply;
+    ``triage`` and ``start_back``: results kept on an earlier visit."""
+    keep(checked=checked, triage=triage, questionnaires=[start_back] if start_back else [])
     app.switch_page(PAGE).run()
     assert not app.exception, [e.value for e in app.exception]
     return app
+
+
+def _kept() -> RoutineRecord | None:
+    """The routine the page kept (None when there is none)."""
+    store = storage.SqlStore(storage.database_url())
+    try:
+        found = store.records("local", records.ROUTINE)
+    finally:
+        store.engine.dispose()
+    return RoutineRecord.from_payload(found[-1].payload) if found else None
+
+
+def _routine():
+    kept = _kept()
+    return None if kept is None else kept.routine()
 
 
 def _build(app, *, minutes=20, pain=3, yoga=False, conditions=(), kit=(), age=40):
@@ -54,15 +72,15 @@ def test_page_starts_with_a_labelled_form_and_no_routine(app):
     widgets = [*app.number_input, *app.slider, *app.radio, *app.multiselect, *app.checkbox]
     labels = [w.label for w in widgets]
     assert all(label.strip() for label in labels) and len(labels) == 9
-    assert ROUTINE_KEY not in app.session_state
+    assert _kept() is None
     assert any("Build my routine" in i.value for i in app.info)
 
 
 def test_build_shows_every_exercise_with_its_drawing(app):
     _build(_open(app), minutes=20)
-    routine = app.session_state[ROUTINE_KEY]
+    routine = _routine()
     assert routine.refused is None
-    assert app.session_state[PROFILE_KEY].minutes == 20
+    assert _kept().profile.minutes == 20
     names = _names(app)
     assert names == [i.exercise.name for i in routine.items]
     assert len(app.get("image")) == len(routine.items)
@@ -75,10 +93,10 @@ def test_build_shows_every_exercise_with_its_drawing(app):
 
 def test_swap_changes_one_item(app):
     _build(_open(app), minutes=20)
-    before = app.session_state[ROUTINE_KEY]
+    before = _routine()
     app.button(key="swap_1").click().run()
     assert not app.exception
-    after = app.session_state[ROUTINE_KEY]
+    after = _routine()
     assert after.items[1].exercise.id != before.items[1].exercise.id
     assert after.items[0] == before.items[0]
     assert app.query_params["routine"] == encode_share(after)
@@ -92,7 +110,7 @@ def test_downloads_are_offered(app):
 
 def test_high_pain_gives_a_short_gentle_session(app):
     _build(_open(app), minutes=40, pain=8)
-    routine = app.session_state[ROUTINE_KEY]
+    routine = _routine()
     assert routine.target_minutes == 15
     assert any(load_rules().high_pain_note == i.value for i in app.info)
     assert not any(RULES.very_severe_note == w.value for w in app.warning)
@@ -100,7 +118,7 @@ def test_high_pain_gives_a_short_gentle_session(app):
 
 def test_pain_9_offers_a_walk_a_few_moves_and_says_see_your_gp(app):
     _build(_open(app), minutes=40, pain=9)
-    routine = app.session_state[ROUTINE_KEY]
+    routine = _routine()
     names = _names(app)
     assert names == [i.exercise.name for i in routine.items]
     assert "Easy walk to warm up" in names
@@ -116,15 +134,16 @@ def test_the_builder_asks_for_the_warning_sign_check_first(app):
     links = [(p.proto.label, p.proto.page) for p in app.main.get("page_link")]
     assert links == [(RULES.check_first["screening_link"], "Screening")]
     click(app, RULES.check_first["confirm"])
-    assert app.session_state[CHECKED_KEY] is True
     assert app.get("form") and app.number_input
     assert RULES.check_first["confirmed"] in [c.value for c in app.caption]
     _build(app, minutes=15)
-    assert app.session_state[ROUTINE_KEY].items
+    assert _routine().items
 
 
 def test_a_screening_result_is_the_check(app):
-    _open(app, checked=False, bc_result_triage=SimpleNamespace(level="gp", age=52))
+    gp = triage({"very_severe_pain"}, age=52, duration_weeks=1, improving=True, worsening=False)
+    assert gp.level == "gp"
+    _open(app, checked=False, triage=gp)
     assert app.get("form") and not app.error
     assert app.number_input[0].value == 52  # the age from the screening
 
@@ -146,13 +165,13 @@ def test_recent_spine_surgery_gets_the_surgical_teams_plan_not_a_routine(app):
     assert [w.value for w in app.warning] == [RULES.surgery_refusal]
     assert not app.get("image") and not app.get("download_button")
     assert "routine" not in app.query_params
-    assert app.session_state[ROUTINE_KEY].refused_for == "surgery"
+    assert _kept() is None  # the routine it replaced is not offered again
     options = next(m for m in app.multiselect if m.label == "Anything that applies to you")
     assert f"Spine surgery in the last {RULES.surgery_months} months" in options.options
 
 
 def test_under_16_from_the_screening_gets_no_form(app):
-    _open(app, checked=False, bc_result_triage=SimpleNamespace(level="self_care", age=15))
+    _open(app, checked=False, triage=triage(set(), age=15))
     assert [w.value for w in app.warning] == [load_notices().adults_only]
     assert not app.get("form")
 
@@ -166,7 +185,7 @@ def test_under_16_in_the_form_gets_no_routine(app):
 def test_the_age_must_be_given(app):
     _build(_open(app), age=None)
     assert [e.value for e in app.error] == [RULES.age_missing]
-    assert ROUTINE_KEY not in app.session_state
+    assert _kept() is None
 
 
 def test_cautions_for_conditions_not_chosen_are_not_shown(app):
@@ -179,9 +198,11 @@ def test_cautions_for_conditions_not_chosen_are_not_shown(app):
     assert any(c.startswith("Caution: Osteoporosis: keep the movement slow") for c in captions)
 
 
-@pytest.mark.parametrize("level", ["emergency", "urgent"])
-def test_emergency_triage_refuses_and_links_to_screening(app, level):
-    _open(app, bc_result_triage=SimpleNamespace(level=level))
+@pytest.mark.parametrize(
+    ("level", "flags"), [("emergency", {"saddle_numbness"}), ("urgent", {"night_pain"})]
+)
+def test_emergency_triage_refuses_and_links_to_screening(app, level, flags):
+    _open(app, triage=triage(flags, age=40, duration_weeks=1, improving=True, worsening=False))
     assert app.error[0].value == load_rules().refusal[level]
     assert not app.get("form") and not app.slider
     links = [(p.proto.label, p.proto.page) for p in app.main.get("page_link")]
@@ -189,9 +210,10 @@ def test_emergency_triage_refuses_and_links_to_screening(app, level):
 
 
 def test_high_start_back_risk_adds_pacing(app):
-    _open(app, bc_result_start_back=SimpleNamespace(risk="high"))
+    _open(app, start_back=HIGH_RISK)
+    assert HIGH_RISK.risk == "high"
     _build(app, minutes=20)
-    assert app.session_state[PROFILE_KEY].start_back_risk == "high"
+    assert _kept().profile.start_back_risk == "high"
     assert any(load_rules().pacing_note == i.value for i in app.info)
 
 

@@ -1,13 +1,18 @@
-"""Screening page flows in AppTest: red-flag check, STarT Back, Oswestry and PEG."""
+"""Screening page flows in AppTest: red-flag check, STarT Back, Oswestry and PEG.
+
+Results are kept in the person's store (the SQLite diary of tests/app/conftest.py); the
+last results with their dates, "Start a new check" and a doctor's visit are in
+tests/app/test_kept_records.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from backcare import records, storage
 from backcare.notices import load_notices
 from backcare.screening import load_oswestry, load_peg, load_red_flags, load_start_back
-from backcare.ui.state import result_key
 from tests.helpers import click
 
 PAGE = "pages/1_Screening.py"
@@ -22,8 +27,17 @@ def page(app: AppTest) -> AppTest:
     return app
 
 
-def saved(at: AppTest, name: str):
-    return at.session_state.get(result_key(name))
+def saved(_at: AppTest, name: str):
+    """The result the page kept: the check's (today's rules on its answers), or the last
+    questionnaire's (scored again from its kept answers); None when none was kept."""
+    store = storage.SqlStore(storage.database_url())
+    try:
+        if name == "triage":
+            return records.standing(store.records("local", records.CHECK)).result
+        found = [s for s in store.screenings("local") if s.instrument == name]
+    finally:
+        store.engine.dispose()
+    return records.rescore(name, found[-1].answers) if found else None
 
 
 def top_block(at: AppTest):
@@ -440,7 +454,8 @@ def test_questionnaire_results_are_kept_in_the_diary_store(page):
     assert stored["peg"].score == pytest.approx(5.0)
     assert stored["oswestry"].score == pytest.approx(40.0)
     assert stored["oswestry"].details["band"] == "moderate"
-    assert any("Saved to your pain diary" in c.value for c in page.caption)
+    assert any(c.value.startswith("Saved, dated today") for c in page.caption)
+    assert stored["peg"].answers == (6, 5, 4)
 
 
 def test_a_missing_answer_stores_nothing(page):

@@ -1,9 +1,10 @@
 """An emergency or urgent result speaks alone on every page (issue 12 item 5).
 
-While this session's warning-sign check says emergency or urgent, the home page, Learn,
+While the person's kept warning-sign check says emergency or urgent, the home page, Learn,
 the pain diary and About say to get checked first, at the top; Learn suggests nothing but
 "When to see a doctor"; the home page suggests no exercise. The routine builder refuses on
-its own (tests/app/test_routine_page.py).
+its own (tests/app/test_routine_page.py). The check is kept, so this holds on a fresh
+visit (tests/app/test_kept_records.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from backcare.screening import load_red_flags, start_back, triage
-from tests.helpers import APP
+from tests.helpers import APP, keep
 
 RULES = load_red_flags()
 EMERGENCY = triage({"saddle_numbness"}, age=40, duration_weeks=1)
@@ -22,14 +23,12 @@ LOW_RISK = start_back([0, 0, 0, 0, 0, 0, 0, 0, 1])
 PAGES = ["app.py", "pages/2_Learn.py", "pages/4_Pain_diary.py", "pages/5_About_and_privacy.py"]
 
 
-def opened(page: str, **results) -> AppTest:
+def opened(page: str, triage=None, start_back=None) -> AppTest:
+    """``page`` opened after a visit that kept this check and STarT Back result."""
+    keep(triage=triage, questionnaires=[start_back] if start_back else [])
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.run()
-    for name, result in results.items():
-        at.session_state[f"bc_result_{name}"] = result
-    if page == "app.py":
-        at.run()
-    else:
+    if page != "app.py":
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -59,7 +58,7 @@ def test_every_page_says_get_checked_first(page, result, kind):
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("result", [None, GP])
 def test_no_hold_notice_without_an_emergency_or_urgent_result(page, result):
-    at = opened(page, **({"triage": result} if result else {}))
+    at = opened(page, triage=result)
     shown = " ".join(a.value for a in (*at.main.error, *at.main.warning))
     assert RULES.held_text not in shown
 
@@ -103,9 +102,18 @@ def test_learn_suggests_exercise_topics_when_no_result_holds():
     assert _suggested(at) == ["when_to_see_a_doctor", "why_exercise_helps", "which_exercises"]
 
 
-def test_a_result_saved_by_an_older_version_still_holds_without_a_crash():
-    """Only the level is read from the saved result; words come from red_flags.toml."""
-    from types import SimpleNamespace
+def test_a_check_saved_by_a_newer_version_still_holds_without_a_crash():
+    """Only the level is read from a kept check this version cannot read in full; the
+    words come from red_flags.toml, and the page says the check could not be read."""
+    from backcare import records, storage
 
-    at = opened("pages/2_Learn.py", triage=SimpleNamespace(level="urgent"))
+    store = storage.SqlStore(storage.database_url())
+    store.put_record("local", records.CHECK, {"v": 99, "level": "urgent", "what": "new"})
+    store.engine.dispose()
+    at = opened("pages/2_Learn.py")
     assert RULES.held_text in first_alert(at, "warning")
+    at.switch_page("pages/1_Screening.py").run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "made by a newer version of BackCare" in warnings
+    assert RULES.held_text in warnings

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import CHROMIUM_ARGS
-from tests.support.server import serve
+from tests.support.server import forget_kept, serve
 
 
 def pytest_collection_modifyitems(items):
@@ -56,3 +56,12 @@ def app_server(tmp_path_factory, chromium_executable):
 @pytest.fixture
 def app_url(app_server) -> str:
     return app_server.url
+
+
+@pytest.fixture(autouse=True)
+def _a_new_person_on_the_shared_server(request):
+    """Tests on the one session server start without another test's kept check, routine
+    or results (entries stay, as before): a kept emergency check would stop every later
+    routine, and a kept check replaces the Screening page's empty form."""
+    if "app_server" in request.fixturenames:
+        forget_kept(request.getfixturevalue("app_server"))

@@ -72,7 +72,9 @@ def entry_choices(page: Page) -> list[str]:
 
 def test_three_entries_are_saved_and_listed(page: Page, local_server):
     open_diary(page, local_server)
-    expect(page.get_by_text("Your diary is saved on this computer")).to_be_visible()
+    expect(
+        page.get_by_text("Your diary, results and routine are saved on this computer")
+    ).to_be_visible()
     add_entry(page, 7, flare=True)
     add_entry(page, 5)
     add_entry(page, 3)

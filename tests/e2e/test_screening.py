@@ -225,6 +225,10 @@ def test_screenshots_of_results_on_phone_and_laptop(browser: Browser, app_url, s
         for name, flags, age, weeks, heading in STATES:
             page = context.new_page()
             open_screening(page, app_url)
+            new_check = page.get_by_role("button", name="Start a new check")
+            if new_check.count():  # the state before is kept: start a new check
+                new_check.click()
+                wait_for_app(page)
             for flag in flags:
                 tick(page, flag)
             check_answers(page, age=age, weeks=weeks)

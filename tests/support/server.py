@@ -48,6 +48,7 @@ class Server:
     process: subprocess.Popen
     url: str
     log: Path
+    data_dir: Path | None = None  # BACKCARE_DATA_DIR, when the server was given one
 
     @property
     def port(self) -> int:
@@ -108,7 +109,8 @@ def start_server(
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:  # noqa: S310
                 if resp.read().strip() == b"ok":
-                    return Server(process, url, log)
+                    data = full_env.get("BACKCARE_DATA_DIR")
+                    return Server(process, url, log, Path(data) if data else None)
         except OSError:
             time.sleep(0.2)
     process.kill()
@@ -128,6 +130,25 @@ def serve(
         yield server
     finally:
         server.stop()
+
+
+def forget_kept(server: Server, owner: str = "local") -> None:
+    """Forget what the person kept in a server's SQLite file (checks, routine, doctor
+    visits, confirmations, questionnaire results), so a test starts as a new person would
+    on a server other tests used: a kept emergency check stops every later routine."""
+    from backcare import storage
+
+    path = None if server.data_dir is None else server.data_dir / storage.DB_FILENAME
+    if path is None or not path.exists():
+        return
+    store = storage.SqlStore(f"sqlite:///{path}")
+    try:
+        with store.engine.begin() as conn:
+            table = storage.screenings_table
+            conn.execute(table.delete().where(table.c.owner == owner))
+        store.delete_records(owner)  # after the screenings: changes the owner's revision
+    finally:
+        store.engine.dispose()
 
 
 class _Recorder(BaseHTTPRequestHandler):

@@ -1,5 +1,5 @@
 """The "this browser" store without a browser: the mirror's half of the channel, the
-BrowserStore over it, and kept records (for the session store too).
+BrowserStore over it, and what only it does with kept records.
 
 The browser half is played by tests/support/fake_browser.py, which speaks the component's
 messages; the real component is tested in Chromium (tests/e2e/test_browser_store.py).
@@ -8,7 +8,7 @@ messages; the real component is tested in Chromium (tests/e2e/test_browser_store
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from backcare.browser_mirror import CHUNK_BYTES, REFUSALS, BrowserMirror, explain
 from backcare.browser_store import BROWSER_OWNER, ENTRY, BrowserStore
 from backcare.diary.model import Entry
-from backcare.storage import KeptRecords, SessionStore, StoredRecord
 from tests.support.fake_browser import FakeBrowser, settle
 from tests.unit.browser_support import settled_browser_store
 
@@ -432,68 +431,70 @@ def test_a_ten_year_diary_loads_in_chunks_under_the_limit():
 
 
 # --------------------------------------------------------------------------- kept records
+# The contract (order, replacing, deleting, bad records) runs over every store in
+# tests/unit/test_storage.py; these are what only the browser store does.
 
 
-@pytest.fixture(params=["session", "browser"])
-def kept(request) -> KeptRecords:
-    return SessionStore() if request.param == "session" else settled_browser_store("kept")
+def test_kept_records_and_answers_come_back_in_a_new_tab_of_the_same_browser():
+    store = settled_browser_store("kept")
+    first = store.put_record(BROWSER_OWNER, "check", {"v": 1, "level": "urgent"})
+    store.put_record(BROWSER_OWNER, "check", {"v": 1, "level": "routine"})
+    again = store.put_record(
+        BROWSER_OWNER, "check", {"v": 1, "level": "x"}, record_id=first.record_id
+    )
+    store.put_record(BROWSER_OWNER, "routine", {"v": 1}, record_id="current")
+    store.add_screening(BROWSER_OWNER, "peg", T0, 5.0, {"band": "mid"}, answers=(5, 4, 6))
+    tab = BrowserStore()
+    settle(tab.mirror, FakeBrowser("kept"))
+    checks = tab.records(BROWSER_OWNER, "check")
+    assert [r.payload["level"] for r in checks] == ["routine", "x"]  # the order written
+    assert checks[-1] == again and checks[-1].saved_at.tzinfo is not None
+    assert [r.record_id for r in tab.records(BROWSER_OWNER, "routine")] == ["current"]
+    (peg,) = tab.screenings(BROWSER_OWNER)
+    assert peg.answers == (5, 4, 6) and peg.details == {"band": "mid"}
 
 
-def test_both_stores_keep_records(kept):
-    assert isinstance(kept, KeptRecords)
+def test_a_record_the_browser_refused_is_held_in_the_tab_and_still_read():
+    store = settled_browser_store("full")
+    store.put_record(BROWSER_OWNER, "check", {"v": 1, "level": "routine"})
+    store.browser.refuse = "quota"
+    held = store.put_record(BROWSER_OWNER, "check", {"v": 1, "level": "emergency"})
+    assert store.mirror.status == "unavailable"
+    assert store.held_records(BROWSER_OWNER) == [held]
+    assert store.records(BROWSER_OWNER, "check")[-1] == held  # what the pages read
+    assert len(store.browser.stored()) == 1
+    store.browser.refuse = None
+    store.mirror.retry()
+    settle(store.mirror, store.browser)
+    assert store.held_records(BROWSER_OWNER) == []
+    assert len(store.browser.stored()) == 2
 
 
-def test_kept_records_come_back_oldest_first_per_owner_and_kind(kept):
-    first = kept.put_record("me", "check", {"level": "urgent", "answers": {"a": True}})
-    second = kept.put_record("me", "check", {"level": "routine"})
-    kept.put_record("me", "routine", {"weeks": 8})
-    kept.put_record("you", "check", {"level": "emergency"})
-    assert isinstance(first, StoredRecord) and first.kind == "check"
-    assert [r.payload["level"] for r in kept.records("me", "check")] == ["urgent", "routine"]
-    assert kept.records("me", "check")[0] == first
-    assert kept.records("me", "check")[1].record_id == second.record_id
-    assert [r.payload["level"] for r in kept.records("you", "check")] == ["emergency"]
-    assert kept.records("nobody", "check") == []
+def test_forget_and_delete_all_leave_no_record_behind():
+    store = settled_browser_store("gone")
+    store.add(Entry(T0, 2, owner=BROWSER_OWNER))
+    store.put_record(BROWSER_OWNER, "check", {"v": 1})
+    store.put_record(BROWSER_OWNER, "doctor_seen", {"v": 1}, record_id="c1")
+    assert store.delete_all(BROWSER_OWNER) == 1
+    assert store.browser.stored() == {}
+    store.put_record(BROWSER_OWNER, "routine", {"v": 1}, record_id="current")
+    store.mirror.forget()
+    settle(store.mirror, store.browser)
+    assert store.records(BROWSER_OWNER, "routine") == [] and not store.browser.stored()
 
 
-def test_a_record_with_the_same_id_is_replaced(kept):
-    kept.put_record("me", "routine", {"week": 1}, record_id="current")
-    kept.put_record("you", "routine", {"week": 5}, record_id="current")
-    replaced = kept.put_record("me", "routine", {"week": 2}, record_id="current")
-    assert kept.records("me", "routine") == [replaced]
-    assert replaced.payload == {"week": 2}
-    assert [r.payload for r in kept.records("you", "routine")] == [{"week": 5}]
-
-
-def test_kept_records_are_deleted_by_kind_or_all_at_once(kept):
-    for kind in ("check", "check", "routine", "seen_doctor"):
-        kept.put_record("me", kind, {})
-    kept.put_record("you", "check", {})
-    assert kept.delete_records("me", "check") == 2
-    assert kept.records("me", "check") == [] and len(kept.records("me", "routine")) == 1
-    assert kept.delete_records("me") == 2
-    assert kept.records("me", "seen_doctor") == []
-    assert len(kept.records("you", "check")) == 1
-
-
-@pytest.mark.parametrize(
-    ("kind", "payload", "words"),
-    [
-        ("", {}, "record kind"),
-        ("a kind", {}, "record kind"),
-        ("check", {"when": date(2024, 1, 1)}, "plain JSON"),
-        ("check", {"n": float("nan")}, "plain JSON"),
-        ("check", ["not", "a", "mapping"], "mapping"),
-    ],
-)
-def test_a_bad_record_is_refused_and_nothing_is_kept(kept, kind, payload, words):
-    with pytest.raises(ValueError, match=words):
-        kept.put_record("me", kind, payload)
-    assert kept.delete_records("me") == 0
-
-
-def test_a_payload_is_copied_not_shared(kept):
-    payload = {"items": [1, 2]}
-    kept.put_record("me", "routine", payload)
-    payload["items"].append(3)
-    assert kept.records("me", "routine")[0].payload == {"items": [1, 2]}
+def test_a_kept_payload_that_is_no_object_reads_back_empty_as_in_the_other_stores():
+    browser = FakeBrowser("odd-record")
+    browser.db.records = {
+        ("record:check", "browser:a"): {
+            "owner": BROWSER_OWNER,
+            "record_id": "a",
+            "saved_at": "2024-03-01T08:00:00+00:00",
+            "seq": 1,
+            "payload": ["not", "an", "object"],
+        }
+    }
+    store = BrowserStore()
+    settle(store.mirror, browser)
+    (record,) = store.records(BROWSER_OWNER, "check")
+    assert record.payload == {} and record.record_id == "a"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -18,43 +19,16 @@ from backcare.diary.frames import FRAME_COLUMNS, entries_frame
 from backcare.diary.io import DiaryImportError, read_entries
 from backcare.diary.model import Entry
 from backcare.storage import SessionStore, SqlStore, StorageError, Store
-from tests.unit.browser_support import settled_browser_store
+from tests.unit.stores import STORE_KINDS, made_store
 
 T0 = datetime(2024, 3, 1, 8, 0)
 NOW = datetime(2024, 6, 1, 12, 0)
-POSTGRES_URL = os.environ.get("BACKCARE_TEST_POSTGRES_URL", "")
-
-STORE_KINDS = [
-    "sqlite",
-    "session",
-    "browser",
-    pytest.param(
-        "postgres",
-        marks=pytest.mark.skipif(
-            not POSTGRES_URL, reason="set BACKCARE_TEST_POSTGRES_URL to run against PostgreSQL"
-        ),
-    ),
-]
 
 
 @pytest.fixture(params=STORE_KINDS)
 def store(request, tmp_path) -> Store:
-    if request.param == "sqlite":
-        made = SqlStore(f"sqlite:///{tmp_path / 'diary.sqlite3'}")
+    with made_store(request.param, tmp_path) as made:
         yield made
-        made.engine.dispose()
-    elif request.param == "session":
-        yield SessionStore()
-    elif request.param == "browser":
-        yield settled_browser_store()
-    else:
-        # A fresh schema per test: drop every BackCare table in the test database.
-        engine = sa.create_engine(POSTGRES_URL)
-        storage.metadata.drop_all(engine)
-        engine.dispose()
-        made = SqlStore(POSTGRES_URL)
-        yield made
-        made.engine.dispose()
 
 
 def entry(hours: float = 0, pain: int = 3, owner: str = "me", **more) -> Entry:
@@ -220,6 +194,146 @@ def test_screenings_and_events_are_kept_per_owner(store):
     assert len(store.events("you")) == 1
 
 
+def test_screenings_keep_their_answers(store):
+    taken = datetime(2024, 3, 2, 10)
+    store.add_screening("me", "oswestry", taken, 32, {}, answers=(1, 2, None, 3, 0, 0, 1, 2, 5, 4))
+    store.add_screening("me", "peg", taken + timedelta(hours=1), 5.0, {}, answers=[5, 4, 6])
+    store.add_screening("me", "start_back", taken + timedelta(hours=2), 3, {"risk": "low"})
+    kept = store.screenings("me")
+    assert [s.answers for s in kept] == [(1, 2, None, 3, 0, 0, 1, 2, 5, 4), (5, 4, 6), None]
+    assert kept[2].details == {"risk": "low"}
+
+
+@pytest.mark.parametrize("answers", ["123", (1, "2"), (1.5,), (True,), {"a": 1}])
+def test_screening_answers_must_be_whole_numbers(store, answers):
+    with pytest.raises(ValueError, match="answers"):
+        store.add_screening("me", "peg", T0, 1, {}, answers=answers)
+    assert store.screenings("me") == []
+
+
+# --------------------------------------------------------------------------- kept records
+
+
+def test_a_record_is_kept_and_read_back(store):
+    before = store.revision("me")
+    put = store.put_record("me", "check", {"level": "urgent", "flags": ["a", "b"], "age": None})
+    assert store.revision("me") != before
+    assert put.kind == "check" and len(put.record_id) == 32
+    assert put.saved_at.tzinfo is not None and put.saved_at.utcoffset() == timedelta(0)
+    (kept,) = store.records("me", "check")
+    assert kept == put
+    assert kept.payload == {"level": "urgent", "flags": ["a", "b"], "age": None}
+    assert store.records("me", "routine") == []
+    assert store.records("you", "check") == []
+
+
+def test_records_come_oldest_first_and_the_same_id_replaces(store):
+    first = store.put_record("me", "check", {"n": 1})
+    second = store.put_record("me", "check", {"n": 2})
+    store.put_record("me", "routine", {"n": 0}, record_id="current")
+    assert [r.payload["n"] for r in store.records("me", "check")] == [1, 2]
+    again = store.put_record("me", "check", {"n": 3}, record_id=first.record_id)
+    assert [r.record_id for r in store.records("me", "check")] == [
+        second.record_id,
+        again.record_id,
+    ]
+    assert [r.payload["n"] for r in store.records("me", "check")] == [2, 3]
+    store.put_record("me", "routine", {"n": 9}, record_id="current")
+    assert [r.payload for r in store.records("me", "routine")] == [{"n": 9}]
+
+
+def test_a_read_payload_is_a_fresh_copy(store):
+    store.put_record("me", "check", {"flags": ["a"]})
+    store.records("me", "check")[0].payload["flags"].append("b")
+    assert store.records("me", "check")[0].payload == {"flags": ["a"]}
+
+
+def test_records_are_kept_per_owner_and_deleted_by_kind(store):
+    store.put_record("me", "check", {"n": 1})
+    store.put_record("me", "check", {"n": 2})
+    store.put_record("me", "routine", {"n": 3})
+    store.put_record("you", "check", {"n": 4})
+    assert store.delete_records("me", "check") == 2
+    assert store.records("me", "check") == []
+    assert len(store.records("me", "routine")) == 1
+    assert len(store.records("you", "check")) == 1
+    assert store.delete_records("me", "check") == 0
+    store.put_record("me", "doctor_seen", {"n": 5})
+    assert store.delete_records("me") == 2
+    assert store.records("me", "routine") == [] and store.records("me", "doctor_seen") == []
+    assert [r.payload for r in store.records("you", "check")] == [{"n": 4}]
+
+
+def test_delete_all_forgets_every_record_too(store):
+    store.add(entry())
+    store.add_screening("me", "peg", T0, 5, {}, answers=(5, 5, 5))
+    store.put_record("me", "check", {"n": 1})
+    store.put_record("me", "routine", {"n": 2}, record_id="current")
+    store.put_record("you", "check", {"n": 3})
+    assert store.delete_all("me") == 1
+    assert store.records("me", "check") == [] and store.records("me", "routine") == []
+    assert store.screenings("me") == []
+    assert len(store.records("you", "check")) == 1
+
+
+@pytest.mark.parametrize(
+    ("owner", "kind", "payload", "record_id", "words"),
+    [
+        ("", "check", {}, None, "owner"),
+        ("me", "", {}, None, "kind"),
+        ("me", "Check", {}, None, "kind"),
+        ("me", "check-2", {}, None, "kind"),
+        ("me", "x" * 33, {}, None, "kind"),
+        ("me", "check", {}, "", "record_id"),
+        ("me", "check", {}, "-starts-with-a-dash", "record_id"),
+        ("me", "check", {}, "x" * 65, "record_id"),
+        ("me", "check", ["not", "a", "mapping"], None, "payload"),
+        ("me", "check", {"when": datetime(2024, 1, 1)}, None, "payload"),
+        ("me", "check", {"n": float("nan")}, None, "payload"),
+        ("me", "check", {"big": "x" * storage.MAX_PAYLOAD_CHARS}, None, "limit"),
+    ],
+)
+def test_a_bad_record_is_refused_and_nothing_is_written(
+    store, owner, kind, payload, record_id, words
+):
+    with pytest.raises(ValueError, match=words):
+        store.put_record(owner, kind, payload, record_id=record_id)
+    assert store.records("me", "check") == []
+    assert store.revision("me") == 0
+
+
+def test_putting_the_same_record_at_once_keeps_exactly_one(store):
+    """Several tabs saving the routine together: one record, never an error or a double."""
+
+    errors: list[Exception] = []
+
+    def put(n: int) -> None:
+        for i in range(5):
+            try:
+                store.put_record("me", "routine", {"n": n, "i": i}, record_id="current")
+            except ValueError as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=put, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    (kept,) = store.records("me", "routine")
+    assert kept.payload["i"] == 4
+
+
+def test_a_record_can_hold_any_plain_json(store):
+    payload = {
+        "text": "line one\nline two <b>\u00e9 \U0001f600 ' \" ;",
+        "numbers": [0, -1, 2.5, 10**12],
+        "nested": {"a": [True, False, None], "b": {}},
+    }
+    store.put_record("me", "check", payload, record_id="a.b_c-1")
+    assert store.records("me", "check")[0].payload == payload
+
+
 def test_a_bad_screening_writes_nothing(store):
     with pytest.raises(ValueError, match="instrument"):
         store.add_screening("me", "sf36", T0, 1, {})
@@ -308,7 +422,7 @@ def test_a_version_1_file_opens_without_loss_and_is_migrated(tmp_path):
     path = tmp_path / "old.sqlite3"
     _make_v1_file(path)
     made = SqlStore(f"sqlite:///{path}")
-    assert made.schema_version() == 2
+    assert made.schema_version() == storage.SCHEMA_VERSION
     local = made.list("local")
     assert [(e.id, e.timestamp, e.pain, e.flare, e.medication_taken, e.note) for e in local] == [
         ("a1", datetime(2023, 5, 1, 8), 6, True, False, "first entry"),
@@ -316,7 +430,7 @@ def test_a_version_1_file_opens_without_loss_and_is_migrated(tmp_path):
     ]
     assert local[0].locations == frozenset() and local[0].sleep_hours is None
     assert [e.id for e in made.list("other")] == ["b1"]
-    # New features work on the migrated file, and it opens again as version 2.
+    # New features work on the migrated file, and it opens again at the current version.
     made.add(Entry(datetime(2023, 5, 3), 3, owner="local", locations={"neck"}, mood=5))
     made.add_event("local", date(2023, 5, 3), "Routine started")
     made.engine.dispose()
@@ -326,6 +440,114 @@ def test_a_version_1_file_opens_without_loss_and_is_migrated(tmp_path):
     frame = again.frame("local")
     assert list(frame["timestamp"]) == [e.timestamp for e in again.list("local")]
     assert list(frame["pain"]) == [6, 4, 3]
+
+
+# Rows of every kind, as BackCare 0.2 (schema version 2) wrote them.
+# fmt: off
+V2_ROWS = {
+    "entries": [
+        ("e1", "local", "2024-05-01 08:00:00.000000", 6, 1, 0, 0, "first", "", "", None,
+         None, None, None, "", None, None, None, None),
+        ("e2", "local", "2024-05-01 20:30:00.000000", 4, 0, 1, 1, "=looks like a formula",
+         "left leg;lower back", "aching;stiff", 6.5, 4, 30, 15, "ibuprofen 200 mg", 7, 5, 4,
+         3),
+        ("e3", "local", "2024-05-02 09:00:00.000000", 2, 0, 0, 0, "😀 'quoted' \"twice\"",
+         "neck", "", 8.0, 9, 0, 0, "", 9, None, None, None),
+        ("e4", "other", "2024-05-02 09:00:00.000000", 9, 1, 1, 0, "not mine", "", "", None,
+         None, None, None, "", None, None, None, None),
+    ],
+    "screenings": [
+        ("s1", "local", "oswestry", "2024-05-01 09:00:00.000000", 32.0, '{"band": "moderate"}'),
+        ("s2", "local", "start_back", "2024-05-01 09:05:00.000000", 5.0,
+         '{"risk": "high", "psychosocial": 4}'),
+        ("s3", "local", "peg", "2024-05-02 09:00:00.000000", 5.333333333333333, "{}"),
+    ],
+    "events": [
+        ("v1", "local", "2024-05-02", "Routine started"),
+        ("v2", "other", "2024-05-03", "Not mine"),
+    ],
+    "revisions": [("local", 12), ("other", 3)],
+}
+# fmt: on
+
+
+def _make_v2_file(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        for statement in storage.V2_SCHEMA_SQL:
+            conn.execute(statement)
+        for table, rows in V2_ROWS.items():
+            marks = ", ".join("?" * len(rows[0]))
+            conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608
+    conn.close()
+
+
+def _rows(path: Path, table: str, columns: str = "*") -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        # Every value with its storage class, so "byte for byte" means exactly that.
+        found = conn.execute(f"SELECT {columns} FROM {table} ORDER BY 1").fetchall()  # noqa: S608
+        kinds = conn.execute(
+            f"SELECT {', '.join(f'typeof({c})' for c in _columns(conn, table, columns))} "  # noqa: S608
+            f"FROM {table} ORDER BY 1"
+        ).fetchall()
+    conn.close()
+    return list(zip(found, kinds, strict=True))
+
+
+def _columns(conn, table: str, columns: str) -> list[str]:
+    if columns != "*":
+        return [c.strip() for c in columns.split(",")]
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+V2_COLUMNS = {
+    "screenings": "id, owner, instrument, taken_at, score, details",
+    "entries": "*",
+    "events": "*",
+    "revisions": "*",
+}
+
+
+def test_a_version_2_file_opens_and_keeps_every_row_byte_for_byte(tmp_path):
+    path = tmp_path / "v2.sqlite3"
+    _make_v2_file(path)
+    before = {table: _rows(path, table, V2_COLUMNS[table]) for table in V2_ROWS}
+    assert [len(before[t]) for t in V2_ROWS] == [4, 3, 2, 2]
+
+    made = SqlStore(f"sqlite:///{path}")
+    assert made.schema_version() == 3
+    made.engine.dispose()
+    after = {table: _rows(path, table, V2_COLUMNS[table]) for table in V2_ROWS}
+    assert after == before
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("SELECT answers FROM screenings").fetchall() == [(None,)] * 3
+        assert conn.execute("SELECT count(*) FROM records").fetchone() == (0,)
+    conn.close()
+
+    # Read through the store: every old row as it was, the old screenings without answers.
+    again = SqlStore(f"sqlite:///{path}")
+    assert [e.id for e in again.list("local")] == ["e1", "e2", "e3"]
+    e2 = again.get("local", "e2")
+    assert (e2.locations, e2.medication, e2.peg_activity) == (
+        frozenset({"left leg", "lower back"}),
+        "ibuprofen 200 mg",
+        3,
+    )
+    assert [(s.id, s.details, s.answers) for s in again.screenings("local")] == [
+        ("s1", {"band": "moderate"}, None),
+        ("s2", {"risk": "high", "psychosocial": 4}, None),
+        ("s3", {}, None),
+    ]
+    assert [ev.label for ev in again.events("local")] == ["Routine started"]
+    assert again.revision("local") == 12
+    # ... and the new features work on it.
+    again.add_screening("local", "peg", datetime(2024, 5, 3), 5, {}, answers=(5, 5, 5))
+    again.put_record("local", "check", {"level": "self_care"})
+    assert again.screenings("local")[-1].answers == (5, 5, 5)
+    assert again.records("local", "check")[0].payload == {"level": "self_care"}
+    assert again.revision("local") == 14
+    again.engine.dispose()
+    assert _rows(path, "entries") == before["entries"]
 
 
 def test_a_file_from_a_newer_version_is_refused_untouched(tmp_path):
@@ -415,18 +637,25 @@ PRIVACY_RULE = [
     (None, "[::1]:8501", None, "sql"),
     (None, "LOCALHOST", None, "sql"),
     (None, "localhost:8501", "127.0.0.1", "sql"),
-    # A dual-stack server reports a browser at http://127.0.0.1 as IPv4-mapped.
-    (None, "127.0.0.1:8501", "::ffff:127.0.0.1", "sql"),
-    (None, "localhost:8501", "::1", "sql"),
-    # Anyone else keeps what they enter in their own browser.
     (None, "backcare.example.org", None, "browser"),
     (None, "192.168.1.20:8501", None, "browser"),
     (None, "localhost.example.org", None, "browser"),
     (None, "localhost:8501", "203.0.113.9", "browser"),  # spoofed Host from afar
-    (None, "localhost:8501", "::ffff:203.0.113.9", "browser"),
-    (None, "[::ffff:127.0.0.1]:8501", "::ffff:192.168.1.20", "browser"),
+    # A dual-stack server reports a browser at http://127.0.0.1:8501 as IPv4-mapped IPv6.
+    (None, "127.0.0.1:8501", "::ffff:127.0.0.1", "sql"),
+    (None, "localhost:8501", "::ffff:127.0.0.1", "sql"),
+    (None, "localhost:8501", "::ffff:127.1.2.3", "sql"),
+    (None, "[::ffff:127.0.0.1]:8501", "::ffff:127.0.0.1", "sql"),
+    (None, "localhost:8501", "::1", "sql"),
+    (None, "localhost:8501", "::ffff:203.0.113.9", "browser"),  # mapped, but from afar
+    (None, "localhost:8501", "::ffff:10.0.0.2", "browser"),
+    (None, "[::ffff:192.168.1.20]:8501", None, "browser"),
+    (None, "localhost:8501", "::ffff:7f00:1", "sql"),  # the same address, written in hex
+    (None, "localhost:8501", "fe80::1%eth0", "browser"),
+    (None, "localhost:8501", "not an address", "browser"),
     (None, None, None, "browser"),
     (None, "", None, "browser"),
+    (None, "[::ffff:127.0.0.1]:8501", "::ffff:192.168.1.20", "browser"),
     ("sql", "backcare.example.org", "203.0.113.9", "sql"),
     ("session", "localhost:8501", None, "session"),
     ("browser", "localhost:8501", None, "browser"),

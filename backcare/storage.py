@@ -1,12 +1,15 @@
-"""Where a person's records live: one ``Store`` interface, two implementations here.
+"""Where a person's records live: one ``Store`` interface, three implementations.
 
 - ``SqlStore``: SQLAlchemy 2 Core over any URL; by default a SQLite file in the user's
   data directory (WAL, busy timeout, short write transactions, a schema version table
   and migrations so an older file opens without loss).
 - ``SessionStore``: in memory, for one browser tab; nothing is written on the server.
+- ``BrowserStore`` (``backcare.browser_store``): the visitor's own browser (IndexedDB);
+  nothing is written on the server.
 
-Every record carries an owner id and every query is filtered by it. Plain Python: the
-Streamlit side (which store a visitor gets) is ``backcare/ui/store.py``.
+Every record carries an owner id and every query is filtered by it. Plain Python: which
+store a visitor gets is ``backcare.storage_mode`` (re-exported here) and
+``backcare/ui/store.py``.
 
 The Store protocol (the contract every backend passes, tests/unit/test_storage.py)
 -------------------------------------------------------------------------------------
@@ -60,15 +63,14 @@ Change detection and description::
 
     revision(owner) -> int                   # changes on every write of that owner
                                              # (entries, screenings, events, records)
-    kind: "sql" | "session" | ...            # the store's mode (StoreChoice.mode in the UI)
+    kind: "sql" | "session" | "browser"      # the store's mode (StoreChoice.mode in the UI)
     location: str                            # a file path, a URL without password, or
-                                             # "this browser tab only"
+                                             # words for people ("this browser tab only")
 """
 
 from __future__ import annotations
 
 import builtins  # list[...] inside the stores, which have a method named list
-import ipaddress
 import json
 import os
 import re
@@ -86,11 +88,21 @@ from sqlalchemy.engine import Connection, Engine
 
 from backcare.diary.model import Entry, Event, Screening, new_id, valid_id, valid_owner
 
+# The mode names, the setting and the privacy rule live in the light storage_mode module
+# (every page's frame reads them); re-exported here.
+from backcare.storage_mode import (  # noqa: F401
+    ENV_STORAGE,
+    MODES,
+    Mode,
+    StorageError,
+    choose_mode,
+    configured_mode,
+    is_loopback_host,
+)
+
 if TYPE_CHECKING:  # pandas loads only when a chart frame is asked for
     import pandas as pd
 
-Mode = Literal["sql", "session"]
-ENV_STORAGE = "BACKCARE_STORAGE"
 ENV_DATABASE_URL = "BACKCARE_DATABASE_URL"
 ENV_DATA_DIR = "BACKCARE_DATA_DIR"
 DB_FILENAME = "diary.sqlite3"
@@ -100,10 +112,6 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 # small enough that a page never reads megabytes for one record.
 MAX_PAYLOAD_CHARS = 64_000
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,31}")
-
-
-class StorageError(ValueError):
-    """The diary database cannot be opened or used; the message says why and what to do."""
 
 
 class NotFoundError(ValueError):
@@ -131,54 +139,6 @@ def database_url(env: Mapping[str, str] | None = None) -> str:
     return f"sqlite:///{data_dir(env) / DB_FILENAME}"
 
 
-def configured_mode(env: Mapping[str, str] | None = None) -> Mode | None:
-    """BACKCARE_STORAGE forced by the operator ("sql" or "session"), or None."""
-    env = os.environ if env is None else env
-    value = env.get(ENV_STORAGE, "").strip().lower()
-    if not value:
-        return None
-    if value not in ("sql", "session"):
-        raise StorageError(f"{ENV_STORAGE} must be 'sql' or 'session', not {value!r}")
-    return value  # type: ignore[return-value]  # checked just above: 'sql' or 'session'
-
-
-def is_loopback_host(host: str | None) -> bool:
-    """Is an HTTP Host header (``localhost:8501``, ``[::1]:8501``) this machine?"""
-    if not isinstance(host, str) or not host.strip():
-        return False
-    name = host.strip().lower()
-    if name.startswith("["):  # [::1]:8501
-        name = name[1:].split("]", 1)[0]
-    elif name.count(":") == 1:  # localhost:8501; a bare IPv6 address has several colons
-        name = name.split(":", 1)[0]
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    # A dual-stack server reports a browser at http://127.0.0.1 as ::ffff:127.0.0.1, which
-    # Python 3.11 does not count as loopback on its own.
-    mapped = getattr(address, "ipv4_mapped", None)
-    return (mapped or address).is_loopback
-
-
-def choose_mode(forced: Mode | None, host: str | None, remote_ip: object) -> Mode:
-    """The privacy rule: which store a visitor gets.
-
-    A forced mode (BACKCARE_STORAGE) wins. Otherwise the SQL diary is used only when the
-    page was opened on this machine: a loopback Host header and a loopback connection
-    (Streamlit reports ``remote_ip`` None for those). Everyone else gets a session store,
-    so on a shared server no visitor ever sees another's diary.
-    """
-    if forced is not None:
-        return forced
-    local_connection = remote_ip is None or (
-        isinstance(remote_ip, str) and is_loopback_host(f"[{remote_ip}]")
-    )
-    return "sql" if is_loopback_host(host) and local_connection else "session"
-
-
 def describe_url(url: str) -> str:
     """The database location for people: a file path, or the URL without its password."""
     try:
@@ -198,7 +158,7 @@ class Store(Protocol):
     """What the diary needs from storage. Every method is scoped to one owner."""
 
     kind: Mode
-    location: str  # a file path, a database URL without password, or "this browser tab only"
+    location: str  # a file path, a database URL without password, or words for people
 
     def add(self, entry: Entry) -> Entry: ...
     def add_many(self, entries: Iterable[Entry]) -> int: ...

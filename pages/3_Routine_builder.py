@@ -20,6 +20,7 @@ from backcare.routine import (
     swap,
 )
 from backcare.ui import PAGES, frame
+from backcare.ui.browser import flush_later
 from backcare.ui.kept import (
     forget_routine,
     kept,
@@ -119,10 +120,12 @@ if profile is not None:
     built = build_routine(profile)
     if built.refused is not None:
         unsaved_note(forget_routine())
+        flush_later()  # in the browser, send it now (written after the store's component)
         st.query_params.pop(SHARE_PARAM, None)
         show_refusal(built)
         st.stop()
     unsaved_note(save_routine(built))  # a new routine: its plan starts today
+    flush_later()  # in the browser, send it now (written after the store's component)
     current, start = built, today()
     st.query_params[SHARE_PARAM] = encode_share(built)
 

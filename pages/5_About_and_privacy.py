@@ -41,8 +41,8 @@ st.markdown(
     "warning-sign checks, a note when a doctor has seen you, and your routine with the "
     "week of its plan, so each visit picks up where the last one ended.\n"
     "- Opened on the computer it runs on, BackCare keeps them in a file on that computer.\n"
-    "- Opened from anywhere else, it keeps them in your browser tab only, so no other "
-    "visitor can ever see them.\n"
+    "- Opened from anywhere else, it keeps them in your own browser, on that device only: "
+    "nothing is saved on the server, so no other visitor can ever see them.\n"
     "- You can download all of it (JSON holds everything; CSV the diary entries only), or "
     "delete all of it, below."
 )
@@ -50,7 +50,7 @@ count = choice.store.count(choice.owner)
 left, right = st.columns(2)
 download_diary(left, "Download my diary (CSV)", "csv", choice, disabled=count == 0)
 download_diary(right, "Download everything (JSON)", "json", choice, disabled=False)
-render_delete_everything(choice, "about")
+render_delete_everything(choice, "about")  # in the browser: "Forget everything", above
 
 st.header("Questionnaires, sources and licences")
 st.markdown(

@@ -229,10 +229,10 @@ class Entry:
     @property
     def peg_score(self) -> float | None:
         """PEG score: the mean of its three 0-10 items (Krebs et al., JGIM 2009)."""
-        items = (self.peg_pain, self.peg_enjoyment, self.peg_activity)
-        if any(i is None for i in items):
+        p, e, g = self.peg_pain, self.peg_enjoyment, self.peg_activity
+        if p is None or e is None or g is None:
             return None
-        return round(sum(items) / 3, 1)  # type: ignore[arg-type]
+        return round((p + e + g) / 3, 1)
 
 
 _CONTENT_FIELDS = tuple(f.name for f in fields(Entry) if f.name not in ("id", "owner"))

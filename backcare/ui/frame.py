@@ -1,6 +1,7 @@
-"""The frame every page calls first: page config, sidebar menu, notice, screening link;
-and the hold notice pages show while an emergency or urgent triage result stands (read
-from the person's kept check on every run, so it stands in every tab and on every visit)."""
+"""The frame every page calls first: page config, the "this browser" store, sidebar menu,
+notice, screening link; and the hold notice pages show while an emergency or urgent triage
+result stands (read from the person's kept check on every run, so it stands in every tab
+and on every visit)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import streamlit as st
 from backcare.notices import load_notices
 from backcare.screening import load_red_flags
 from backcare.screening.triage import HOLD_LEVELS, Level, as_level
+from backcare.ui.browser import frame_store, gate
 from backcare.ui.demo import demo_banner, demo_switch
 from backcare.ui.kept import kept
 
@@ -42,8 +44,13 @@ def frame(
     layout: Literal["centered", "wide"] = "centered",
 ) -> None:
     """Set up a page: browser title "<title> · BackCare", sidebar menu, demo switch and
-    notices, and the "Demo data" banner at the top while the demo is on."""
+    notices, and the "Demo data" banner at the top while the demo is on.
+
+    In "this browser" mode the store's component comes first (its passphrase form shows
+    at the very top), and the page stops after the sidebar until the browser has handed
+    over what it keeps (``backcare.ui.browser.gate``)."""
     st.set_page_config(page_title=f"{title} · BackCare", page_icon=icon, layout=layout)
+    browser = frame_store()
     notices = load_notices()
     with st.sidebar:
         for key, label, menu_icon in MENU:
@@ -59,6 +66,8 @@ def frame(
             icon=":material/emergency:",
         )
     demo_banner()
+    if browser is not None:
+        gate(browser)
 
 
 # Each triage level's icon, next to its words (never colour or icon alone).

@@ -10,7 +10,9 @@ While the demo is on, ``current_store()`` is the demo patient's own store, so ev
 here reads and writes the demo's records and never the person's.
 
 A write the store refuses (a full disk...) is held in the tab and counts for this visit,
-with a warning: nothing confirmed to the person is dropped in silence.
+with a warning: nothing confirmed to the person is dropped in silence. In the browser
+(``backcare.browser_store``), what the browser refuses is held in the tab by its store,
+read back like the rest, and warned about the same way (``held_records``).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from backcare.routine import Routine
 from backcare.screening import QuestionnaireResult, ScreeningResult, TriageResult
 from backcare.storage import StorageError, StoredRecord
 from backcare.ui.state import KEPT_CACHE_KEY, UNSAVED_RECORDS_KEY
-from backcare.ui.store import StoreChoice, current_store
+from backcare.ui.store import StoreChoice, current_store, held_back, held_records
 
 
 def now() -> datetime:
@@ -192,10 +194,11 @@ def kept(choice: StoreChoice | None = None) -> Kept:
 
 
 def _put(kind: str, payload: dict[str, Any], record_id: str | None = None) -> str | None:
-    """Keep a record; if the store refuses it, hold it in this tab and return why."""
+    """Keep a record; if the store refuses it, hold it in this tab and return why. (The
+    browser store holds what the browser refuses by itself: ``held_back`` says why.)"""
     choice = current_store()
     try:
-        choice.store.put_record(choice.owner, kind, payload, record_id=record_id)
+        kept_now = choice.store.put_record(choice.owner, kind, payload, record_id=record_id)
     except StorageError as exc:
         held = StoredRecord(kind, record_id or records.CURRENT, datetime.now(UTC), payload)
         if record_id is None:  # a new record of a kind kept many times: an id of its own
@@ -207,7 +210,7 @@ def _put(kind: str, payload: dict[str, Any], record_id: str | None = None) -> st
         ]
         st.session_state[UNSAVED_RECORDS_KEY] = [*waiting, (kind, held, str(exc))]
         return str(exc)
-    return None
+    return held_back(choice, kind, kept_now.record_id)
 
 
 def save_check(result: TriageResult) -> str | None:
@@ -273,6 +276,6 @@ def unsaved_note(problem: str | None) -> None:
 def unsaved_warning() -> None:
     """While the store has refused a check, a routine or a confirmation: say that it counts
     for this visit only, and why (pages that make them show this)."""
-    held = st.session_state.get(UNSAVED_RECORDS_KEY, [])
+    held = held_records(current_store())
     if held:
         unsaved_note(held[-1][2])

@@ -40,6 +40,7 @@ from backcare.screening.instruments import INSTRUMENTS
 from backcare.screening.psfs import PsfsResult, PsfsTool
 from backcare.screening.rmdq import RmdqResult, RmdqTool
 from backcare.screening.triage import Level
+from backcare.ui.browser import flush_later
 from backcare.ui.frame import LEVEL_ICONS, held_message
 from backcare.ui.kept import Kept, save_doctor_seen, save_questionnaire, today, unsaved_note
 from backcare.ui.state import NEW_CHECK_KEY
@@ -629,7 +630,9 @@ def show_psfs(result: PsfsResult, tool: PsfsTool, hold: Level | None = None) -> 
 def keep_result(result: QuestionnaireResult) -> None:
     """Keep a questionnaire result, with its answers and dated now, for other pages and
     visits; the diary shows the scores over time against their minimal important change."""
-    if problem := save_questionnaire(result, result.saved_details()):
+    problem = save_questionnaire(result, result.saved_details())
+    flush_later()  # in the browser, send it now (written after the store's component)
+    if problem:
         st.warning(
             "Your result is shown here, but it could not be saved: " + problem,
             icon=":material/warning:",

@@ -39,6 +39,16 @@ PENDING_KEY = "bc_diary_pending"
 # The diary's chart frames of a tab-only diary, cached in the tab.
 SESSION_FRAMES_KEY = "bc_diary_frames"
 
+# The "this browser" store (backcare/ui/browser.py, backcare/ui/browser_component.py):
+# this tab's mirror of what the browser keeps, the BrowserStore over it, the component's
+# widget key, and, in tests, what stands in for the component (tests/support/fake_browser.py).
+BROWSER_MIRROR_KEY = "bc_browser_mirror"
+BROWSER_STORE_KEY = "bc_browser_store"
+BROWSER_COMPONENT_KEY = "bc_browser_component"
+BROWSER_TRANSPORT_KEY = "bc_browser_transport"
+# Set while a rerun is asked for to send a write made late in a run (flush_later).
+BROWSER_FLUSH_KEY = "bc_browser_flush"
+
 # The Pain diary page (backcare/ui/diary_widgets.py). A one-off confirmation shown at the
 # top of the page's next run ("Saved: ..."):
 FLASH_KEY = "bc_diary_flash"

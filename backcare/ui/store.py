@@ -1,13 +1,17 @@
 """Which diary store a visitor gets, the storage notice, the one save-and-fallback policy,
 the export buttons, and cached chart frames.
 
-The privacy rule (``backcare.storage.choose_mode``): opened on this machine with nothing
-configured, the diary is a SQLite file in the data directory with owner "local"; opened
-from anywhere else it lives in this browser tab only. ``BACKCARE_STORAGE`` forces a mode.
-If the database cannot be opened, the page says why and falls back to this tab only. If
-it stops taking writes later (a full disk, a folder made read-only, a database gone), the
-entries that could not be saved are held in the session and the page offers to move the
-diary into this tab, with the unsaved entries, so nothing is lost and Export still works.
+The privacy rule (``backcare.storage_mode.choose_mode``): opened on this machine with
+nothing configured, the diary is a SQLite file in the data directory with owner "local";
+opened from anywhere else it is kept in the visitor's own browser (IndexedDB, owner
+"browser", ``backcare.browser_store``). ``BACKCARE_STORAGE`` forces a mode; "session"
+keeps it in this tab only. If the database cannot be opened, the page says why and falls
+back to this tab only. If it stops taking writes later (a full disk, a folder made
+read-only, a database gone), the entries that could not be saved are held in the session
+and the page offers to move the diary into this tab, with the unsaved entries, so nothing
+is lost and Export still works. The browser store does the same by itself: what the
+browser refuses stays in the tab, and the storage notice says so, with Try again and
+Export.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import streamlit as st
 
 from backcare import records
+from backcare.browser_mirror import REFUSED
+from backcare.browser_store import BROWSER_OWNER, BrowserStore
 from backcare.diary.io import Format, to_csv, to_json
 from backcare.diary.model import Entry, Event, Screening
 from backcare.storage import (
@@ -31,12 +37,21 @@ from backcare.storage import (
     SqlStore,
     StorageError,
     Store,
+    StoredRecord,
     add_kept,
-    choose_mode,
-    configured_mode,
     database_url,
 )
+from backcare.ui.browser import (
+    CAVEATS,
+    WHERE,
+    flush_later,
+    forget_control,
+    passphrase_control,
+    visitor_mode,
+)
+from backcare.ui.browser_component import browser_mirror
 from backcare.ui.state import (
+    BROWSER_STORE_KEY,
     DEMO_STORE_KEY,
     FALLBACK_KEY,
     FLASH_KEY,
@@ -53,6 +68,8 @@ if TYPE_CHECKING:  # pandas and the chart frames load only when a chart is drawn
     import pandas as pd
 
 LOCAL_OWNER = "local"
+# The export offered where the browser refused to keep the diary.
+EXPORT_NOW = "Export my diary now (JSON)"
 # After a failed open, wait this long before trying the database again.
 RETRY_SECONDS = 30.0
 
@@ -69,7 +86,7 @@ class StoreChoice:
         """Identifies this store for caches (never shared between session stores)."""
         if isinstance(self.store, SqlStore):
             return "sql:" + hashlib.sha256(self.store.url.encode()).hexdigest()
-        return f"session:{id(self.store)}"
+        return f"{self.mode}:{id(self.store)}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -126,6 +143,15 @@ def _session_choice(problem: str | None) -> StoreChoice:
     )
 
 
+def browser_store() -> BrowserStore:
+    """This tab's store over what the browser keeps (the frame mounted its component)."""
+    store = st.session_state.get(BROWSER_STORE_KEY)
+    mirror = browser_mirror()
+    if store is None or store.mirror is not mirror:
+        store = st.session_state[BROWSER_STORE_KEY] = BrowserStore(mirror)
+    return store
+
+
 def current_store() -> StoreChoice:
     """The store and owner id for this visitor, by the privacy rule.
 
@@ -137,17 +163,19 @@ def current_store() -> StoreChoice:
         from backcare.demo import DEMO_OWNER  # with pandas: loaded once the demo is on
 
         return StoreChoice(demo_store, DEMO_OWNER, "demo")
-    try:
-        forced = configured_mode()
-    except StorageError as exc:
-        return _session_choice(str(exc))
+    mode, problem = visitor_mode()
+    if problem is not None:
+        return _session_choice(problem)
     if FALLBACK_KEY in st.session_state:
         # Once a tab has entries in its own store, switching back would hide them.
         return _session_choice(st.session_state[FALLBACK_KEY])
-    ip = st.context.ip_address
-    mode = choose_mode(forced, st.context.headers.get("Host"), ip)
     if mode == "session":
         return _session_choice(None)
+    if mode == "browser":
+        store = browser_store()
+        if said := store.mirror.take_confirmations():  # where "Saved: ..." shows in SQL
+            st.session_state[FLASH_KEY] = " ".join(said)
+        return StoreChoice(store, BROWSER_OWNER, "browser")
     result = _sql_or_problem(database_url())
     if isinstance(result, str):
         return _session_choice(result)
@@ -161,8 +189,14 @@ def save_entry(choice: StoreChoice, entry: Entry) -> None:
     database refuses the entry (a full disk...), it is held in this tab and the diary page
     offers to try again or to keep the diary in the tab (``offer_unsaved``); a tab-only
     store's own errors are raised. After a save, the page's next run says "Saved: ...".
+    In the browser, the entry is on its way: "Saved in this browser: ..." is said once the
+    browser has confirmed it, and if it refuses, the storage notice says the entry is kept
+    in this tab only, with Try again and Export.
     """
     entry.check_not_future()
+    if isinstance(choice.store, BrowserStore):
+        choice.store.add(entry, saved_notice=f"Saved in this browser: {entry.describe()}.")
+        return
     try:
         choice.store.add(entry)
     except StorageError as exc:
@@ -179,8 +213,12 @@ def hold_unsaved(reason: str, entries: list[Entry]) -> None:
     st.session_state[PENDING_KEY] = (reason, [*held, *entries])
 
 
-def unsaved() -> tuple[str, list[Entry]] | None:
-    """(reason, entries) held after a refused save, or None."""
+def unsaved(choice: StoreChoice | None = None) -> tuple[str, list[Entry]] | None:
+    """(reason, entries) held after a refused save, or None. In the browser, the entries
+    the browser refused, which its store keeps in this tab."""
+    if choice is not None and isinstance(choice.store, BrowserStore):
+        held = choice.store.held_entries(choice.owner)
+        return (choice.store.mirror.problem or REFUSED, held) if held else None
     return st.session_state.get(PENDING_KEY)
 
 
@@ -218,6 +256,29 @@ def move_to_tab(choice: StoreChoice) -> tuple[int, bool]:
     return tab.store.count(tab.owner), copied
 
 
+def held_records(choice: StoreChoice) -> list[tuple[str, StoredRecord, str]]:
+    """Kept records the store refused and this tab holds, as ``(kind, record, why)``: those
+    a database refused (``UNSAVED_RECORDS_KEY``), and in the browser those it would not
+    keep (its store holds them in the tab and reads them back itself)."""
+    return [*st.session_state.get(UNSAVED_RECORDS_KEY, []), *_browser_held(choice)]
+
+
+def _browser_held(choice: StoreChoice) -> list[tuple[str, StoredRecord, str]]:
+    if not isinstance(choice.store, BrowserStore):
+        return []
+    why = choice.store.mirror.problem or REFUSED
+    return [(r.kind, r, why) for r in choice.store.held_records(choice.owner)]
+
+
+def held_back(choice: StoreChoice, kind: str, record_id: str) -> str | None:
+    """Why a record just put is kept in this tab only (the browser would not keep it), or
+    None (a store that refuses raises StorageError instead)."""
+    for held_kind, record, why in _browser_held(choice):
+        if (held_kind, record.record_id) == (kind, record_id):
+            return why
+    return None
+
+
 def kept_records(store: Store, owner: str) -> list[tuple[str, str, dict[str, Any]]]:
     """Every kept record of ``owner`` as ``(kind, record_id, payload)``, kind by kind."""
     return [
@@ -230,8 +291,11 @@ def kept_records(store: Store, owner: str) -> list[tuple[str, str, dict[str, Any
 def offer_unsaved(choice: StoreChoice) -> bool:
     """After a refused save: say what happened, and offer to try again or to keep the
     diary in this tab. Returns True when something changed (the caller reruns the page).
+
+    The browser store keeps what the browser refused in this tab by itself: the page says
+    so, and offers to try again (the browser may have room now) and Export.
     """
-    held = unsaved()
+    held = unsaved(choice)
     if held is None:
         return False
     reason, entries = held
@@ -246,12 +310,24 @@ def offer_unsaved(choice: StoreChoice) -> bool:
             "tab's diary. Export it before you close the tab."
         )
         return True
+    waiting = f"{count} {'entry is' if count == 1 else 'entries are'} waiting in this tab."
+    if isinstance(choice.store, BrowserStore):
+        st.error(
+            f"Not saved in this browser: {reason}.\n\n{waiting} They stay here until you "
+            "close the tab. Try again once the browser has room or lets this site keep "
+            "data, or use Export to keep a copy.",
+            icon=":material/error:",
+        )
+        if st.button("Try saving again", icon=":material/refresh:", key="bc_retry_unsaved"):
+            choice.store.mirror.retry()
+            return True
+        download_diary(st, EXPORT_NOW, "json", choice, disabled=False)
+        return False
     st.error(
         f"Not saved: {reason}\n\n"
-        f"{count} {'entry is' if count == 1 else 'entries are'} waiting in this tab. Fix "
-        "the cause (a full disk needs some space freed) and try again, or keep your diary "
-        "in this tab for now: your entries so far and the waiting ones are copied here, "
-        "and Export gives you everything as a file to import later.",
+        f"{waiting} Fix the cause (a full disk needs some space freed) and try again, or keep "
+        "your diary in this tab for now: your entries so far and the waiting ones are copied "
+        "here, and Export gives you everything as a file to import later.",
         icon=":material/error:",
     )
     # One under the other: side by side, the longer label was cut off in the narrow column.
@@ -277,6 +353,50 @@ def offer_unsaved(choice: StoreChoice) -> bool:
         )
         return True
     return False
+
+
+def _browser_notice(choice: StoreChoice) -> None:
+    """Where things are kept in the browser, what it said, and how to remove it."""
+    store = choice.store
+    if not isinstance(store, BrowserStore):
+        return
+    mirror = store.mirror
+    # One place, always drawn, for what comes and goes ("Saved in this browser: ..."): so
+    # the elements below keep their places (an open expander would close when they move).
+    with st.container():
+        for notice in mirror.take_notices():
+            st.success(notice, icon=":material/check_circle:")
+        if mirror.saving:
+            st.caption("Saving in this browser…")
+    if mirror.status == "unavailable":
+        # With entries waiting, the diary's "Not saved" offer gives the reason and buttons.
+        waiting = unsaved(choice) is not None
+        st.warning(
+            "This browser is not keeping what you enter right now, so it is kept in this "
+            "tab only and is gone when you close the tab: Export it to keep a copy."
+            + ("" if waiting else f" The reason: {mirror.problem or REFUSED}."),
+            icon=":material/warning:",
+        )
+        if mirror.error:
+            st.text(mirror.error)
+        if not waiting:
+            left, right = st.columns(2)
+            left.button(
+                "Try this browser's storage again",
+                on_click=mirror.retry,
+                icon=":material/refresh:",
+                key="bc_retry_unsaved",
+            )
+            download_diary(right, EXPORT_NOW, "json", choice, disabled=False)
+    else:
+        st.info(f"{WHERE} {CAVEATS}", icon=":material/language:")
+        if store.unreadable:
+            st.caption(
+                f"{len(store.unreadable)} things kept in this browser could not be read "
+                "(made by another version of BackCare?) and were left as they are."
+            )
+        passphrase_control(mirror)
+    forget_control(mirror, "notice")
 
 
 @dataclass(frozen=True)
@@ -325,7 +445,12 @@ def where_kept(choice: StoreChoice) -> Where:
 
 def render_delete_everything(choice: StoreChoice, key: str) -> None:
     """ "Delete everything": every entry, questionnaire result, check, routine and other
-    record of this person, after a tick saying it cannot be undone (About, Pain diary)."""
+    record of this person, after a tick saying it cannot be undone (About, Pain diary).
+
+    In the browser, "Forget everything in this browser" (in the storage notice) does it:
+    it deletes the browser's whole database, passphrase included."""
+    if choice.mode == "browser":
+        return
     count = choice.store.count(choice.owner)
     with st.expander("Delete everything", icon=":material/delete_forever:"):
         st.write(
@@ -353,7 +478,9 @@ def render_delete_everything(choice: StoreChoice, key: str) -> None:
 
 def storage_notice(choice: StoreChoice) -> None:
     """Say plainly where the diary lives. Shown on every diary view."""
-    if choice.mode == "demo":
+    if choice.mode == "browser":
+        _browser_notice(choice)
+    elif choice.mode == "demo":
         st.info(
             "Demo data: this diary belongs to a made-up patient and lives in this browser "
             "tab only. Anything you change here is thrown away when you switch the demo "
@@ -395,14 +522,26 @@ def export(store: Store, owner: str, fmt: Format) -> bytes:
     """The file ``fmt`` of everything ``owner`` keeps: CSV holds the diary entries only;
     JSON holds everything (entries, chart marks, questionnaire results with their answers,
     the check, the routine, doctor visits), so it moves a person between storage modes."""
+    return _write(fmt, _contents(store, owner, fmt))
+
+
+def _contents(store: Store, owner: str, fmt: Format) -> tuple[list[Any], ...]:
+    """What ``export`` writes, read from the store (lists, each taken at once)."""
     if fmt == "csv":
-        return to_csv(store.list(owner))
-    return to_json(
+        return (store.list(owner),)
+    return (
         store.list(owner),
-        events=store.events(owner),
-        screenings=store.screenings(owner),
-        records=kept_records(store, owner),
+        store.events(owner),
+        store.screenings(owner),
+        kept_records(store, owner),
     )
+
+
+def _write(fmt: Format, contents: tuple[list[Any], ...]) -> bytes:
+    if fmt == "csv":
+        return to_csv(contents[0])
+    entries, events, screenings, kept = contents
+    return to_json(entries, events=events, screenings=screenings, records=kept)
 
 
 _MIME = {"csv": "text/csv", "json": "application/json"}
@@ -414,11 +553,23 @@ def download_diary(
     """A button that downloads ``export(fmt)`` (``place``: ``st`` or a column).
 
     The file is written only when the button is clicked, from the store and owner of this
-    run (Streamlit runs the callable in a thread without the script's context)."""
+    run (Streamlit runs the callable in a thread without the script's context). What the
+    browser store keeps is taken now (lists it has at hand): its mirror may change under
+    that thread."""
     store, owner = choice.store, choice.owner
+    if isinstance(store, BrowserStore):
+        contents = _contents(store, owner, fmt)
+
+        def data() -> bytes:
+            return _write(fmt, contents)
+    else:
+
+        def data() -> bytes:
+            return export(store, owner, fmt)
+
     place.download_button(
         label,
-        data=lambda: export(store, owner, fmt),
+        data=data,
         file_name=f"backcare-diary-{date.today().isoformat()}.{fmt}",
         mime=_MIME[fmt],
         icon=":material/download:",
@@ -488,4 +639,5 @@ def record_session_done(pain: int, minutes: float, when: datetime | None = None)
         choice.store.add(entry)
     except ValueError as exc:  # bad pain value or StorageError
         return str(exc)
+    flush_later()
     return None

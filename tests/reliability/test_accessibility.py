@@ -190,6 +190,55 @@ def test_a_refused_import_lists_its_problems_accessibly(page: Page, server, tmp_
     check_axe(page, "Pain diary: import refused")
 
 
+# The "this browser" store: its component is on every page, and its passphrase form is
+# the component's own HTML (in an open shadow root, which axe reads).
+browser_server = server_fixture("a11y-browser", mode="browser")
+# The component's script never runs (as behind a Content-Security-Policy without blob:):
+# Streamlit imports inline component JavaScript from a blob: URL.
+NO_COMPONENT_SCRIPT = """
+const createObjectURL = URL.createObjectURL;
+URL.createObjectURL = function (blob) {
+  if (blob && String(blob.type).includes('javascript')) return 'blob:blocked';
+  return createObjectURL.call(this, blob);
+};
+"""
+
+
+def test_the_browser_store_waiting_then_this_tab_only(browser, browser_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(NO_COMPONENT_SCRIPT)
+    page = context.new_page()
+    page.goto(f"{browser_server.url}/Pain_diary")
+    expect(page.get_by_text("Reading what this browser keeps")).to_be_visible(timeout=30_000)
+    check_axe(page, "browser store: reading")
+    # No answer at all: after a few seconds the page offers to go on in this tab.
+    page.get_by_role("button", name="Continue in this tab only").click(timeout=30_000)
+    expect(page.get_by_text("This browser is not keeping what you enter")).to_be_visible()
+    check_axe(page, "browser store: this tab only")
+    context.close()
+
+
+def test_the_browser_store_and_its_passphrase_forms(browser, browser_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{browser_server.url}/Pain_diary")
+    expect(page.get_by_role("heading", name="Pain diary", level=1)).to_be_visible()
+    check_axe(page, "browser store: loaded")
+    page.get_by_role("button", name="Protect with a passphrase").click()
+    expect(page.get_by_label("New passphrase")).to_be_visible()
+    check_axe(page, "browser store: choose a passphrase")
+    for label in ("New passphrase", "The same passphrase again"):
+        page.get_by_label(label).fill("correct horse battery")
+    page.get_by_role("button", name="Protect with this passphrase").click()
+    expect(page.get_by_text("now protected by your passphrase")).to_be_visible()
+    page.reload()
+    page.get_by_label("Passphrase", exact=True).fill("wrong horse")
+    page.get_by_role("button", name="Open my saved data").click()
+    expect(page.get_by_text("Nothing was changed or lost")).to_be_visible()
+    check_axe(page, "browser store: locked, wrong passphrase")
+    context.close()
+
+
 MENU = ["Screening", "Learn", "Routine builder", "Pain diary", "About and privacy", "Home"]
 
 

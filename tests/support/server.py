@@ -50,6 +50,10 @@ class Server:
     log: Path
     data_dir: Path | None = None  # BACKCARE_DATA_DIR, when the server was given one
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process.poll() is None:
             self.process.send_signal(sig)
@@ -65,10 +69,13 @@ def start_server(
     env: dict[str, str] | None = None,
     script: Path = ROOT / "app.py",
     timeout: float = 60.0,
+    port: int | None = None,
 ) -> Server:
-    """Start Streamlit as its own e2e suite does and wait for /_stcore/health."""
-    port = free_port()
-    log = log_dir / f"streamlit-{port}.log"
+    """Start Streamlit as its own e2e suite does and wait for /_stcore/health (on a free
+    port, or on ``port``: a restart where the browser's storage must be found again, since
+    it belongs to the origin, port included)."""
+    port = port or free_port()
+    log = log_dir / f"streamlit-{port}-{time.monotonic_ns()}.log"
     cmd = [
         sys.executable,
         "-m",

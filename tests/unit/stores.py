@@ -1,4 +1,5 @@
-"""The stores every contract test runs against: SQLite, the tab-only store and PostgreSQL
+"""The stores every contract test runs against: SQLite, the tab-only store, the browser
+store (over a fake browser that confirms every write before the next call) and PostgreSQL
 (the ``postgres_server_url`` fixture of tests/conftest.py; a fresh schema for each test)."""
 
 from __future__ import annotations
@@ -12,16 +13,20 @@ import sqlalchemy as sa
 
 from backcare import storage
 from backcare.storage import SessionStore, SqlStore, Store
+from tests.unit.browser_support import settled_browser_store
 
-STORE_KINDS = ["sqlite", "session", "postgres"]
+STORE_KINDS = ["sqlite", "session", "browser", "postgres"]
 
 
 @contextmanager
 def made_store(kind: str, folder: Path, postgres_url: str | None = None) -> Iterator[Store]:
-    """A new, empty store of ``kind`` ("sqlite" in ``folder``, "session", "postgres" at
-    ``postgres_url``)."""
+    """A new, empty store of ``kind`` ("sqlite" in ``folder``, "session", "browser",
+    "postgres" at ``postgres_url``)."""
     if kind == "session":
         yield SessionStore()
+        return
+    if kind == "browser":
+        yield settled_browser_store()  # type: ignore[misc]
         return
     if kind == "sqlite":
         made = SqlStore(f"sqlite:///{folder / 'diary.sqlite3'}")

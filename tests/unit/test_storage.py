@@ -34,9 +34,9 @@ def entry(hours: float = 0, pain: int = 3, owner: str = "me", **more) -> Entry:
     return Entry(T0 + timedelta(hours=hours), pain, owner=owner, **more)
 
 
-def test_both_stores_follow_the_protocol(store):
+def test_every_store_follows_the_protocol(store):
     assert isinstance(store, Store)
-    assert store.kind in ("sql", "session")
+    assert store.kind in storage.MODES
     assert store.location
 
 
@@ -632,6 +632,7 @@ def test_bad_database_urls_give_a_clear_error(url, words):
         ({}, None),
         ({"BACKCARE_STORAGE": "sql"}, "sql"),
         ({"BACKCARE_STORAGE": " Session "}, "session"),
+        ({"BACKCARE_STORAGE": "browser"}, "browser"),
         ({"BACKCARE_STORAGE": ""}, None),
     ],
 )
@@ -647,26 +648,28 @@ PRIVACY_RULE = [
     (None, "[::1]:8501", None, "sql"),
     (None, "LOCALHOST", None, "sql"),
     (None, "localhost:8501", "127.0.0.1", "sql"),
-    (None, "backcare.example.org", None, "session"),
-    (None, "192.168.1.20:8501", None, "session"),
-    (None, "localhost.example.org", None, "session"),
-    (None, "localhost:8501", "203.0.113.9", "session"),  # spoofed Host from afar
+    (None, "backcare.example.org", None, "browser"),
+    (None, "192.168.1.20:8501", None, "browser"),
+    (None, "localhost.example.org", None, "browser"),
+    (None, "localhost:8501", "203.0.113.9", "browser"),  # spoofed Host from afar
     # A dual-stack server reports a browser at http://127.0.0.1:8501 as IPv4-mapped IPv6.
     (None, "127.0.0.1:8501", "::ffff:127.0.0.1", "sql"),
     (None, "localhost:8501", "::ffff:127.0.0.1", "sql"),
     (None, "localhost:8501", "::ffff:127.1.2.3", "sql"),
     (None, "[::ffff:127.0.0.1]:8501", "::ffff:127.0.0.1", "sql"),
     (None, "localhost:8501", "::1", "sql"),
-    (None, "localhost:8501", "::ffff:203.0.113.9", "session"),  # mapped, but from afar
-    (None, "localhost:8501", "::ffff:10.0.0.2", "session"),
-    (None, "[::ffff:192.168.1.20]:8501", None, "session"),
+    (None, "localhost:8501", "::ffff:203.0.113.9", "browser"),  # mapped, but from afar
+    (None, "localhost:8501", "::ffff:10.0.0.2", "browser"),
+    (None, "[::ffff:192.168.1.20]:8501", None, "browser"),
     (None, "localhost:8501", "::ffff:7f00:1", "sql"),  # the same address, written in hex
-    (None, "localhost:8501", "fe80::1%eth0", "session"),
-    (None, "localhost:8501", "not an address", "session"),
-    (None, None, None, "session"),
-    (None, "", None, "session"),
+    (None, "localhost:8501", "fe80::1%eth0", "browser"),
+    (None, "localhost:8501", "not an address", "browser"),
+    (None, None, None, "browser"),
+    (None, "", None, "browser"),
+    (None, "[::ffff:127.0.0.1]:8501", "::ffff:192.168.1.20", "browser"),
     ("sql", "backcare.example.org", "203.0.113.9", "sql"),
     ("session", "localhost:8501", None, "session"),
+    ("browser", "localhost:8501", None, "browser"),
 ]
 
 
@@ -676,7 +679,7 @@ def test_the_privacy_rule(forced, host, remote_ip, expected):
 
 
 def test_a_bad_storage_setting_is_explained():
-    with pytest.raises(StorageError, match="'sql' or 'session'"):
+    with pytest.raises(StorageError, match="'sql', 'session' or 'browser'"):
         storage.configured_mode({"BACKCARE_STORAGE": "cloud"})
 
 

@@ -1100,12 +1100,18 @@ def plan_step(
     """The plan week whose doses the coming week takes, and the decision that set it.
 
     Replays ``next_step`` week by week from week 1: each finished week moves the doses
-    by its decision, never before week 1 nor past the plan's last week. No finished weeks:
-    week 1 and no decision.
+    by its decision, never before week 1 nor past the plan's last week. Weeks before the
+    first logged session follow the plan's calendar (a week each, as before logging began;
+    no decision). No finished weeks: week 1 and no decision.
     """
     top = load_rules().weeks
     step, decision = 1, None
+    logging = False
     for n in range(1, len(weeks) + 1):
+        logging = logging or bool(weeks[n - 1])
+        if not logging:
+            step = min(top, step + 1)
+            continue
         decision = next_step(weeks[:n], usual_pain=usual_pain, catalogue=catalogue)
         step = max(1, min(top, step + decision.change))
     return step, decision

@@ -129,6 +129,8 @@ def test_a_dropped_exercise_leaves_the_routine_for_its_easier_version():
         ([[OK], [OK], [OVER]], 3),
         ([[OK], [OK], [OVER], [OVER]], 2),
         ([[OVER], [OVER]], 1),  # never before week 1
+        ([[], [], [OK]], 4),  # before the first logged session: the calendar
+        ([[], [OK], []], 3),  # then a week with none logged holds
         ([[OK]] * 12, load_rules().weeks),  # never past the plan
     ],
 )

@@ -598,6 +598,58 @@ def sessions_by_week(kept: Iterable[StoredRecord], start: date, today: date) -> 
     return Sessions(ordered, weeks, problems)
 
 
+@dataclass(frozen=True)
+class WeekAdherence:
+    """Sessions logged in one plan week against the days a week planned."""
+
+    week: int
+    done: int
+    planned: int
+    current: bool  # the week in progress (today's)
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Sessions done per plan week against planned, with a summary in words."""
+
+    weeks: tuple[WeekAdherence, ...]
+    summary: str
+
+    @property
+    def done(self) -> int:
+        return sum(w.done for w in self.weeks)
+
+
+def adherence(sessions: Sessions, days_per_week: int, start: date, today: date) -> Adherence:
+    """Sessions done in each plan week so far (week 1 to today's) against
+    ``days_per_week`` planned, and a summary in whole numbers: the finished weeks'
+    share and this week so far."""
+    if isinstance(days_per_week, bool) or not isinstance(days_per_week, int):
+        raise ValueError("days_per_week must be a whole number from 1 to 7")
+    if not 1 <= days_per_week <= 7:
+        raise ValueError("days_per_week must be a whole number from 1 to 7")
+    current = plan_week(start, today)
+    counts = sessions.per_week()
+    weeks = tuple(
+        WeekAdherence(w, counts.get(w, 0), days_per_week, w == current)
+        for w in range(1, current + 1)
+    )
+    finished = [w for w in weeks if not w.current]
+    now = weeks[-1]
+    this_week = f"This week (week {now.week}) so far: {now.done} of {now.planned}."
+    if not finished:
+        return Adherence(weeks, f"Sessions logged in week 1 so far: {now.done} of {now.planned}.")
+    done = sum(min(w.done, w.planned) for w in finished)
+    planned = sum(w.planned for w in finished)
+    count = len(finished)
+    summary = (
+        f"Sessions logged: {sum(w.done for w in finished)} in the {count} finished "
+        f"week{'s' if count > 1 else ''} of your plan, against {planned} planned "
+        f"({round(100 * done / planned)}% of planned sessions done). {this_week}"
+    )
+    return Adherence(weeks, summary)
+
+
 # --------------------------------------------------------------------------- questionnaires
 
 

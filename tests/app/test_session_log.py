@@ -160,3 +160,20 @@ def test_no_session_log_while_an_emergency_result_stands(clock):
     )
     at = _visit()
     assert not [b for b in at.button if b.label == "Done as planned"]
+
+
+def test_the_diary_shows_sessions_per_week_against_planned(clock):
+    keep(routine=ROUTINE, start=START, checked=True, when=MONDAY)
+    _keep_session(SessionRecord(date(2026, 11, 24), 1, pain_during=3))
+    _keep_session(SessionRecord(date(2026, 11, 26), 1, pain_during=2))
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.run()
+    at.switch_page("pages/4_Pain_diary.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    days = ROUTINE.profile.days_per_week
+    summary = (
+        f"Sessions logged: 2 in the 1 finished week of your plan, against {days} planned "
+        f"({round(200 / days)}% of planned sessions done). This week (week 2) so far: 0 of {days}."
+    )
+    assert summary in [c.value for c in at.caption]
+    assert "Exercise sessions" in [h.value for h in at.header]

@@ -270,3 +270,57 @@ def test_a_day_logged_again_replaces_the_first():
     found = sessions_by_week(_kept(first, again), start, date(2026, 11, 10))
     assert found.weeks == ((again,),)
     assert next_step(found.weeks).action == "hold"
+
+
+# ------------------------------------------------------------------------ adherence
+START = date(2026, 11, 2)
+
+
+def _week_sessions(per_week: dict[int, int]) -> records.Sessions:
+    kept = [
+        SessionRecord(START + timedelta(days=7 * (week - 1) + n), week)
+        for week, count in per_week.items()
+        for n in range(count)
+    ]
+    return sessions_by_week(_kept(*kept), START, date(2026, 11, 30))
+
+
+ADHERENCE = [
+    # (sessions per week, days a week, today, summary)
+    ({1: 2}, 3, date(2026, 11, 4), "Sessions logged in week 1 so far: 2 of 3."),
+    (
+        {1: 3, 2: 1},
+        3,
+        date(2026, 11, 10),
+        "Sessions logged: 3 in the 1 finished week of your plan, against 3 planned "
+        "(100% of planned sessions done). This week (week 2) so far: 1 of 3.",
+    ),
+    (
+        {1: 2, 2: 0, 3: 5},
+        3,
+        date(2026, 11, 23),
+        "Sessions logged: 7 in the 3 finished weeks of your plan, against 9 planned "
+        "(56% of planned sessions done). This week (week 4) so far: 0 of 3.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("per_week", "days", "today", "summary"), ADHERENCE)
+def test_adherence_counts_sessions_per_week_against_planned(per_week, days, today, summary):
+    found = records.adherence(_week_sessions(per_week), days, START, today)
+    assert found.summary == summary
+    assert [w.done for w in found.weeks] == [per_week.get(w.week, 0) for w in found.weeks]
+    assert all(w.planned == days for w in found.weeks)
+    assert [w.current for w in found.weeks] == [False] * (len(found.weeks) - 1) + [True]
+
+
+def test_adherence_chart_has_alt_text_and_whole_number_axis():
+    from backcare.charts import adherence_chart
+
+    found = records.adherence(_week_sessions({1: 2, 2: 3}), 3, START, date(2026, 11, 17))
+    spec = adherence_chart(found).to_dict()  # validated against the Vega-Lite schema
+    assert spec["description"].endswith(found.summary)
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == "d"
+    rows = next(iter(spec["datasets"].values()))
+    assert [r["text"] for r in rows] == ["2 of 3", "3 of 3", "0 of 3"]
+    assert rows[-1]["week"] == "Week 3 (now)"

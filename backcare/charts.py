@@ -371,7 +371,7 @@ def better_days_chart(result: BetterDays) -> alt.LayerChart:
 
 
 def adherence_chart(adherence: Adherence) -> alt.LayerChart:
-    """Sessions logged per plan week as bars, the planned number as a dashed tick on each,
+    """Sessions logged per plan week as bars, the planned number as a line across each,
     and "done of planned" written above each bar (whole numbers)."""
     rows = [
         {
@@ -404,14 +404,18 @@ def adherence_chart(adherence: Adherence) -> alt.LayerChart:
             alt.Tooltip("planned:Q", title="Planned", format="d"),
         ],
     )
-    planned = base.mark_tick(
-        color=TARGET_COLOUR, thickness=2, size=40, strokeDash=[6, 3], aria=False
-    ).encode(y=alt.Y("planned:Q", scale=y_scale))
+    planned = base.mark_tick(color=TARGET_COLOUR, thickness=3, size=40, aria=False).encode(
+        y=alt.Y("planned:Q", scale=y_scale)
+    )
     labels = base.mark_text(dy=-8, fontSize=13, fontWeight="bold", aria=False).encode(
         y=alt.Y("done:Q", scale=y_scale), text="text:N"
     )
     return alt.LayerChart(layer=[bars, planned, labels]).properties(
-        title=alt.TitleParams("Exercise sessions per week (dashed line: planned)", anchor="start"),
+        title=alt.TitleParams(
+            "Sessions per plan week",
+            subtitle="Line above each bar: sessions planned",
+            anchor="start",
+        ),
         description="Bar chart of exercise sessions logged in each week of the plan against "
         "the number planned. " + adherence.summary,
         height=300,

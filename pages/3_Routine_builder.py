@@ -161,16 +161,17 @@ sessions = None
 step = 1
 if not shared and start is not None:
     week = plan_week(start, today())
-    where_in_plan(week, start)
     # The plan answers the logged sessions by the pain rule (backcare.routine.next_step).
     sessions = saved.sessions(start, today())
-    step = week
+    step, decision = week, None
     if sessions.all:
         usual = routine.profile.pain_now if routine.profile else None
         step, decision = plan_step(sessions.weeks, usual_pain=usual)
-        if decision is not None:
-            show_decision(decision, step, week)
-            routine = leave_out(routine, decision.dropped)
+    if decision is None:  # nothing logged in a finished week yet: the calendar's week
+        where_in_plan(week, start)
+    else:
+        show_decision(decision, step, week, start)
+        routine = leave_out(routine, decision.dropped)
 shown = this_week(routine, step)
 # Swaps change the kept routine by position: not while an exercise is left out of it.
 swappable = not shared and len(routine.items) == len(current.items if current else ())

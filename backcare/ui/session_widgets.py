@@ -28,23 +28,31 @@ from backcare.ui.state import SESSION_WRONG_KEY as WRONG_KEY
 ASK_SETTLED_DAYS = 3  # "back to usual?" is asked for a session up to this many days ago
 
 
-def show_decision(decision: Decision, step: int, week: int) -> None:
-    """What the plan does this week, in words: the decision's sentence and whose doses
-    these are; leg symptoms: the exercise left out and the note to see a GP or physio."""
+def show_decision(decision: Decision, step: int, week: int, start: date) -> None:
+    """Where the person is in the plan and what it does this week, in words: the
+    decision's sentence and whose doses are shown; leg symptoms: the exercise left out and
+    the note to see a GP or physio. Shown instead of ``where_in_plan`` once sessions are
+    logged (the doses may then be another week's than the calendar's)."""
     weeks = load_rules().weeks
+    doses = "this week's" if step == week else f"week {step}'s"
     where = (
-        f"The doses below are week {step}'s of {weeks}."
-        if step == week
-        else f"The doses below are week {step}'s of {weeks} (the calendar says week {week})."
+        f"You are in week {week} of {weeks} of your plan, which started on "
+        f"{start:%a %d %b %Y}. The doses below are {doses}."
     )
-    icon = ":material/trending_up:" if decision.action == "progress" else ":material/pause:"
-    if decision.action == "step_back":
-        icon = ":material/undo:"
+    icon = {
+        "progress": ":material/trending_up:",
+        "hold": ":material/pause:",
+        "step_back": ":material/undo:",
+    }[decision.action]
     show = st.success if decision.action == "progress" else st.warning
     show(f"**{decision.headline}** {where}", icon=icon)
     if decision.leg_note:
         st.warning(decision.leg_note, icon=":material/medical_services:")
-    st.caption(f"How this is decided: the pain rule below. Source: {load_next_step_rules().source}")
+    with st.expander("How this is decided"):
+        st.write(
+            "By the pain rule in your plan below, from the sessions you log here. "
+            f"Sources: {load_next_step_rules().source}"
+        )
 
 
 def _describe(session: SessionRecord, routine: Routine) -> str:

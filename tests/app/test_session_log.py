@@ -124,7 +124,10 @@ def test_the_person_sees_why_the_plan_holds_and_where_they_are(clock):
         "This week: same as last week, because pain on Tuesday was 7 during the session "
         "(your limit is 5)." in said
     )
-    assert "The doses below are week 1's of 8 (the calendar says week 2)." in said
+    assert (
+        "You are in week 2 of 8 of your plan, which started on Mon 23 Nov 2026. "
+        "The doses below are week 1's." in said
+    )
     # The plan marks the doses' week, in words.
     [table] = at.dataframe
     assert "Week 1 (now)" in table.value.columns

@@ -21,6 +21,7 @@ from backcare.analytics import (
 from backcare.change import fmt_score
 from backcare.diary.frames import EVENT_COLUMNS
 from backcare.diary.model import PAIN_MAX, PAIN_MIN, PAIN_RANGE
+from backcare.records import Adherence
 from backcare.screening.instruments import INSTRUMENTS
 
 # Calm palette; each colour is paired with a shape, a dash or a text label.
@@ -365,5 +366,58 @@ def better_days_chart(result: BetterDays) -> alt.LayerChart:
         description="Bar chart of pain on the day after exercise days and after other days. "
         + result.summary,
         height=220,
+        padding=PADDING,
+    )
+
+
+def adherence_chart(adherence: Adherence) -> alt.LayerChart:
+    """Sessions logged per plan week as bars, the planned number as a line across each,
+    and "done of planned" written above each bar (whole numbers)."""
+    rows = [
+        {
+            "week": f"Week {w.week}" + (" (now)" if w.current else ""),
+            "done": w.done,
+            "planned": w.planned,
+            "text": f"{w.done} of {w.planned}",
+        }
+        for w in adherence.weeks
+    ]
+    if not rows:
+        raise ValueError("there are no plan weeks to show yet")
+    data = pd.DataFrame(rows)
+    order = [str(r["week"]) for r in rows]
+    top = max(max(w.done, w.planned) for w in adherence.weeks) + 1
+    y_scale = alt.Scale(domain=[0, top], nice=False)
+    base = alt.Chart(data).encode(
+        x=alt.X("week:N", sort=order, title="Plan week", axis=alt.Axis(labelAngle=0)),
+    )
+    bars = base.mark_bar(color=BAR_COLOUR, size=28).encode(
+        y=alt.Y(
+            "done:Q",
+            scale=y_scale,
+            title="Sessions",
+            axis=alt.Axis(format="d", tickMinStep=1),
+        ),
+        tooltip=[
+            alt.Tooltip("week:N", title="Week"),
+            alt.Tooltip("done:Q", title="Sessions logged", format="d"),
+            alt.Tooltip("planned:Q", title="Planned", format="d"),
+        ],
+    )
+    planned = base.mark_tick(color=TARGET_COLOUR, thickness=3, size=40, aria=False).encode(
+        y=alt.Y("planned:Q", scale=y_scale)
+    )
+    labels = base.mark_text(dy=-8, fontSize=13, fontWeight="bold", aria=False).encode(
+        y=alt.Y("done:Q", scale=y_scale), text="text:N"
+    )
+    return alt.LayerChart(layer=[bars, planned, labels]).properties(
+        title=alt.TitleParams(
+            "Sessions per plan week",
+            subtitle="Line above each bar: sessions planned",
+            anchor="start",
+        ),
+        description="Bar chart of exercise sessions logged in each week of the plan against "
+        "the number planned. " + adherence.summary,
+        height=300,
         padding=PADDING,
     )

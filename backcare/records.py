@@ -13,6 +13,10 @@ page can say the saved item could not be read and offer to start again.
   checked: none apply to me".
 - ``RoutineRecord`` (ROUTINE, record id CURRENT): the profile, the exercises and doses (the
   share code: ids and doses only) and the day the plan started.
+- ``SessionRecord`` (SESSION, record id = the day): one logged exercise session: done as
+  planned or in part (which exercises were skipped or felt wrong), pain during it, whether
+  pain was back to usual the next day, whether leg symptoms spread. ``sessions_by_week``
+  groups them by plan week for ``backcare.routine.next_step``.
 - ``Standing``: what the kept check, doctor-seen and confirmation records say together
   (``standing()``): whether an emergency or urgent result still stands.
 - ``rescore``: a questionnaire result again from its kept answers (a ``Screening``).
@@ -29,6 +33,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from backcare.routine import (
+    PAIN_SCALE_MAX,
     Profile,
     Routine,
     allowed,
@@ -439,6 +444,210 @@ class RoutineRecord:
             items=items,
             start=_day(_field(data, "start", what), what, "start"),
         )
+
+
+# --------------------------------------------------------------------------- sessions
+
+PLANNED, IN_PART = "planned", "part"
+DONE = (PLANNED, IN_PART)  # done as planned, or done in part
+MAX_SESSION_IDS = 40  # exercise ids in one session's lists (a routine has fewer)
+
+
+def _ids(value: Any, name: str) -> frozenset[str]:
+    what = "session"
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise _bad(what, name, value)
+    ids = frozenset(value)
+    if len(ids) > MAX_SESSION_IDS or not all(
+        isinstance(i, str) and re.fullmatch(r"[a-z0-9_]{1,40}", i) for i in ids
+    ):
+        raise _bad(what, name, value)
+    return ids
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One logged exercise session of the current routine.
+
+    ``week``: the plan week it was done in (``plan_week``); ``done``: "planned" (done as
+    planned: nothing skipped or felt wrong) or "part" (``skipped`` and ``felt_wrong`` name
+    exercise ids); ``pain_during`` 0-10 or None (not said); ``settled_next_day``: pain back
+    to usual the next day (None: not asked yet); ``leg_symptoms_spread``: pain, tingling or
+    numbness spread down a leg (during the ``felt_wrong`` exercises when named).
+    """
+
+    date: date
+    week: int
+    done: str = PLANNED
+    skipped: frozenset[str] = frozenset()
+    felt_wrong: frozenset[str] = frozenset()
+    pain_during: int | None = None
+    settled_next_day: bool | None = None
+    leg_symptoms_spread: bool = False
+
+    def __post_init__(self) -> None:
+        what = "session"
+        if isinstance(self.date, datetime) or not isinstance(self.date, date):
+            raise _bad(what, "date", self.date)
+        weeks = load_rules().weeks
+        if isinstance(self.week, bool) or not isinstance(self.week, int):
+            raise _bad(what, "week", self.week)
+        if not 1 <= self.week <= weeks:
+            raise ValueError(f"The plan week must be a whole number from 1 to {weeks}.")
+        if self.done not in DONE:
+            raise _bad(what, "done", self.done)
+        object.__setattr__(self, "skipped", _ids(self.skipped, "skipped"))
+        object.__setattr__(self, "felt_wrong", _ids(self.felt_wrong, "felt_wrong"))
+        if self.done == PLANNED and (self.skipped or self.felt_wrong):
+            raise ValueError(
+                "A session done as planned has nothing skipped or felt wrong: choose "
+                "'done in part' to name those exercises."
+            )
+        pain = self.pain_during
+        if pain is not None and (
+            isinstance(pain, bool) or not isinstance(pain, int) or not 0 <= pain <= PAIN_SCALE_MAX
+        ):
+            raise ValueError(
+                f"Pain during the session must be a whole number from 0 to {PAIN_SCALE_MAX}."
+            )
+        _optional_bool(self.settled_next_day, what, "settled_next_day")
+        if not isinstance(self.leg_symptoms_spread, bool):
+            raise _bad(what, "leg_symptoms_spread", self.leg_symptoms_spread)
+
+    @property
+    def record_id(self) -> str:
+        """One session a day: logging the day again (or answering "back to usual?" the next
+        day) replaces it."""
+        return self.date.isoformat()
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "v": PAYLOAD_VERSION,
+            "date": self.date.isoformat(),
+            "week": self.week,
+            "done": self.done,
+            "skipped": sorted(self.skipped),
+            "felt_wrong": sorted(self.felt_wrong),
+            "pain_during": self.pain_during,
+            "settled_next_day": self.settled_next_day,
+            "leg_symptoms_spread": self.leg_symptoms_spread,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> SessionRecord:
+        what = "session"
+        data = _payload(payload, what)
+        lists = {}
+        for name in ("skipped", "felt_wrong"):
+            value = data.get(name, [])
+            if not isinstance(value, list):
+                raise _bad(what, name, value)
+            lists[name] = frozenset(value)
+        return cls(
+            date=_day(_field(data, "date", what), what, "date"),
+            week=_field(data, "week", what),
+            done=_field(data, "done", what),
+            pain_during=data.get("pain_during"),
+            settled_next_day=data.get("settled_next_day"),
+            leg_symptoms_spread=data.get("leg_symptoms_spread", False),
+            **lists,
+        )
+
+
+@dataclass(frozen=True)
+class Sessions:
+    """The kept sessions of the current plan, read: ``all`` by day, ``weeks`` the finished
+    plan weeks' sessions (week 1 first) for ``next_step``, ``problems`` how many kept
+    sessions could not be read (left out)."""
+
+    all: tuple[SessionRecord, ...] = ()
+    weeks: tuple[tuple[SessionRecord, ...], ...] = ()
+    problems: int = 0
+
+    def on(self, day: date) -> SessionRecord | None:
+        return next((s for s in self.all if s.date == day), None)
+
+    def per_week(self) -> dict[int, int]:
+        """Sessions done in each plan week (week -> count), for adherence."""
+        counts: dict[int, int] = {}
+        for session in self.all:
+            counts[session.week] = counts.get(session.week, 0) + 1
+        return counts
+
+
+def sessions_by_week(kept: Iterable[StoredRecord], start: date, today: date) -> Sessions:
+    """The kept sessions of the plan that started on ``start``, grouped by plan week for
+    ``next_step``: one group per finished week (week 1 to the week before ``today``'s),
+    empty for a week with none logged. Sessions before ``start`` (an earlier routine) or
+    after ``today`` are left out; unreadable ones are counted in ``problems``."""
+    found: dict[date, SessionRecord] = {}
+    problems = 0
+    for record in kept:  # oldest first: a day logged again replaces the earlier one
+        try:
+            session = SessionRecord.from_payload(record.payload)
+        except ValueError:
+            problems += 1
+            continue
+        if start <= session.date <= today:
+            found[session.date] = session
+    ordered = tuple(found[d] for d in sorted(found))
+    current = plan_week(start, today)
+    weeks = tuple(
+        tuple(s for s in ordered if s.week == week and s.date < today) for week in range(1, current)
+    )
+    return Sessions(ordered, weeks, problems)
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    """Sessions logged in one plan week against the days a week planned."""
+
+    week: int
+    done: int
+    planned: int
+    current: bool  # the week in progress (today's)
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Sessions done per plan week against planned, with a summary in words."""
+
+    weeks: tuple[WeekAdherence, ...]
+    summary: str
+
+    @property
+    def done(self) -> int:
+        return sum(w.done for w in self.weeks)
+
+
+def adherence(sessions: Sessions, days_per_week: int, start: date, today: date) -> Adherence:
+    """Sessions done in each plan week so far (week 1 to today's) against
+    ``days_per_week`` planned, and a summary in whole numbers: the finished weeks'
+    share and this week so far."""
+    if isinstance(days_per_week, bool) or not isinstance(days_per_week, int):
+        raise ValueError("days_per_week must be a whole number from 1 to 7")
+    if not 1 <= days_per_week <= 7:
+        raise ValueError("days_per_week must be a whole number from 1 to 7")
+    current = plan_week(start, today)
+    counts = sessions.per_week()
+    weeks = tuple(
+        WeekAdherence(w, counts.get(w, 0), days_per_week, w == current)
+        for w in range(1, current + 1)
+    )
+    finished = [w for w in weeks if not w.current]
+    now = weeks[-1]
+    this_week = f"This week (week {now.week}) so far: {now.done} of {now.planned}."
+    if not finished:
+        return Adherence(weeks, f"Sessions logged in week 1 so far: {now.done} of {now.planned}.")
+    done = sum(min(w.done, w.planned) for w in finished)
+    planned = sum(w.planned for w in finished)
+    count = len(finished)
+    summary = (
+        f"Sessions logged: {sum(w.done for w in finished)} in the {count} finished "
+        f"week{'s' if count > 1 else ''} of your plan, against {planned} planned "
+        f"({round(100 * done / planned)}% of planned sessions done). {this_week}"
+    )
+    return Adherence(weeks, summary)
 
 
 # --------------------------------------------------------------------------- questionnaires

@@ -36,6 +36,7 @@ from backcare.diary.frames import SCREENING_DONE
 from backcare.diary.model import PAIN_RANGE, Screening
 from backcare.exercises import PHASE_LABELS
 from backcare.notices import load_notices
+from backcare.records import Adherence
 from backcare.routine import (
     ProgressionPlan,
     Routine,
@@ -659,6 +660,7 @@ def summary_pdf(
     records: Sequence[Screening] = (),
     label: str = "",
     demo: bool = False,
+    adherence: Adherence | None = None,
 ) -> bytes:
     """A clinician summary of ``start``..``end`` (both days included), as PDF bytes.
 
@@ -668,7 +670,8 @@ def summary_pdf(
     ``routine`` the current routine; ``include`` the parts to print, from
     ``SUMMARY_PARTS``; ``records`` the diary's kept screening records (their details give
     STarT Back's risk group); ``label`` the person's optional name or initials (printed,
-    never stored); ``demo`` marks every page "Demo data - made-up patient".
+    never stored); ``demo`` marks every page "Demo data - made-up patient"; ``adherence``
+    the logged exercise sessions against planned (a line under the routine when given).
 
     Every value is passed in: a download made later (in Streamlit's download thread) must
     not read the session (``backcare/ui/diary_widgets.py`` captures them in the run).
@@ -733,4 +736,6 @@ def summary_pdf(
             _change_part(pdf, entries, events, screenings)
         else:
             _routine_part(pdf, routine, (results or {}).get("triage"))
+            if adherence is not None and adherence.done:
+                _para(pdf, f"Exercise sessions: {adherence.summary}", 9)
     return bytes(pdf.output())

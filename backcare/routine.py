@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from backcare.diary.model import PAIN_MAX, PAIN_MIN
 from backcare.exercises import (
@@ -857,3 +859,284 @@ def decode_share(text: str, catalogue: Catalogue | None = None) -> Routine:
         raise ValueError(f"{bad} (the session is longer than {MAX_MINUTES} minutes)")
     rules = load_rules()
     return Routine(tuple(items), float(round(total, 2)), (rules.shared_note, rules.pain_rule))
+
+
+# ------------------------------------------------------------------------ next step
+ACTIONS = ("progress", "hold", "step_back")
+
+
+class LoggedSession(Protocol):
+    """What ``next_step`` reads of a logged session (``backcare.records.SessionRecord``,
+    or any record with these fields). A ``date`` and ``felt_wrong`` exercise ids are read
+    when present: the day names the breach, the ids say which exercise to leave out."""
+
+    @property
+    def pain_during(self) -> int | None: ...
+
+    @property
+    def settled_next_day(self) -> bool | None: ...
+
+    @property
+    def leg_symptoms_spread(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class NextStepRules:
+    """How the plan answers logged sessions (rules: next_step). See ``next_step``."""
+
+    step_back_after: int
+    progress: str
+    hold: str
+    step_back: str
+    nothing_logged: str
+    pain_over: str
+    not_settled: str
+    leg_spread: str
+    leg_note: str
+    offer: str
+    source: str
+
+
+@cache
+def load_next_step_rules(path: Path = RULES_FILE) -> NextStepRules:
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)
+    try:
+        rules = raw["next_step"]
+        loaded = NextStepRules(
+            step_back_after=int(rules["step_back_after"]),
+            **{
+                name: " ".join(str(rules[name]).split())
+                for name in (
+                    "progress",
+                    "hold",
+                    "step_back",
+                    "nothing_logged",
+                    "pain_over",
+                    "not_settled",
+                    "leg_spread",
+                    "leg_note",
+                    "offer",
+                )
+            },
+            source=rules["source"],
+        )
+    except KeyError as err:
+        raise ValueError(f"{path.name}: missing field next_step.{err.args[0]}") from None
+    if loaded.step_back_after < 2:
+        raise ValueError(f"{path.name}: next_step.step_back_after must be 2 or more")
+    return loaded
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the plan does in the coming week, and why.
+
+    ``action``: "progress" (the plan's next week), "hold" (the same doses again) or
+    "step_back" (one week's doses back). ``reasons``: why, in words (the breaches of the
+    week just finished). ``headline``: the sentence for the person. ``dropped``: exercise
+    ids left out because leg symptoms spread during them (any week so far), ``offers`` the
+    gentler version of each from the same family (None when there is none), ``leg_note``
+    what to do about it. ``limit``: the pain limit applied.
+    """
+
+    action: str
+    reasons: tuple[str, ...]
+    headline: str
+    limit: int
+    dropped: tuple[str, ...] = ()
+    offers: tuple[tuple[str, str | None], ...] = ()
+    leg_note: str | None = None
+
+    def __post_init__(self) -> None:
+        _one_of("action", self.action, ACTIONS)
+
+    @property
+    def change(self) -> int:
+        """How many plan weeks the doses move: +1, 0 or -1."""
+        return {"progress": 1, "hold": 0, "step_back": -1}[self.action]
+
+
+def _session_fields(session: LoggedSession) -> tuple[int | None, bool | None, bool]:
+    pain, settled, spread = (
+        session.pain_during,
+        session.settled_next_day,
+        session.leg_symptoms_spread,
+    )
+    if pain is not None:
+        _int_in("pain_during", pain, 0, PAIN_SCALE_MAX)
+    if settled is not None and not isinstance(settled, bool):
+        raise ValueError(f"settled_next_day must be True, False or None (got {settled!r})")
+    if not isinstance(spread, bool):
+        raise ValueError(f"leg_symptoms_spread must be True or False (got {spread!r})")
+    return pain, settled, spread
+
+
+def _on(session: LoggedSession) -> str:
+    day = getattr(session, "date", None)
+    return f" on {day:%A}" if isinstance(day, date) else ""
+
+
+def _felt_wrong(session: LoggedSession) -> tuple[str, ...]:
+    ids = getattr(session, "felt_wrong", ()) or ()
+    return tuple(sorted(str(i) for i in ids))
+
+
+def _order(session: LoggedSession) -> tuple[object, ...]:
+    """A sort key over everything ``next_step`` reads: the words come out the same
+    whatever order the sessions of a week are given in."""
+    pain, settled, spread = _session_fields(session)
+    day = getattr(session, "date", None)
+    return (
+        day.toordinal() if isinstance(day, date) else 0,
+        -1 if pain is None else pain,
+        {None: 0, False: 1, True: 2}[settled],
+        spread,
+        _felt_wrong(session),
+    )
+
+
+def breaches(week: Sequence[LoggedSession], limit: int) -> tuple[str, ...]:
+    """Each way the week's sessions went over the pain rule, in words, by day."""
+    words = load_next_step_rules()
+    found: list[str] = []
+    for session in sorted(week, key=_order):
+        pain, settled, _spread = _session_fields(session)
+        if pain is not None and pain > limit:
+            found.append(words.pain_over.format(on=_on(session), pain=pain, limit=limit))
+        if settled is False:
+            found.append(words.not_settled.format(on=_on(session)))
+    return tuple(found)
+
+
+def _gentler(ident: str, catalogue: Catalogue) -> str | None:
+    try:
+        easier = catalogue.get(ident).easier
+    except (KeyError, ValueError):
+        return None
+    return easier or None
+
+
+def next_step(
+    weeks: Sequence[Sequence[LoggedSession]],
+    *,
+    usual_pain: int | None = None,
+    catalogue: Catalogue | None = None,
+) -> Decision:
+    """The plan's next step from the logged sessions, by the pain rule (rules: pain_rule,
+    next_step). ``weeks``: the sessions grouped by plan week, oldest first, the last being
+    the week just finished. ``usual_pain`` (0-10 or None) sets the limit (``pain_limit``).
+
+    - a breach (pain during above the limit, or not back to usual the next day) in the
+      week just finished: "hold"; breaches in ``step_back_after`` weeks in a row:
+      "step_back";
+    - otherwise leg symptoms spreading in the week just finished: "hold"; a week with no
+      session logged (or no weeks): "hold";
+    - otherwise: "progress".
+    Leg symptoms spreading during an exercise (any week) leave that exercise out
+    (``dropped``) and offer its easier version from the same family.
+    """
+    rules = load_next_step_rules()
+    limit = pain_limit(usual_pain)
+    weeks = [list(week) for week in weeks]
+    for week in weeks:
+        for session in week:
+            _session_fields(session)  # every session checked, whatever the week
+    last = weeks[-1] if weeks else []
+    over = breaches(last, limit)
+    spread_last = tuple(
+        rules.leg_spread.format(on=_on(s))
+        for s in sorted(last, key=_order)
+        if s.leg_symptoms_spread
+    )
+    in_a_row = rules.step_back_after
+    if over and len(weeks) >= in_a_row and all(breaches(w, limit) for w in weeks[-in_a_row:]):
+        action, reasons = "step_back", over + spread_last
+        headline = rules.step_back.format(why=" and ".join(over))
+    elif over or spread_last:
+        action, reasons = "hold", over + spread_last
+        headline = rules.hold.format(why=" and ".join(reasons))
+    elif not last:
+        action, reasons = "hold", (rules.nothing_logged,)
+        headline = rules.hold.format(why=rules.nothing_logged)
+    else:
+        action, reasons = "progress", ()
+        headline = rules.progress.format(limit=limit)
+    dropped = tuple(
+        sorted(
+            {
+                ident
+                for week in weeks
+                for session in week
+                if session.leg_symptoms_spread
+                for ident in _felt_wrong(session)
+            }
+        )
+    )
+    catalogue = catalogue or load_catalogue()
+    offers = tuple((ident, _gentler(ident, catalogue)) for ident in dropped)
+    leg_note = None
+    if dropped or spread_last:
+        names = [_name(ident, catalogue) for ident in dropped] or ["an exercise"]
+        gentler = [_name(g, catalogue) for _i, g in offers if g is not None]
+        offer = rules.offer.format(gentler=" or ".join(gentler)) if gentler else ""
+        leg_note = rules.leg_note.format(exercises=" and ".join(names), offer=offer)
+    return Decision(action, reasons, headline, limit, dropped, offers, leg_note)
+
+
+def _name(ident: str, catalogue: Catalogue) -> str:
+    try:
+        return catalogue.get(ident).name
+    except (KeyError, ValueError):
+        return "an exercise"
+
+
+def plan_step(
+    weeks: Sequence[Sequence[LoggedSession]],
+    *,
+    usual_pain: int | None = None,
+    catalogue: Catalogue | None = None,
+) -> tuple[int, Decision | None]:
+    """The plan week whose doses the coming week takes, and the decision that set it.
+
+    Replays ``next_step`` week by week from week 1: each finished week moves the doses
+    by its decision, never before week 1 nor past the plan's last week. Weeks before the
+    first logged session follow the plan's calendar (a week each, as before logging began;
+    no decision). No finished weeks: week 1 and no decision.
+    """
+    top = load_rules().weeks
+    step, decision = 1, None
+    logging = False
+    for n in range(1, len(weeks) + 1):
+        logging = logging or bool(weeks[n - 1])
+        if not logging:
+            step = min(top, step + 1)
+            continue
+        decision = next_step(weeks[:n], usual_pain=usual_pain, catalogue=catalogue)
+        step = max(1, min(top, step + decision.change))
+    return step, decision
+
+
+def leave_out(
+    routine: Routine, dropped: Iterable[str], catalogue: Catalogue | None = None
+) -> Routine:
+    """The routine without the exercises in ``dropped``: each replaced by its easier version
+    from the same family when that is allowed for the profile and not already in it, else
+    left out. A shared routine (no profile) only loses them."""
+    dropped = set(dropped)
+    if not dropped or routine.refused is not None:
+        return routine
+    catalogue = catalogue or load_catalogue()
+    in_use = {item.exercise.id for item in routine.items}
+    items: list[RoutineItem] = []
+    for item in routine.items:
+        if item.exercise.id not in dropped:
+            items.append(item)
+            continue
+        easier = _gentler(item.exercise.id, catalogue)
+        if easier and easier not in in_use and easier not in dropped and routine.profile:
+            ex = catalogue.get(easier)
+            if allowed(ex, routine.profile):
+                items.append(_item(ex))
+                in_use.add(easier)
+    return replace(routine, items=tuple(items))

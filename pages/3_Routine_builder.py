@@ -6,7 +6,6 @@ an emergency or urgent check stands, there is no routine, not even from a share 
 
 import streamlit as st
 
-from backcare.diary.model import PAIN_MAX, PAIN_MIN, PAIN_RANGE, PAIN_VALUES
 from backcare.records import plan_week
 from backcare.routine import (
     SHARE_PARAM,
@@ -15,11 +14,13 @@ from backcare.routine import (
     build_routine,
     decode_share,
     encode_share,
+    leave_out,
     load_rules,
+    plan_step,
     refusal,
     swap,
 )
-from backcare.ui import PAGES, frame
+from backcare.ui import frame
 from backcare.ui.browser import flush_later
 from backcare.ui.kept import (
     forget_routine,
@@ -40,8 +41,7 @@ from backcare.ui.routine_widgets import (
     this_week,
     where_in_plan,
 )
-from backcare.ui.state import SESSIONS_DONE_KEY
-from backcare.ui.store import record_session_done
+from backcare.ui.session_widgets import log_session, show_decision
 
 SWAP_ERROR_KEY = "bc_routine_swap_error"
 
@@ -160,33 +160,28 @@ if routine is None:
     st.stop()
 
 week = None
+sessions = None
+step = 1
 if not shared and start is not None:
     week = plan_week(start, today())
-    where_in_plan(week, start)
-shown = this_week(routine, week or 1)
-show_routine(shown, on_swap=None if shared else _swap, week=week)
-show_plan(routine, week)
+    # The plan answers the logged sessions by the pain rule (backcare.routine.next_step).
+    sessions = saved.sessions(start, today())
+    step, decision = week, None
+    if sessions.all:
+        usual = routine.profile.pain_now if routine.profile else None
+        step, decision = plan_step(sessions.weeks, usual_pain=usual)
+    if decision is None:  # nothing logged in a finished week yet: the calendar's week
+        where_in_plan(week, start)
+    else:
+        show_decision(decision, step, week, start)
+        routine = leave_out(routine, decision.dropped)
+shown = this_week(routine, step)
+# Swaps change the kept routine by position: not while an exercise is left out of it.
+swappable = not shared and len(routine.items) == len(current.items if current else ())
+show_routine(shown, on_swap=_swap if swappable else None, week=None if week is None else step)
+if sessions is not None and week is not None:
+    log_session(shown, week, sessions)
+show_plan(routine, None if week is None else step)
 days = routine.profile.days_per_week if routine.profile and not shared else 3
 show_downloads(routine, days, None if shared else start)
 show_share_link(encode_share(routine))
-
-st.header("Done for today?")
-with st.form("session_done"):
-    pain_after = st.segmented_control(
-        f"Your pain now, from {PAIN_MIN} (none) to {PAIN_MAX} (worst imaginable)",
-        list(PAIN_VALUES),
-        key="session_done_pain",
-    )
-    done = st.form_submit_button("I did today's session", icon=":material/check_circle:")
-if done:
-    if pain_after is None:
-        st.error(f"Choose your pain now ({PAIN_RANGE}) so the diary can keep it.")
-    elif problem := record_session_done(pain_after, shown.total_minutes):
-        st.error(f"The session could not be added to your diary: {problem}")
-    else:
-        st.session_state.setdefault(SESSIONS_DONE_KEY, []).append(today())
-if today() in st.session_state.get(SESSIONS_DONE_KEY, []):
-    st.success(
-        "Logged in your pain diary: you did today's session. Well done.", icon=":material/check:"
-    )
-    st.page_link(PAGES["diary"], label="Open the pain diary", icon=":material/edit_note:")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from backcare.ui import frame, hold_notice
+from backcare.ui.adherence_widgets import render_adherence
 from backcare.ui.diary_charts import render_diary_charts
 from backcare.ui.diary_widgets import (
     load_view,
@@ -51,6 +52,7 @@ with list_col:
 st.divider()
 frames = chart_frames(choice)
 render_diary_charts(*frames)
+render_adherence()
 
 st.divider()
 render_clinician_summary(frames, view.screenings)

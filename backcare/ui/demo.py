@@ -38,7 +38,8 @@ from backcare.ui.state import (
     KEPT_CACHE_KEY,
     NEW_CHECK_KEY,
     SESSION_FRAMES_KEY,
-    SESSIONS_DONE_KEY,
+    SESSION_HELD_KEY,
+    SESSION_PROBLEM_KEY,
     SUMMARY_DATES_KEY,
     SUMMARY_LABEL_KEY,
     SUMMARY_PARTS_KEY,
@@ -68,7 +69,8 @@ OWN_KEYS: tuple[str, ...] = (
     NEW_CHECK_KEY,  # a new check they started on the Screening page
     UNDO_KEY,
     SESSION_FRAMES_KEY,
-    SESSIONS_DONE_KEY,  # sessions logged in this tab (Routine builder)
+    SESSION_PROBLEM_KEY,  # the Routine builder's session log: a problem for the next run
+    SESSION_HELD_KEY,  # ... or why it is kept for this visit only
     FLASH_KEY,  # the diary's last "Saved" message
     CONFIRM_DELETE_KEY,
     CHOSEN_ENTRY_KEY,

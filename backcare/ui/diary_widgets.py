@@ -41,6 +41,7 @@ from backcare.reports import (
     summary_pdf,
 )
 from backcare.storage import add_kept
+from backcare.ui.adherence_widgets import current_adherence
 from backcare.ui.kept import kept
 from backcare.ui.state import (
     CHOSEN_ENTRY_KEY,
@@ -442,6 +443,7 @@ def render_clinician_summary(
     saved = kept()
     results = {name: saved.result(name) for name in SCREENING_RESULTS}
     routine = saved.current_routine()
+    sessions = current_adherence()
     kept_records = tuple(records)
     who = clean_label(label)
     pdf, fhir = st.columns(2)
@@ -458,6 +460,7 @@ def render_clinician_summary(
             records=kept_records,
             label=who,
             demo=demo,
+            adherence=sessions,
         ),
         file_name=handover_file_name("summary", "pdf", start=start, end=end, label=who, demo=demo),
         mime="application/pdf",

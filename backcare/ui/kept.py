@@ -29,9 +29,12 @@ from backcare.records import (
     CheckRecord,
     DoctorSeen,
     RoutineRecord,
+    SessionRecord,
+    Sessions,
     SignsChecked,
     Standing,
     rescore,
+    sessions_by_week,
     standing,
 )
 from backcare.routine import Routine
@@ -71,6 +74,11 @@ class Kept:
     routine: RoutineRecord | None = None
     routine_problem: str | None = None  # why the kept routine could not be read
     questionnaires: Mapping[str, Questionnaire] = field(default_factory=dict)
+    session_records: tuple[StoredRecord, ...] = ()  # logged exercise sessions (issue 18)
+
+    def sessions(self, start: date, day: date) -> Sessions:
+        """The logged sessions of the plan that started on ``start``, by plan week."""
+        return sessions_by_week(self.session_records, start, day)
 
     @property
     def hold_level(self) -> str | None:
@@ -164,7 +172,8 @@ def _read(choice: StoreChoice) -> Kept:
             routine = RoutineRecord.from_payload(routines[-1].payload)
         except ValueError as exc:
             problem = str(exc)
-    return Kept(now_standing, routine, problem, _questionnaires(choice))
+    sessions = tuple(_records(choice, records.SESSION))
+    return Kept(now_standing, routine, problem, _questionnaires(choice), sessions)
 
 
 def kept(choice: StoreChoice | None = None) -> Kept:
@@ -245,6 +254,24 @@ def forget_routine() -> str | None:
     except StorageError as exc:
         return str(exc)
     return None
+
+
+def save_session(session: SessionRecord) -> str | None:
+    """Keep a logged exercise session (one a day: the day's record id, so logging the day
+    again, or answering "back to usual?" the next day, replaces it). The first one also
+    marks "Routine started" on the pain chart, which the diary's before/after comparison
+    uses as its dividing line. Returns a problem or None."""
+    from backcare.diary.frames import ROUTINE_STARTED
+
+    problem = _put(records.SESSION, session.to_payload(), session.record_id)
+    if problem is None:
+        choice = current_store()
+        try:
+            if not any(e.label == ROUTINE_STARTED for e in choice.store.events(choice.owner)):
+                choice.store.add_event(choice.owner, session.date, ROUTINE_STARTED)
+        except StorageError as exc:
+            return str(exc)
+    return problem
 
 
 def save_questionnaire(result: QuestionnaireResult, details: Mapping[str, Any]) -> str | None:

@@ -26,8 +26,14 @@ UNSAVED_RECORDS_KEY = "bc_kept_unsaved"
 # The Screening page shows the last check; "Start a new check" shows the empty form.
 NEW_CHECK_KEY = "bc_new_check"
 
-# Dates of "I did today's session" in this tab (pages/3_Routine_builder.py).
-SESSIONS_DONE_KEY = "bc_sessions_done"
+# Logging today's session (backcare/ui/session_widgets.py): the form's widgets, and a
+# problem or a "kept for this visit only" reason for the next run.
+SESSION_PAIN_KEY = "bc_session_pain"
+SESSION_LEG_KEY = "bc_session_leg"
+SESSION_SKIPPED_KEY = "bc_session_skipped"
+SESSION_WRONG_KEY = "bc_session_wrong"
+SESSION_PROBLEM_KEY = "bc_session_problem"
+SESSION_HELD_KEY = "bc_session_held"
 
 # The diary's store (backcare/ui/store.py). A tab-only diary's SessionStore and owner id:
 SESSION_STORE_KEY = "bc_diary_session_store"

@@ -21,7 +21,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 import streamlit as st
@@ -44,7 +44,6 @@ from backcare.storage import (
 from backcare.ui.browser import (
     CAVEATS,
     WHERE,
-    flush_later,
     forget_control,
     passphrase_control,
     visitor_mode,
@@ -613,31 +612,3 @@ def chart_frames(choice: StoreChoice) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
         cached = (key, _load_frames(choice.store, choice.owner))
         st.session_state[SESSION_FRAMES_KEY] = cached
     return cached[1]
-
-
-def record_session_done(pain: int, minutes: float, when: datetime | None = None) -> str | None:
-    """'I did today's session': a diary entry marked as exercise, with the pain now.
-
-    The first logged session also marks "Routine started" on the pain chart, which the
-    before/after comparison uses as its dividing line. Returns a problem or None.
-    """
-    from backcare.diary.frames import ROUTINE_STARTED
-
-    choice = current_store()
-    when = when or datetime.now()
-    try:
-        entry = Entry(
-            timestamp=when.replace(microsecond=0),
-            pain=pain,
-            owner=choice.owner,
-            exercised=True,
-            exercise_minutes=round(minutes),
-            note="Routine session",
-        )
-        if not any(e.label == ROUTINE_STARTED for e in choice.store.events(choice.owner)):
-            choice.store.add_event(choice.owner, when.date(), ROUTINE_STARTED)
-        choice.store.add(entry)
-    except ValueError as exc:  # bad pain value or StorageError
-        return str(exc)
-    flush_later()
-    return None

@@ -19,6 +19,7 @@ from backcare.ui.state import (
     DEMO_PICK_PREFIX,
     DEMO_TOGGLE_PREFIX,
     QUICK_PREFIX,
+    SESSION_PAIN_KEY,
     SUMMARY_DATES_KEY,
     SUMMARY_PARTS_KEY,
 )
@@ -123,8 +124,8 @@ def test_on_then_off_leaves_the_real_diary_and_results_unchanged(app, sql_store)
     click(app, "Save entry")
     app.switch_page(ROUTINE).run()
     no_exception(app)
-    app.segmented_control(key="session_done_pain").set_value(2)
-    click(app, "I did today's session")
+    app.segmented_control(key=SESSION_PAIN_KEY).set_value(2)
+    click(app, "Done as planned")
     switch(app, SIDEBAR_TOGGLE, False)
 
     assert _everything(sql_store) == before

@@ -1,6 +1,6 @@
 """The diary model stays light: importing it loads no pandas (nor numpy, SQLAlchemy, Altair).
 
-Every writer of an entry (the routine's "I did today's session", the demo, a future
+Every writer of an entry (the quick entry, the demo, a future
 notebook or API) needs the model and its checks, not the chart frames. Run in a fresh
 interpreter, as ``python -c "import backcare.diary.model"`` would be.
 """

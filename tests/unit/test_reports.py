@@ -502,3 +502,21 @@ def test_no_page_ends_with_a_heading(persona, days, parts):
         if CHART_HEADING in lines:  # the chart's heading, its words and the chart together
             at = lines.index(CHART_HEADING)
             assert at + 1 < len(lines), lines[-3:]
+
+
+def test_summary_has_a_sessions_line_when_sessions_were_logged():
+    from backcare.records import SessionRecord, adherence, sessions_by_week
+    from backcare.storage import StoredRecord
+
+    start = dt.date(2026, 3, 2)
+    logged = [SessionRecord(start + dt.timedelta(days=n), 1) for n in (0, 2)]
+    kept = [StoredRecord("session", s.record_id, None, s.to_payload()) for s in logged]  # type: ignore[arg-type]
+    found = adherence(
+        sessions_by_week(kept, start, dt.date(2026, 3, 10)), 3, start, dt.date(2026, 3, 10)
+    )
+    with_sessions = _text(_summary(adherence=found)[0])
+    assert (
+        "Exercise sessions: Sessions logged: 2 in the 1 finished week of your plan, against 3 "
+        "planned (67% of planned sessions done)."
+    ) in with_sessions
+    assert "Exercise sessions:" not in _text(_summary()[0])

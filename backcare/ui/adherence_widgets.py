@@ -1,0 +1,41 @@
+"""Pain diary: exercise sessions done per plan week against planned (issue 18).
+
+The sessions are the Routine builder's logged sessions (``backcare.records.SessionRecord``)
+of the current routine; the chart has a text summary under it and the same summary as its
+alt text.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from backcare.charts import adherence_chart
+from backcare.records import Adherence, adherence
+from backcare.ui.kept import kept, today
+
+
+def current_adherence() -> Adherence | None:
+    """Sessions per plan week of the kept routine, or None (no routine, no sessions)."""
+    saved = kept()
+    if saved.routine is None:
+        return None
+    start, day = saved.routine.start, today()
+    sessions = saved.sessions(start, day)
+    if not sessions.all:
+        return None
+    return adherence(sessions, saved.routine.profile.days_per_week, start, day)
+
+
+def render_adherence() -> None:
+    """The sessions chart and its summary, or a line saying how to log sessions."""
+    st.header("Exercise sessions")
+    found = current_adherence()
+    if found is None:
+        st.info(
+            "No exercise sessions logged yet. Log each session on the Routine builder page "
+            "and you will see here how many you did each week against your plan.",
+            icon=":material/fitness_center:",
+        )
+        return
+    st.altair_chart(adherence_chart(found), width="stretch")
+    st.caption(found.summary)

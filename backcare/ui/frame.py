@@ -10,6 +10,7 @@ import streamlit as st
 from backcare.notices import load_notices
 from backcare.screening import load_red_flags
 from backcare.ui.demo import demo_banner, demo_switch
+from backcare.ui.phone import phone_frame
 from backcare.ui.state import screening_result
 
 # Page files, relative to app.py (Streamlit's pages/ directory convention), with the
@@ -40,7 +41,7 @@ def frame(
     layout: Literal["centered", "wide"] = "centered",
 ) -> None:
     """Set up a page: browser title "<title> · BackCare", sidebar menu, demo switch and
-    notices, and the "Demo data" banner at the top while the demo is on."""
+    notices, the phone's call line, and the "Demo data" banner while the demo is on."""
     st.set_page_config(page_title=f"{title} · BackCare", page_icon=icon, layout=layout)
     notices = load_notices()
     with st.sidebar:
@@ -56,6 +57,7 @@ def frame(
             label="Check for warning signs",
             icon=":material/emergency:",
         )
+    phone_frame()  # phone: stylesheet, the menu closing on choice, the call line
     demo_banner()
 
 

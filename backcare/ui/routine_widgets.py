@@ -21,7 +21,7 @@ from backcare.exercises import (
     PHASE_LABELS,
 )
 from backcare.notices import load_notices
-from backcare.reports import routine_ics, routine_pdf, short_dose
+from backcare.reports import routine_ics, routine_pdf
 from backcare.routine import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -29,13 +29,13 @@ from backcare.routine import (
     Profile,
     Routine,
     condition_labels,
-    dose_in_week,
     load_rules,
     progression_plan,
 )
 from backcare.ui.frame import PAGES
 
 FORM_KEY = "routine_form"
+REMINDER_TIME = dt.time(18, 0)  # the calendar's time of day until the person picks one
 KIT = tuple(EQUIPMENT_LABELS)  # everything but "none", which is always there
 # "I have checked, none of the warning signs apply" for this tab (kept across visits later).
 CHECKED_KEY = "bc_routine_signs_checked"
@@ -207,26 +207,51 @@ def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> Non
                 )
 
 
-def show_plan(routine: Routine) -> None:
-    """The weekly plan as a table with a text summary, the pain rule and when to get help."""
+PLAN_WEEK_KEY = "bc_routine_plan_week"
+
+
+def show_plan(routine: Routine, week: int = 1) -> None:
+    """The weekly plan, one week at a time (a week picker, so it reads on a phone without
+    a wide table), each week with its minutes; then the pain rule and when to get help.
+    ``week`` is the week shown first (1 = the first week of the plan)."""
     plan = progression_plan(routine)
     st.header(f"Your {len(plan.weeks)}-week plan")
     st.write(plan.how_it_grows)
     st.write(plan.schedule)
-    table = pd.DataFrame(
-        {
-            f"Week {w.week}": [
-                short_dose(dose_in_week(i, w.week, paced=plan.paced)) for i in routine.items
-            ]
-            for w in plan.weeks
-        },
-        index=[i.exercise.name for i in routine.items],
+    numbers = [w.week for w in plan.weeks]
+    if st.session_state.get(PLAN_WEEK_KEY) not in numbers:
+        st.session_state[PLAN_WEEK_KEY] = min(max(week, numbers[0]), numbers[-1])
+    chosen = st.segmented_control(
+        "Week of the plan",
+        numbers,
+        key=PLAN_WEEK_KEY,
+        format_func=str,
+        help="Each week of the plan, with its doses and how long the session takes.",
     )
-    table.index.name = "Exercise"
-    st.dataframe(table, width="stretch")
+    shown = plan.weeks[(chosen or numbers[0]) - 1]
+    with st.container(border=True, key="routine_plan_week"):
+        st.subheader(f"Week {shown.week}: about {shown.minutes:g} minutes")
+        st.caption(shown.focus)
+        st.table(
+            pd.DataFrame(
+                {
+                    "Exercise": [i.exercise.name for i in shown.items],
+                    "This week": [i.describe() for i in shown.items],
+                }
+            ),
+            hide_index=True,
+            alt=f"Week {shown.week} of the plan: each exercise and its dose.",
+        )
+        if shown.left_out:
+            st.caption(
+                "Left out this week, so the session stays about as long as you chose: "
+                + ", ".join(shown.left_out)
+                + "."
+            )
     st.caption(
-        "How to read it: 2x5 = 2 sets of 5 repetitions; /side = each side; (3 s) = hold each "
-        "one for 3 seconds; 2x20 s = hold 20 seconds, twice; min = minutes."
+        "Minutes, week by week: "
+        + ", ".join(f"week {w.week} about {w.minutes:g}" for w in plan.weeks)
+        + "."
     )
     with st.expander("What to focus on each week"):
         st.markdown("\n".join(f"- Week {w.week}: {w.focus}" for w in plan.weeks))
@@ -257,14 +282,19 @@ def show_downloads(routine: Routine, days_per_week: int) -> None:
         on_click="ignore",
     )
     start = right.date_input("First session day", value=dt.date.today(), format="DD/MM/YYYY")
+    at = right.time_input("Remind me at", value=REMINDER_TIME, step=900, key="ics_time")
     days = right.number_input("Sessions per week", 1, 7, days_per_week, key="ics_days")
     right.download_button(
-        "Add to my calendar (.ics)",
-        data=lambda: routine_ics(routine, start=start, days_per_week=int(days)),
+        "Add calendar reminders (.ics)",
+        data=lambda: routine_ics(routine, start=start, days_per_week=int(days), at=at),
         file_name="backcare-routine.ics",
         mime="text/calendar",
         icon=":material/calendar_month:",
         on_click="ignore",
+    )
+    right.caption(
+        "Each session goes in your calendar at this time, as long as that week's session, "
+        "with a reminder when it starts."
     )
 
 

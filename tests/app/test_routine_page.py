@@ -70,7 +70,27 @@ def test_build_shows_every_exercise_with_its_drawing(app):
     assert headings == ["### Warm-up", "### Main set", "### Cool-down"]
     assert app.query_params["routine"] == encode_share(routine)
     assert any(RULES.pain_rule in i.value for i in app.info)  # the pain rule
-    assert app.dataframe[0].value.shape == (len(routine.items), 8)
+    assert app.table[0].value.shape == (len(routine.items), 2)  # week 1 of the plan
+
+
+def test_the_plan_shows_one_week_at_a_time_with_its_minutes(app):
+    """Issue 17: the plan reads on a phone (a week picker, no wide table) and each week
+    says how long its session takes, within 10% of the length chosen."""
+    from backcare.routine import progression_plan
+    from backcare.ui.routine_widgets import PLAN_WEEK_KEY
+
+    _build(_open(app), minutes=20)
+    plan = progression_plan(app.session_state[ROUTINE_KEY])
+    subheaders = [h.value for h in app.subheader]
+    assert f"Week 1: about {plan.weeks[0].minutes:g} minutes" in subheaders
+    app.button_group(key=PLAN_WEEK_KEY).set_value(8).run()
+    assert not app.exception
+    week = plan.weeks[7]
+    assert f"Week 8: about {week.minutes:g} minutes" in [h.value for h in app.subheader]
+    assert abs(week.minutes - 20) <= 2
+    shown = app.table[0].value
+    assert list(shown["Exercise"]) == [i.exercise.name for i in week.items]
+    assert not app.dataframe  # no wide, sideways-scrolling table
 
 
 def test_swap_changes_one_item(app):
@@ -87,7 +107,8 @@ def test_swap_changes_one_item(app):
 def test_downloads_are_offered(app):
     _build(_open(app), minutes=15)
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["Download the handout (PDF)", "Add to my calendar (.ics)"]
+    assert labels == ["Download the handout (PDF)", "Add calendar reminders (.ics)"]
+    assert app.time_input(key="ics_time").value is not None  # the reminders' time of day
 
 
 def test_high_pain_gives_a_short_gentle_session(app):

@@ -246,6 +246,52 @@ def test_stretch_holds_grow_to_thirty_seconds_at_most():
     assert holds[0] == 20 and holds[-1] == 30 and max(holds) <= 30
 
 
+@FAST
+@given(profiles)
+def test_every_week_of_the_plan_stays_within_ten_percent_of_the_session(profile):
+    """Issue 17: the plan never outgrows the session length chosen. Each PlanWeek carries
+    its minutes, which are its exercises' minutes, within 10% of the routine's length;
+    doses never fall below the first week's, and the phases keep their order."""
+    routine = build_routine(profile)
+    plan = progression_plan(routine)
+    target = routine.target_minutes
+    first = {i.exercise.id: i for i in routine.items}
+    for week in plan.weeks:
+        assert week.minutes == pytest.approx(sum(i.minutes for i in week.items))
+        assert abs(week.minutes - target) <= TOLERANCE * target + 1e-9, (week.week, week.minutes)
+        assert [i.phase for i in week.items] == sorted(
+            (i.phase for i in week.items), key=PHASES.index
+        )
+        assert {"warm_up", "cool_down"} <= {i.phase for i in week.items}
+        for item in week.items:
+            start = first[item.exercise.id]
+            assert item.reps >= start.reps and item.hold_seconds >= start.hold_seconds
+        kept = {i.exercise.id for i in week.items}
+        assert set(week.left_out) == {
+            i.exercise.name for i in routine.items if i.exercise.id not in kept
+        }
+    assert plan.weeks[0].items == routine.items
+
+
+@FAST
+@given(profiles)
+def test_an_exercise_left_out_stays_out_and_one_a_week_at_most(profile):
+    plan = progression_plan(build_routine(profile))
+    for before, after in itertools.pairwise(plan.weeks):
+        assert set(before.left_out) <= set(after.left_out)
+        assert len(after.left_out) - len(before.left_out) <= 1
+
+
+def test_a_twenty_minute_plan_no_longer_triples():
+    """Before issue 17, the 20-minute routine's plan took 57 minutes by week 8."""
+    routine = build_routine(Profile(minutes=20))
+    minutes = [w.minutes for w in progression_plan(routine).weeks]
+    assert max(minutes) <= 22
+    weeks = progression_plan(routine).weeks
+    bridge = [w.item_for("bridge").reps for w in weeks]
+    assert bridge[-1] > bridge[0]  # the doses still grow
+
+
 def test_high_risk_plan_is_paced():
     routine = build_routine(Profile(minutes=20, start_back_risk="high"))
     week2 = dict(progression_plan(routine).weeks[1].doses)

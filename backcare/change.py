@@ -156,6 +156,13 @@ def fmt_score(measure: str, value: float) -> str:
     return f"{value:.{mic.decimals}f}{mic.unit}"
 
 
+def score_text(instrument: str, score: float) -> str:
+    """Any saved screening score as people read it: a measure with a MIC by ``fmt_score``
+    (Oswestry a whole percent, PEG one decimal); another (STarT Back's whole-number total)
+    as it is."""
+    return fmt_score(instrument, score) if instrument in MIC else f"{float(score):g}"
+
+
 def fmt_points(measure: str, value: float) -> str:
     """A difference in points as people read it: '18 points', '1.0 point', '2.5 points'."""
     size = f"{abs(value):.{_mic(measure).decimals}f}"

@@ -18,7 +18,7 @@ from backcare.analytics import (
     ScreeningTrend,
     fmt_date,
 )
-from backcare.change import MIC, fmt_score
+from backcare.change import score_text
 from backcare.diary.frames import EVENT_COLUMNS
 from backcare.diary.model import PAIN_MAX, PAIN_MIN, PAIN_RANGE
 
@@ -278,7 +278,9 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
 def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
     """One instrument's scores over time, each written on the chart, with a dashed line at
     the score that would be a meaningful improvement on the first one."""
-    shown = (lambda s: fmt_score(trend.instrument, s)) if trend.instrument in MIC else "{:g}".format
+    def shown(score: float) -> str:
+        return score_text(trend.instrument, score)
+
     data = trend.frame.assign(text=trend.frame["score"].map(shown))
     scale = alt.Scale(domain=[0, trend.scale_max], nice=False)
     base = alt.Chart(data).encode(
@@ -290,7 +292,8 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
     )
     line = base.mark_line(color=MEAN_COLOUR, point=alt.OverlayMarkDef(size=60)).encode(
         y=alt.Y("score:Q", scale=scale, title=f"Score (0-{trend.scale_max:g}, lower is better)"),
-        tooltip=[alt.Tooltip("date:T", format="%-d %b %Y"), alt.Tooltip("score:Q")],
+        # The score as written on the chart (Oswestry 27%, not 26.6667).
+        tooltip=[alt.Tooltip("date:T", format="%-d %b %Y"), alt.Tooltip("text:N", title="Score")],
     )
     labels = base.mark_text(dy=-10, fontSize=12).encode(
         y=alt.Y("score:Q", scale=scale), text="text:N"

@@ -31,7 +31,7 @@ from fpdf import FPDF
 from icalendar import Alarm, Calendar, Event
 
 from backcare import analytics, charts
-from backcare.change import Change, fmt_points, fmt_score
+from backcare.change import Change, fmt_points, fmt_score, score_text
 from backcare.diary.frames import SCREENING_DONE
 from backcare.diary.model import PAIN_RANGE
 from backcare.exercises import PHASE_LABELS
@@ -451,7 +451,7 @@ def _worked(name: str, result: Any) -> tuple[str, str, str, str]:
         )
         return (
             "Oswestry Disability Index",
-            f"{result.percent:.0f}% ({result.band_label})",
+            f"{fmt_score('oswestry', result.percent)} ({result.band_label})",
             f"Section points {[p for p in result.item_points if p is not None]}: "
             f"{result.total} of {result.possible} ({result.answered} sections answered) "
             f"x 100.{left_out} {result.rule}",
@@ -461,7 +461,7 @@ def _worked(name: str, result: Any) -> tuple[str, str, str, str]:
         pain, enjoyment, activity = result.answers
         return (
             "PEG (3 items, 0-10)",
-            f"{result.mean:.1f} of 10",
+            f"{fmt_score('peg', result.mean)} of 10",
             f"Pain {pain}, enjoyment {enjoyment}, activity {activity}; mean of the three. "
             f"{result.rule}",
             result.source,
@@ -497,7 +497,7 @@ def _screening_part(pdf: FPDF, results: Mapping[str, Any], screenings: pd.DataFr
         rows = [["Questionnaire", "Score", "Date"]]
         for row in latest.itertuples():
             name = analytics.INSTRUMENT_NAMES.get(row.instrument, row.instrument)
-            rows.append([name, f"{row.score:g}", _day(row.date)])
+            rows.append([name, score_text(row.instrument, row.score), _day(row.date)])
         _table(pdf, (70, 40, 80), rows)
     else:
         _para(pdf, "No screening results in this date range.", 9)

@@ -196,6 +196,20 @@ def test_screening_chart_writes_scores_as_people_read_them():
     }
 
 
+def test_screening_chart_tooltips_show_scores_as_written():
+    """Issue 17: hovering a point shows 27%, not the raw 26.6667."""
+    rows = [("2026-01-01", "oswestry", 35.5556), ("2026-02-01", "oswestry", 26.6667)]
+    (oswestry,) = a.screening_trends(screenings_frame(rows))
+    spec = c.screening_chart(oswestry).to_dict()
+    tips = [
+        tip
+        for layer in _layers(spec)
+        for tip in layer.get("encoding", {}).get("tooltip", [])
+        if tip.get("title") == "Score"
+    ]
+    assert tips and all(t["field"] == "text" for t in tips)
+
+
 def test_start_back_chart_has_no_mic_line(demo):
     _, _, screenings = demo
     start_back = next(t for t in a.screening_trends(screenings) if t.instrument == "start_back")

@@ -431,3 +431,22 @@ def test_every_page_of_both_pdfs_says_it_is_not_a_diagnosis():
         for number, page in enumerate(reader.pages, start=1):
             footer = f"{name} - not a diagnosis - page {number}"
             assert footer in " ".join(page.extract_text().split()), (name, number)
+
+
+def test_the_clinician_summary_writes_saved_scores_as_people_read_them():
+    """Issue 17: a saved Oswestry of 26.6667 reads 27%, a PEG of 5.6667 reads 5.7."""
+    screenings = diary_data.screenings_frame(
+        [("2026-02-01", "oswestry", 26.6667), ("2026-02-01", "peg", 5.6667)]
+    )
+    pdf = summary_pdf(
+        entries_frame([]),
+        events_frame([]),
+        screenings,
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 3, 1),
+        include=["screening"],
+        made_on=dt.date(2026, 3, 1),
+    )
+    text = _text(pdf)
+    assert "27%" in text and "5.7" in text
+    assert "26.6" not in text and "5.66" not in text

@@ -278,6 +278,7 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
 def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
     """One instrument's scores over time, each written on the chart, with a dashed line at
     the score that would be a meaningful improvement on the first one."""
+
     def shown(score: float) -> str:
         return score_text(trend.instrument, score)
 

@@ -154,7 +154,7 @@ def test_a_diary_with_entries_and_the_edit_form_open(page: Page, server):
         page.get_by_role("button", name="Save entry").click()
         wait_for_app(page)
         expect(page.get_by_text("Saved: ").first).to_contain_text(f"pain {pain}", timeout=30_000)
-    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    expect(page.get_by_test_id("stTable").first).to_be_visible()
     check_axe(page, "Pain diary: entries, charts")
     page.get_by_label("Choose an entry to change or delete").click()
     page.get_by_role("option").first.click()

@@ -27,7 +27,7 @@ from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
 from backcare.diary.io import MAX_IMPORT_BYTES
-from tests.helpers import APP, ROOT
+from tests.helpers import APP, ROOT, table_value
 from tests.support.browser import wait_for_app
 from tests.support.fixtures import server_fixture
 from tests.support.server import Server
@@ -134,7 +134,7 @@ def test_a_file_over_5_mb_that_reaches_the_page_is_refused_by_the_library(tmp_pa
     next(b for b in at.button if b.label == "Import entries").click().run()
     assert not at.exception
     assert at.error[0].value.startswith("Nothing was imported")
-    problems = list(at.dataframe[-1].value["Problem"])
+    problems = list(table_value(at.table[-1])["Problem"])
     assert problems == ["The file is 6.0 MB; the limit is 5 MB. Split it."]
 
 

@@ -36,6 +36,15 @@ PRINT_CSS = """
 """
 
 
+def suggested_groups(suggested) -> list[tuple[str, list[str]]]:
+    """The suggestions grouped by their reason, in order: each reason is shown once, under
+    every topic it suggests (one rule often suggests two topics for the same reason)."""
+    groups: dict[str, list[str]] = {}
+    for item in suggested:
+        groups.setdefault(item.why, []).append(item.topic_id)
+    return list(groups.items())
+
+
 def print_styles() -> None:
     st.html(PRINT_CSS)
 

@@ -20,6 +20,7 @@ escaped); never anything a person typed.
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 import streamlit as st
@@ -30,14 +31,14 @@ PHONE = 640  # px: Streamlit stacks columns at or below this width
 OVERLAY = 768  # px: at or below this the sidebar lies over the page (theme breakpoint md)
 TARGET = 44  # px: the least height of a touch target at phone width (WCAG 2.5.5)
 CALL_LINE_KEY = "bc_call_line"
-SCRIPT_KEY = "bc_phone_script"
+SCRIPT_KEY = "bc_script_menu"  # containers of scripts: "bc_script..." take no space
 
 STYLES = f"""
 <style>
 /* Tables (st.table) wrap long words rather than scroll sideways. */
 [data-testid="stTable"] td, [data-testid="stTable"] th {{ overflow-wrap: anywhere; }}
 /* The call line: only where the sidebar is closed; the script's box takes no space. */
-.st-key-{SCRIPT_KEY} {{ display: none; }}
+[class*="st-key-bc_script"] {{ display: none; }}
 @media (min-width: {OVERLAY + 1}px) {{ .st-key-{CALL_LINE_KEY} {{ display: none; }} }}
 .bc-call-line {{
   border: 2px solid #b91c1c; border-radius: 0.5rem; padding: 0.25rem 0.75rem;
@@ -114,6 +115,32 @@ MENU_SCRIPT = f"""
 }})();
 </script>
 """
+
+
+def scroll_to(anchor: str, nonce: object) -> None:
+    """Bring the heading with id ``anchor`` to the top of the screen unless it is near the
+    top already (on a phone, a topic chosen from a list shows at once, not below the
+    list). ``nonce`` differs for each choice, so the script runs again each time."""
+    target = json.dumps(anchor)
+    with st.container(key=f"bc_script_scroll_{anchor}"):
+        _scroll_script(target, nonce)
+
+
+def _scroll_script(target: str, nonce: object) -> None:
+    st.html(
+        f"""<script>/* {escape(str(nonce))} */
+(() => {{
+  const heading = document.getElementById({target});
+  if (!heading) return;
+  const box = heading.getBoundingClientRect();
+  if (box.top < 60 || box.top > window.innerHeight * 0.4) {{
+    heading.style.scrollMarginTop = "4.5rem";  /* clear of the fixed top bar */
+    heading.scrollIntoView({{block: "start"}});
+  }}
+}})();
+</script>""",
+        unsafe_allow_javascript=True,
+    )
 
 
 def call_line_html(line: CallLine) -> str:

@@ -203,6 +203,8 @@ def told(result: TriageResult) -> str:
     weeks = (
         "how long not given"
         if result.duration_weeks is None
+        else "pain for less than a week"  # "0 if it started this week"
+        if result.duration_weeks < 1
         else f"pain for about {result.duration_weeks:g} week"
         + ("" if result.duration_weeks == 1 else "s")
     )

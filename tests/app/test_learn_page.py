@@ -164,6 +164,22 @@ def test_suggestions_follow_the_start_back_result(risk, psychosocial, leg, expec
     assert labels == [topic(t).title for t in expected]
 
 
+@pytest.mark.parametrize(("risk", "psychosocial", "leg", "expected"), START_BACK)
+def test_suggested_for_you_never_repeats_a_caption(risk, psychosocial, leg, expected):
+    """Issue 17: one rule suggests two topics for one reason; the reason is said once."""
+    from backcare.content import suggestion_inputs, suggestions
+
+    result = SimpleNamespace(
+        risk=risk, psychosocial=psychosocial, answers=(leg, 0, 0, 0, 1, 1, 1, 1, 0)
+    )
+    at = _open(start_back=result)
+    box = next(b for b in at.main.get("flex_container") if getattr(b, "key", "") == "learn_suggest")
+    captions = [c.value for c in box.caption]
+    reasons = {s.why for s in suggestions(**suggestion_inputs(result, None, None))}
+    assert len(captions) == len(set(captions))
+    assert reasons <= set(captions)
+
+
 def test_clicking_a_suggestion_opens_it():
     result = SimpleNamespace(risk="high", psychosocial=5, answers=(0,) * 9)
     at = _open(start_back=result)

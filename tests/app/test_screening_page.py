@@ -121,6 +121,14 @@ def test_a_cauda_equina_tick_shows_the_emergency_first(page):
     assert "1 box(es) ticked; age 40; pain for about 1 week; not sure how it is going." in told
 
 
+def test_pain_that_started_this_week_reads_less_than_a_week(page):
+    """Issue 17: "0 if it started this week" read back as "pain for about 0 weeks"."""
+    fill_red_flags(page, [], age=40, weeks=0, course="Getting better")
+    told = " ".join(c.value for c in page.caption)
+    assert "pain for less than a week" in told
+    assert "0 weeks" not in told
+
+
 # (ticked flags, age, weeks, course answer, level, alert kind, at the top?)
 RED_FLAG_FLOWS = [
     ([], 35, 2, "Getting better", "self_care", "success", False),

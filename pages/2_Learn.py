@@ -4,7 +4,7 @@ import streamlit as st
 
 from backcare import content
 from backcare.ui import PAGES, frame, hold_notice
-from backcare.ui.learn_widgets import print_styles, suggested_groups, topic_view
+from backcare.ui.learn_widgets import print_styles, suggested_groups, topic_buttons, topic_view
 from backcare.ui.phone import scroll_to
 from backcare.ui.state import screening_result
 
@@ -50,14 +50,7 @@ with nav, st.container(key="learn_suggest", border=True):
     if suggested:
         st.caption("Based on your answers on the Screening page in this session.")
         for why, topic_ids in suggested_groups(suggested):  # each reason once, under its topics
-            for topic_id in topic_ids:
-                st.button(
-                    titles[topic_id],
-                    key=f"learn_suggest_{topic_id}",
-                    on_click=open_topic,
-                    args=(topic_id,),
-                    icon=":material/arrow_forward:",
-                )
+            topic_buttons("learn_suggest", topic_ids, titles, open_topic)
             st.caption(why)
     else:
         st.caption("Answer the questions on the Screening page to see topics picked for you.")

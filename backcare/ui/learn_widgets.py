@@ -91,11 +91,18 @@ def topic_view(topic: Topic, titles: dict[str, str], open_topic: Callable[[str],
     with st.container(key="learn_related"):
         st.subheader("Related topics", anchor="related")
         with st.container(horizontal=True):
-            for related_id in topic.related:
-                st.button(
-                    titles[related_id],
-                    key=f"learn_related_{related_id}",
-                    on_click=open_topic,
-                    args=(related_id,),
-                    icon=":material/arrow_forward:",
-                )
+            topic_buttons("learn_related", topic.related, titles, open_topic)
+
+
+def topic_buttons(
+    prefix: str, topic_ids, titles: dict[str, str], open_topic: Callable[[str], None]
+) -> None:
+    """A button per topic that opens it (keys ``<prefix>_<topic id>``)."""
+    for topic_id in topic_ids:
+        st.button(
+            titles[topic_id],
+            key=f"{prefix}_{topic_id}",
+            on_click=open_topic,
+            args=(topic_id,),
+            icon=":material/arrow_forward:",
+        )

@@ -15,7 +15,8 @@ Safety rules (each proven by tests/unit/test_routine.py):
 - pain 7+: an easy walk and at most a few of the gentlest moves, never end-range flexion and
   end-range extension in one session; 9+ adds "see your GP if it is this bad";
 - beginners get beginner-level exercises only; high STarT Back risk adds the pacing advice
-  and never a strenuous ("hard") set; yoga only when asked.
+  and never a strenuous ("hard") set; yoga only when asked; neck exercises only when
+  asked (a back routine does not open with neck moves).
 """
 
 from __future__ import annotations
@@ -120,6 +121,8 @@ class Rules:
     see_someone_source: str
     pacing_note: str
     yoga_note: str
+    neck_label: str
+    neck_source: str
     triage_gp_note: str
     walking_note: str
     condition_notes: dict[str, str]
@@ -228,6 +231,8 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             see_someone_source=raw["see_someone"]["source"],
             pacing_note=_text(raw["pacing"]["note"]),
             yoga_note=_text(raw["yoga"]["note"]),
+            neck_label=_text(raw["neck"]["label"]),
+            neck_source=raw["neck"]["source"],
             triage_gp_note=_text(raw["triage_gp"]["note"]),
             walking_note=_text(raw["walking"]["note"]),
             condition_notes={k: _text(raw["conditions"][k]) for k in CONDITIONS},
@@ -284,6 +289,7 @@ class Profile:
     triage_level: str | None = None
     start_back_risk: str | None = None
     age: int | None = None  # years; None when not asked (the page always asks)
+    include_neck: bool = False  # neck exercises only when asked (rules: neck)
 
     def __post_init__(self) -> None:
         _one_of("experience", self.experience, LEVELS)
@@ -295,6 +301,8 @@ class Profile:
         object.__setattr__(self, "conditions", _set_of("conditions", self.conditions, CONDITIONS))
         if not isinstance(self.include_yoga, bool):
             raise ValueError("include_yoga must be True or False")
+        if not isinstance(self.include_neck, bool):
+            raise ValueError("include_neck must be True or False")
         if self.triage_level is not None:
             _one_of("triage_level", self.triage_level, TRIAGE_LEVELS)
         if self.start_back_risk is not None:
@@ -415,6 +423,8 @@ def allowed(ex: Exercise, profile: Profile, rules: Rules | None = None) -> bool:
                 return False
     if ex.kind == "yoga" and not profile.include_yoga:
         return False
+    if ex.area == "neck" and not profile.include_neck:
+        return False  # a back routine; neck exercises when asked (rules: neck)
     if _RANK[ex.level] > _RANK[profile.experience]:
         return False
     if profile.experience == "beginner" and ex.effort == "hard":

@@ -138,6 +138,7 @@ def profile_form(
             help=rules.surgery_help,
         )
         yoga = st.checkbox("Include gentle yoga poses", value=d.include_yoga)
+        neck = st.checkbox(rules.neck_label, value=d.include_neck)
         submitted = st.form_submit_button("Build my routine", type="primary")
     if not submitted:
         return None
@@ -154,6 +155,7 @@ def profile_form(
             pain_now=int(pain),
             conditions=frozenset(conditions),
             include_yoga=bool(yoga),
+            include_neck=bool(neck),
             triage_level=triage_level,
             start_back_risk=start_back_risk,
             age=int(years),

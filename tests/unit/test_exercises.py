@@ -129,6 +129,7 @@ BAD_ENTRIES = [
     ("aerobic no range", _entry("brisk_walk", flexible_minutes=None), "flexible_minutes"),
     ("range on strength", _entry(flexible_minutes=[1, 2]), "only aerobic"),
     ("bad id", _entry(id="Bridge Two"), "lower-case"),
+    ("bad area", _entry(area="arm"), "area .arm."),
 ]
 
 

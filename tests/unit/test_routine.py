@@ -194,6 +194,7 @@ BAD_PROFILES = [
     ({"pain_now": True}, "pain_now"),
     ({"conditions": {"flu"}}, "conditions"),
     ({"include_yoga": "yes"}, "include_yoga"),
+    ({"include_neck": 1}, "include_neck"),
     ({"triage_level": "soon"}, "triage_level"),
     ({"start_back_risk": "very high"}, "start_back_risk"),
 ]
@@ -207,9 +208,10 @@ def test_invalid_profile_values_name_the_field(changes, field):
 
 def test_swap_cycles_and_refuses_a_bad_index():
     routine = build_routine(Profile(minutes=30))
-    once = swap(routine, 3)
-    assert once.items[3].exercise.id != routine.items[3].exercise.id
-    assert swap(routine, 3) == once  # deterministic
+    n = next(n for n, i in enumerate(routine.items) if i.phase == "main") + 1
+    once = swap(routine, n)
+    assert once.items[n].exercise.id != routine.items[n].exercise.id
+    assert swap(routine, n) == once  # deterministic
     with pytest.raises(ValueError, match="no item"):
         swap(routine, 99)
 
@@ -357,3 +359,31 @@ def test_a_shared_routine_says_it_was_not_checked():
     assert back.total_minutes == 3.0
     assert any("not checked" in n for n in back.notes)
     assert back.items[1].dose == replace(CATALOGUE.get("bridge").dose, sets=2, reps=6)
+
+
+# ----------------------------------------------------------------------------- neck
+@FAST
+@given(profiles)
+def test_neck_exercises_only_when_asked(profile):
+    """Issue 17: a routine for back pain does not open with neck exercises unless the person
+    asks for them."""
+    routine = build_routine(profile)
+    neck = [i.exercise.id for i in routine.items if i.exercise.area == "neck"]
+    if not profile.include_neck:
+        assert neck == []
+
+
+def test_an_acute_low_back_routine_opens_with_back_and_hip_moves():
+    routine = build_routine(Profile(minutes=20, pain_now=6))
+    assert routine.items[0].exercise.area == "back"
+    assert not any(i.exercise.id.startswith("neck_") for i in routine.items)
+    asked = build_routine(Profile(minutes=20, pain_now=6, include_neck=True))
+    assert any(i.exercise.area == "neck" for i in asked.items)
+
+
+def test_the_neck_exercises_are_marked_as_such():
+    assert {ex.id for ex in CATALOGUE if ex.area == "neck"} == {
+        "neck_chin_tuck",
+        "neck_side_tilt",
+        "neck_turn",
+    }

@@ -64,8 +64,12 @@ def start_server(
     env: dict[str, str] | None = None,
     script: Path = ROOT / "app.py",
     timeout: float = 60.0,
+    address: str | None = "127.0.0.1",
 ) -> Server:
-    """Start Streamlit as its own e2e suite does and wait for /_stcore/health."""
+    """Start Streamlit as its own e2e suite does and wait for /_stcore/health.
+
+    ``address=None`` leaves the listening address to ``.streamlit/config.toml``, as a
+    person's own ``streamlit run app.py`` does."""
     port = free_port()
     log = log_dir / f"streamlit-{port}.log"
     cmd = [
@@ -78,8 +82,7 @@ def start_server(
         "true",
         "--server.port",
         str(port),
-        "--server.address",
-        "127.0.0.1",
+        *(["--server.address", address] if address else []),
         "--browser.gatherUsageStats",
         "false",
         "--server.fileWatcherType",

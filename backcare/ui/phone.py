@@ -1,5 +1,6 @@
 """What every page needs on a phone, drawn by the frame: one stylesheet, the call line and
-the menu that closes on choice.
+the menu that closes on choice. (The stylesheet is the app's one place for CSS; a rule
+or two that is not about phones lives there too.)
 
 - ``STYLES``: the one place for layout CSS. At phone width (Streamlit stacks columns at
   640 px and lays the sidebar over the page at 768 px) touch targets are at least 44 px
@@ -35,6 +36,9 @@ SCRIPT_KEY = "bc_script_menu"  # containers of scripts: "bc_script..." take no s
 
 STYLES = f"""
 <style>
+/* A slider's value is written in the accent colour, too faint on the dark theme's page
+   (3.8:1); in the text colour it reads in both themes. */
+[data-testid="stSliderThumbValue"], [data-testid="stSliderThumbValue"] p {{ color: inherit; }}
 /* Tables (st.table) wrap long words rather than scroll sideways. */
 [data-testid="stTable"] td, [data-testid="stTable"] th {{ overflow-wrap: anywhere; }}
 /* The call line: only where the sidebar is closed; the script's box takes no space. */

@@ -186,7 +186,10 @@ def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> Non
                 left, right = st.columns([2, 3])
                 left.image(
                     str(ex.illustration),
-                    alt=f"Line drawing: {ex.name}, {ex.position}",
+                    alt=(
+                        f"Line drawing: {ex.name}, {ex.position}. Where it moves, the start "
+                        "position is faint, the end position solid, with an arrow."
+                    ),
                     caption=ex.position.capitalize(),
                     width="stretch",
                 )

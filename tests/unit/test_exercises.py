@@ -176,4 +176,24 @@ def test_illustrations_match_their_generator():
     spec.loader.exec_module(tool)
     assert set(tool.POSES) == {e.id for e in CATALOGUE}
     for ex in CATALOGUE:
-        assert ex.illustration.read_text(encoding="utf-8") == tool.render(tool.POSES[ex.id]), ex.id
+        assert ex.illustration.read_text(encoding="utf-8") == tool.drawing(ex.id), ex.id
+
+
+def test_every_drawing_shows_the_movement():
+    """Issue 17: a drawing shows where the movement starts (faint) and ends (solid), with an
+    arrow; only exercises held still show one position."""
+    path = Path(__file__).resolve().parents[2] / "tools" / "make_illustrations.py"
+    spec = importlib.util.spec_from_file_location("make_illustrations", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert set(tool.STARTS) | tool.STILL == set(tool.POSES)
+    assert not set(tool.STARTS) & tool.STILL
+    assert len(tool.STILL) <= 6
+    for ex in CATALOGUE:
+        svg = ex.illustration.read_text(encoding="utf-8")
+        if ex.id in tool.STILL:
+            assert tool.START_INK not in svg and tool.ARROW not in svg, ex.id
+            continue
+        assert tool.STARTS[ex.id] != tool.POSES[ex.id], ex.id
+        assert svg.count(f'stroke="{tool.START_INK}"') >= 3, ex.id  # a faint start figure
+        assert svg.count(f'stroke="{tool.ARROW}"') == 2, ex.id  # the arrow and its head

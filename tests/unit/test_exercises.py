@@ -168,12 +168,18 @@ def test_doses_read_as_plain_words(dose, minutes, words):
     assert dose.describe(minutes) == words
 
 
-def test_illustrations_match_their_generator():
-    """data/illustrations is exactly what tools/make_illustrations.py draws, one per id."""
+def _drawing_tool():
+    """tools/make_illustrations.py, loaded as a module."""
     path = Path(__file__).resolve().parents[2] / "tools" / "make_illustrations.py"
     spec = importlib.util.spec_from_file_location("make_illustrations", path)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
+    return tool
+
+
+def test_illustrations_match_their_generator():
+    """data/illustrations is exactly what tools/make_illustrations.py draws, one per id."""
+    tool = _drawing_tool()
     assert set(tool.POSES) == {e.id for e in CATALOGUE}
     for ex in CATALOGUE:
         assert ex.illustration.read_text(encoding="utf-8") == tool.drawing(ex.id), ex.id
@@ -182,10 +188,7 @@ def test_illustrations_match_their_generator():
 def test_every_drawing_shows_the_movement():
     """Issue 17: a drawing shows where the movement starts (faint) and ends (solid), with an
     arrow; only exercises held still show one position."""
-    path = Path(__file__).resolve().parents[2] / "tools" / "make_illustrations.py"
-    spec = importlib.util.spec_from_file_location("make_illustrations", path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = _drawing_tool()
     assert set(tool.STARTS) | tool.STILL == set(tool.POSES)
     assert not set(tool.STARTS) & tool.STILL
     assert len(tool.STILL) <= 6

@@ -5,8 +5,8 @@ or two that is not about phones lives there too.)
 - ``STYLES``: the one place for layout CSS. At phone width (Streamlit stacks columns at
   640 px and lays the sidebar over the page at 768 px) touch targets are at least 44 px
   high (the menu button, checkbox and toggle rows, radio options, button groups such as
-  the 0-10 pain scale), the 0-10 scales fit one row at 390 px, and tables wrap their
-  text instead of scrolling sideways.
+  the 0-10 pain scale), the 0-10 scales fit one row (at 390 px and in a laptop's
+  half-width column), and tables wrap their text instead of scrolling sideways.
 - ``call_line_html()``: a short emergency line with tap-to-call links (``tel:999``,
   ``tel:111``), words from ``data/notices.toml``; shown where the sidebar, with the full
   list of emergency signs, is closed (phone and tablet width).
@@ -36,11 +36,25 @@ SCRIPT_KEY = "bc_script_menu"  # containers of scripts: "bc_script..." take no s
 
 STYLES = f"""
 <style>
+/* Button groups (the 0-10 pain scale, the plan's weeks): one row of equal buttons, at
+   any width (a half-width column of a laptop's page wrapped the 0-10 scale too). */
+[data-testid="stElementContainer"]:has(> [data-testid="stButtonGroup"]) {{ width: 100%; }}
+[data-testid="stButtonGroup"] [role="radiogroup"], [data-testid="stButtonGroup"]
+[role="group"] {{ flex-wrap: nowrap; width: 100%; max-width: 100%; }}
+[data-testid="stButtonGroup"] button {{
+  flex: 1 1 0; min-width: 0; padding-left: 0; padding-right: 0;
+}}
 /* A slider's value is written in the accent colour, too faint on the dark theme's page
    (3.8:1); in the text colour it reads in both themes. */
 [data-testid="stSliderThumbValue"], [data-testid="stSliderThumbValue"] p {{ color: inherit; }}
-/* Tables (st.table) wrap long words rather than scroll sideways. */
-[data-testid="stTable"] td, [data-testid="stTable"] th {{ overflow-wrap: anywhere; }}
+/* Tables (st.table) wrap their text, long words too, rather than scroll sideways (Streamlit
+   keeps each cell on one line). */
+[data-testid="stTable"] [data-testid="stTableStyledTable"] :is(td, th),
+[data-testid="stTable"] [data-testid="stTableStyledTable"] :is(td, th) * {{
+  white-space: normal;
+}}
+[data-testid="stTable"] [data-testid="stTableStyledTable"] td,
+[data-testid="stTable"] [data-testid="stTableStyledTable"] td * {{ overflow-wrap: anywhere; }}
 /* The call line: only where the sidebar is closed; the script's box takes no space. */
 [class*="st-key-bc_script"] {{ display: none; }}
 @media (min-width: {OVERLAY + 1}px) {{ .st-key-{CALL_LINE_KEY} {{ display: none; }} }}
@@ -74,13 +88,7 @@ STYLES = f"""
   [data-testid="stPageLink-NavLink"], [data-testid="stExpander"] summary {{
     min-height: {TARGET}px;
   }}
-  /* Button groups (the 0-10 pain scale, the plan's weeks): one row, equal buttons. */
-  [data-testid="stElementContainer"]:has(> [data-testid="stButtonGroup"]) {{ width: 100%; }}
-  [data-testid="stButtonGroup"] [role="radiogroup"], [data-testid="stButtonGroup"]
-  [role="group"] {{ flex-wrap: nowrap; width: 100%; max-width: 100%; }}
-  [data-testid="stButtonGroup"] button {{
-    flex: 1 1 0; min-width: 0; min-height: {TARGET}px; padding-left: 0; padding-right: 0;
-  }}
+  [data-testid="stButtonGroup"] button {{ min-height: {TARGET}px; }}
   /* A horizontal radio group of 11 choices (PEG's 0-10): one row, each number under its
      circle. */
   [data-testid="stRadioGroup"][aria-orientation="horizontal"]:has(> :nth-child(11)) {{

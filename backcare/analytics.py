@@ -49,7 +49,6 @@ from typing import Literal
 import pandas as pd
 
 from backcare.change import (
-    MIC,
     Change,
     as_read,
     fmt_score,
@@ -59,6 +58,7 @@ from backcare.change import (
 from backcare.diary.frames import ENTRY_COLUMNS, EVENT_COLUMNS, SCREENING_COLUMNS
 from backcare.diary.frames import ROUTINE_STARTED as ROUTINE_EVENT
 from backcare.diary.model import PAIN_MAX, PAIN_MIN
+from backcare.screening.instruments import INSTRUMENTS
 
 MAX_POINTS = 1_500
 """The most rows a chart carries, whatever the diary's length."""
@@ -93,14 +93,6 @@ a few weeks); Hartvigsen et al., Lancet 2018 (most episodes improve)."""
 
 Granularity = Literal["day", "week", "month", "year"]
 
-INSTRUMENT_NAMES = {
-    "start_back": "STarT Back",
-    "oswestry": "Oswestry Disability Index",
-    "peg": "PEG",
-}
-# Scale maxima: STarT Back total 0-9 (Hill et al., Arthritis Rheum 2008); Oswestry 0-100
-# and PEG 0-10 come from backcare.change.MIC (Ostelo 2008; Krebs 2009).
-SCALE_MAX = {"start_back": 9.0, "oswestry": MIC["oswestry"].scale_max, "peg": MIC["peg"].scale_max}
 
 # The smoothed line's name, shown in the chart's legend and subtitle (how it is computed:
 # "Smoothing" in the module docstring).
@@ -198,7 +190,9 @@ def daily(entries: pd.DataFrame) -> pd.DataFrame:
         }
     )
     grouped = work.groupby("day", sort=True)
-    out = grouped["pain"].agg(mean="mean", low="min", high="max", entries="count")
+    out = grouped.agg(
+        mean=("pain", "mean"), low=("pain", "min"), high=("pain", "max"), entries=("pain", "count")
+    )
     out["flare"] = grouped["flare"].any()
     out["exercise"] = grouped["exercise"].any()
     out = out.reset_index()
@@ -339,8 +333,8 @@ def _pain_summary(
 ) -> str:
     if days.empty:
         return f"No entries between {fmt_date(start)} and {fmt_date(end)}."
-    best = days.loc[days["mean"].idxmin()]
-    worst = days.loc[days["mean"].idxmax()]
+    best = days.iloc[days["mean"].argmin()]  # the first lowest, as idxmin
+    worst = days.iloc[days["mean"].argmax()]
     parts = [
         f"From {fmt_date(start)} to {fmt_date(end)} you wrote "
         f"{_plural(int(days['entries'].sum()), 'entry', 'entries')} "
@@ -504,16 +498,18 @@ class ScreeningTrend:
 
 
 def screening_trends(screenings: pd.DataFrame) -> list[ScreeningTrend]:
-    """One trend per instrument present, in a fixed order (STarT Back, Oswestry, PEG)."""
+    """One trend per instrument present, in the registry's order (STarT Back, Oswestry,
+    Roland-Morris, PEG, PSFS)."""
     check_columns(screenings, SCREENING_COLUMNS, "screenings")
-    unknown = sorted(set(screenings["instrument"]) - set(INSTRUMENT_NAMES))
+    unknown = sorted(set(screenings["instrument"]) - set(INSTRUMENTS))
     if unknown:
         raise ValueError(
             f"unknown screening instrument(s) {', '.join(map(str, unknown))}; "
-            f"expected {', '.join(INSTRUMENT_NAMES)}"
+            f"expected {', '.join(INSTRUMENTS)}"
         )
     trends = []
-    for instrument, name in INSTRUMENT_NAMES.items():
+    for instrument, entry in INSTRUMENTS.items():
+        name = entry.name
         rows = screenings[screenings["instrument"] == instrument]
         if rows.empty:
             continue
@@ -529,43 +525,47 @@ def screening_trends(screenings: pd.DataFrame) -> list[ScreeningTrend]:
 
 def _trend(instrument: str, name: str, frame: pd.DataFrame) -> ScreeningTrend:
     first_date, latest_date = frame["date"].iloc[0], frame["date"].iloc[-1]
-    scale_max = SCALE_MAX[instrument]
+    entry = INSTRUMENTS[instrument]
+    scale_max = entry.scale_max
     count = _plural(len(frame), "score")
-    if instrument not in MIC:
-        # STarT Back sorts people into risk groups; there is no agreed MIC for its total.
+    mic = entry.mic
+    if mic is None:
+        # STarT Back sorts people into risk groups; the registry says why it has no MIC.
         latest = float(frame["score"].iloc[-1])
         summary = (
             f"{name}: {count}, latest {latest:g} out of {scale_max:g} on "
-            f"{fmt_date(latest_date)}. There is no agreed minimal important change for this "
-            "tool; it sorts people into groups for care."
+            f"{fmt_date(latest_date)}. {entry.no_mic}"
         )
         return ScreeningTrend(instrument, name, frame, scale_max, None, None, summary)
     # Compared as shown: Oswestry whole percent, PEG one decimal.
     first = as_read(instrument, frame["score"].iloc[0])
     latest = as_read(instrument, frame["score"].iloc[-1])
-    mic = MIC[instrument]
     target = readable_target(instrument, first)
-    scale = f"scale 0 to {scale_max:g}{mic.unit}"
+    scale = f"scale 0 to {scale_max:g}{mic.unit}; {entry.better} is better"
     rule = f"The rule: {mic.rule} ({mic.source})."
     if target is None:
-        aim = "From a first score this low, no lower score would count as a meaningful change."
+        end = "low" if entry.better == "lower" else "high"
+        aim = (
+            f"From a first score this {end}, no {entry.better} score would count as a "
+            "meaningful change."
+        )
     else:
         aim = (
-            f"A score of {fmt_score(instrument, target)} or lower {{when}} a meaningful "
-            "improvement on the first score."
+            f"A score of {fmt_score(instrument, target)} or {entry.better} {{when}} a "
+            "meaningful improvement on the first score."
         )
     if len(frame) < 2:
         summary = (
             f"{name}: one score so far, {fmt_score(instrument, first)} on "
-            f"{fmt_date(first_date)} ({scale}; lower is better). "
+            f"{fmt_date(first_date)} ({scale}). "
             f"{aim.format(when='next time would be')} {rule}"
         )
         return ScreeningTrend(instrument, name, frame, scale_max, target, None, summary)
     change = meaningful_change(instrument, first, latest)
     summary = (
         f"{name}: {count}. First {fmt_score(instrument, first)} on {fmt_date(first_date)}, "
-        f"latest {fmt_score(instrument, latest)} on {fmt_date(latest_date)} ({scale}; lower "
-        f"is better): {change.movement}, {change.verdict}. "
+        f"latest {fmt_score(instrument, latest)} on {fmt_date(latest_date)} ({scale}): "
+        f"{change.movement}, {change.verdict}. "
         f"{aim.format(when='(the dashed line) is')} {rule}"
     )
     return ScreeningTrend(instrument, name, frame, scale_max, target, change, summary)
@@ -617,7 +617,7 @@ def better_days(entries: pd.DataFrame, min_days: int = MIN_DAYS_EACH) -> BetterD
     mean_ex = float(after_ex.mean()) if n_ex else None
     mean_other = float(after_other.mean()) if n_other else None
     enough = n_ex >= min_days and n_other >= min_days
-    if not enough:
+    if not enough or mean_ex is None or mean_other is None:  # enough: both means exist
         summary = (
             f"Not enough days yet. This needs at least {min_days} days after an exercise day "
             f"and {min_days} days after other days, each with entries on both days. "

@@ -1,13 +1,18 @@
 """Is a change between two scores meaningful? Minimal important change (MIC) rules.
 
-``MIC`` is the one table of thresholds: every other module imports it (or the functions
-below) and copies no number. For all three measures lower is better.
+``MIC`` is the one table of thresholds: pain's is written here, each questionnaire's in its
+registry entry (``backcare.screening.instruments``); every other module imports the table
+(or the functions below) and copies no number. How a score is shown (decimals, unit) and
+which way is better (``better``: "lower" for pain and disability, "higher" for the PSFS's
+ability ratings) are read from the same entries.
 
-The rule (issue 12, item 13):
+The rule (issue 12, item 13), written for lower-is-better; for a higher-is-better measure
+"fall" and "rise" swap:
 - A **fall** is meaningful when it reaches the points threshold, or when it reaches 30% of
   the earlier score *and* is at least the floor. Without the floor, 30% of a low score is
   a tiny change (Oswestry 4% -> 2% is 50% lower but 2 points), well inside the day-to-day
-  noise of the scale.
+  noise of the scale. A measure whose source gives no relative rule (the PSFS) has no
+  fraction and no floor: only the points count.
 - A **rise** is "worse" only at the points threshold. The MIC is defined for improvement
   (Ostelo 2008); thresholds for deterioration differ and are less studied (e.g. the COMI
   study, Mannion et al., PMC2899314), so the relative rule is not used for a rise.
@@ -31,93 +36,34 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backcare.diary.model import PAIN_MAX
+from backcare.screening.base import format_score
+from backcare.screening.instruments import INSTRUMENTS, MinimalImportantChange
+from backcare.screening.instruments import MIC as INSTRUMENT_MIC
 
 TOLERANCE = 1e-9
 """Scores such as 6.1 - 4.1 are 1.9999999999999996 in floating point: a change within this
 of a threshold counts as reaching it."""
 
 
-@dataclass(frozen=True)
-class MinimalImportantChange:
-    """The thresholds for one measure, with their sources.
-
-    ``source`` is shown to people; ``floor_note`` is for reviewers only (why the floor has
-    its value) and never appears in patient-facing text.
-    """
-
-    measure: str
-    points: float  # a fall or rise of at least this many points counts
-    fraction: float  # a fall of at least this share of the earlier score counts ...
-    floor: float  # ... when it is also at least this many points
-    scale_max: float
-    decimals: int  # how people read a score: 0 = whole numbers (Oswestry %), 1 = one decimal
-    unit: str  # what a score is written with: "%" for Oswestry, "" for the 0-10 scales
-    source: str
-    floor_note: str
-
-    @property
-    def rule(self) -> str:
-        """The rule in words: 'a fall of at least 2 points, or a fall of at least 30% ...'."""
-        return (
-            f"a fall of at least {_points(self.points)}, or a fall of at least "
-            f"{self.fraction:.0%} of the earlier score that is also at least "
-            f"{_points(self.floor)}, counts as better; only a rise of at least "
-            f"{_points(self.points)} counts as worse"
-        )
-
-
-def _points(value: float) -> str:
-    return f"{value:g} point" if value == 1 else f"{value:g} points"
-
-
-MIC: dict[str, MinimalImportantChange] = {
-    "oswestry": MinimalImportantChange(
-        measure="oswestry",
-        points=10.0,
-        fraction=0.30,
-        floor=5.0,
-        scale_max=100.0,
-        decimals=0,
-        unit="%",
-        source="Ostelo et al., Spine 2008",
-        floor_note=(
-            "BackCare's choice (issue 12, 'about 5 points'): half the 10-point MIC. Ostelo "
-            "2008 gives no floor for the 30% rule; below a score of about 17, 30% is under 5 "
-            "points, inside the ODI's measurement error (MDC about 10 points on mirror pages, "
-            "clinical-facts section 2)."
-        ),
+PAIN = MinimalImportantChange(
+    measure="pain",
+    points=2.0,
+    fraction=0.30,
+    floor=1.0,
+    scale_max=float(PAIN_MAX),
+    decimals=1,
+    unit="",
+    source="Ostelo et al., Spine 2008; Farrar et al., Pain 2001",
+    floor_note=(
+        "BackCare's choice (issue 12, 'about 1 pain point'): one step of the 0-10 scale a "
+        "person marks. Below a score of about 3.3, 30% is less than one step."
     ),
-    "pain": MinimalImportantChange(
-        measure="pain",
-        points=2.0,
-        fraction=0.30,
-        floor=1.0,
-        scale_max=float(PAIN_MAX),
-        decimals=1,
-        unit="",
-        source="Ostelo et al., Spine 2008; Farrar et al., Pain 2001",
-        floor_note=(
-            "BackCare's choice (issue 12, 'about 1 pain point'): one step of the 0-10 scale a "
-            "person marks. Below a score of about 3.3, 30% is less than one step."
-        ),
-    ),
-    "peg": MinimalImportantChange(
-        measure="peg",
-        points=1.75,
-        fraction=0.30,
-        floor=1.0,
-        scale_max=10.0,
-        decimals=1,
-        unit="",
-        source="Reed et al., J Pain 2023; Ostelo et al., Spine 2008",
-        floor_note=(
-            "Reed 2023 (PMC10859144): anchor-based MID mostly 1.0-1.75 points. The points "
-            "threshold is the top of that range, the floor its bottom. The 30% rule is "
-            "Ostelo 2008's for pain and function scales, applied to the PEG by BackCare "
-            "(the PEG's own 30% figure comes only from secondary sources)."
-        ),
-    ),
-}
+)
+"""The diary's 0-10 pain scale (not a questionnaire, so not in the registry)."""
+
+MIC: dict[str, MinimalImportantChange] = {"pain": PAIN, **INSTRUMENT_MIC}
+"""The one table of thresholds: pain's, and each questionnaire's from its registry entry
+(``backcare.screening.instruments``, where each is written once with its source)."""
 
 Direction = Literal["better", "worse", "no_meaningful_change"]
 
@@ -144,28 +90,32 @@ def _check(measure: str, name: str, value: object, mic: MinimalImportantChange) 
     return float(value)
 
 
+def _reading(measure: str) -> tuple[int, str]:
+    """(decimals, unit) of a measure as people read it: a questionnaire's from its registry
+    entry, pain's from ``PAIN``."""
+    if measure in INSTRUMENTS:
+        entry = INSTRUMENTS[measure]
+        return entry.decimals, entry.unit
+    mic = _mic(measure)
+    return mic.decimals, mic.unit
+
+
 def as_read(measure: str, value: float) -> float:
     """A score rounded the way people read it: Oswestry whole percent, 0-10 scales to one
     decimal. Compare scores *after* this, so the verdict fits the numbers on screen."""
-    return round(float(value), _mic(measure).decimals)
+    return round(float(value), _reading(measure)[0])
 
 
 def fmt_score(measure: str, value: float) -> str:
-    """'36%' for Oswestry, '3.1' for pain and PEG."""
-    mic = _mic(measure)
-    return f"{value:.{mic.decimals}f}{mic.unit}"
-
-
-def score_text(instrument: str, score: float) -> str:
-    """Any saved screening score as people read it: a measure with a MIC by ``fmt_score``
-    (Oswestry a whole percent, PEG one decimal); another (STarT Back's whole-number total)
-    as it is."""
-    return fmt_score(instrument, score) if instrument in MIC else f"{float(score):g}"
+    """'36%' for Oswestry, '3.1' for pain and PEG, '5' for STarT Back (the one formatter,
+    ``backcare.screening.base.format_score``, with the measure's decimals and unit)."""
+    decimals, unit = _reading(measure)
+    return format_score(value, decimals, unit)
 
 
 def fmt_points(measure: str, value: float) -> str:
     """A difference in points as people read it: '18 points', '1.0 point', '2.5 points'."""
-    size = f"{abs(value):.{_mic(measure).decimals}f}"
+    size = f"{abs(value):.{_reading(measure)[0]}f}"
     return f"{size} point" if float(size) == 1 else f"{size} points"
 
 
@@ -183,7 +133,7 @@ class Change:
     measure: str
     before: float
     after: float
-    difference: float  # after - before; negative is better
+    difference: float  # after - before; negative is better where lower is better
     percent: float | None  # change relative to before, in %; None when before is 0
     direction: Direction
     rule: str
@@ -208,28 +158,37 @@ class Change:
         text = f"{way} {fmt_points(self.measure, self.difference)}"
         if self.percent is None:
             return text
-        share = fmt_percent(self.percent, MIC[self.measure].fraction * 100)
+        fraction = MIC[self.measure].fraction
+        share = (
+            f"{abs(self.percent):.0f}%"
+            if fraction is None
+            else fmt_percent(self.percent, fraction * 100)
+        )
         return f"{text} ({share} {more})"
 
 
 def meaningful_change(measure: str, before: float, after: float) -> Change:
     """Compare two scores of one measure against its minimal important change.
 
-    A fall counts at ``points``, or at ``fraction`` of the earlier score when it is also at
-    least ``floor`` points; a rise counts as worse only at ``points``.
+    An improvement (a fall where lower is better, a rise where higher is better) counts at
+    ``points``, or at ``fraction`` of the earlier score when it is also at least ``floor``
+    points; a change the other way counts as worse only at ``points``.
     """
     mic = _mic(measure)
     before = _check(measure, "before", before, mic)
     after = _check(measure, "after", after, mic)
     difference = after - before
     percent = None if before == 0 else difference / before * 100
-    fall, rise = -difference, difference
-    if fall > 0 and (
-        fall >= mic.points - TOLERANCE
-        or (fall >= mic.fraction * before - TOLERANCE and fall >= mic.floor - TOLERANCE)
-    ):
+    gain = -difference if mic.better == "lower" else difference  # > 0: an improvement
+    relative = (
+        mic.fraction is not None
+        and mic.floor is not None
+        and gain >= mic.fraction * before - TOLERANCE
+        and gain >= mic.floor - TOLERANCE
+    )
+    if gain > 0 and (gain >= mic.points - TOLERANCE or relative):
         direction: Direction = "better"
-    elif rise > 0 and rise >= mic.points - TOLERANCE:
+    elif gain < 0 and -gain >= mic.points - TOLERANCE:
         direction = "worse"
     else:
         direction = "no_meaningful_change"
@@ -237,21 +196,30 @@ def meaningful_change(measure: str, before: float, after: float) -> Change:
 
 
 def readable_target(measure: str, before: float) -> float | None:
-    """``improvement_target`` as people read scores: the highest score written with the
-    measure's decimals that is still a meaningful improvement (8.0 -> 6.2 on the PEG)."""
+    """``improvement_target`` as people read scores: the score written with the measure's
+    decimals nearest the earlier one that is still a meaningful improvement (8.0 -> 6.2 on
+    the PEG; 4.0 -> 6.0 on the PSFS)."""
     target = improvement_target(measure, before)
     if target is None:
         return None
-    scale = 10 ** _mic(measure).decimals
+    scale = 10 ** _reading(measure)[0]
+    if MIC[measure].better == "higher":
+        return math.ceil(target * scale - TOLERANCE * scale) / scale
     return math.floor(target * scale + TOLERANCE * scale) / scale
 
 
 def improvement_target(measure: str, before: float) -> float | None:
-    """The score at or below which a later score is a meaningful improvement on ``before``;
-    None when no score on the scale would be (the earlier score is too low)."""
+    """The score from which on a later score is a meaningful improvement on ``before`` (at
+    or below it where lower is better, at or above it where higher is better); None when no
+    score on the scale would be (the earlier score is already too near the best end)."""
     mic = _mic(measure)
     before = _check(measure, "before", before, mic)
-    needed = min(mic.points, max(mic.fraction * before, mic.floor))
+    if mic.better == "higher":
+        target = before + mic.points
+        return None if target > mic.scale_max + TOLERANCE else min(mic.scale_max, target)
+    needed = mic.points
+    if mic.fraction is not None and mic.floor is not None:
+        needed = min(mic.points, max(mic.fraction * before, mic.floor))
     target = before - needed
     if target < -TOLERANCE:
         return None

@@ -18,9 +18,10 @@ from backcare.analytics import (
     ScreeningTrend,
     fmt_date,
 )
-from backcare.change import score_text
+from backcare.change import fmt_score
 from backcare.diary.frames import EVENT_COLUMNS
 from backcare.diary.model import PAIN_MAX, PAIN_MIN, PAIN_RANGE
+from backcare.screening.instruments import INSTRUMENTS
 
 # Calm palette; each colour is paired with a shape, a dash or a text label.
 MEAN_COLOUR = "#2166ac"
@@ -235,7 +236,7 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
         for p in (comparison.before, comparison.after)
     ]
     data = pd.DataFrame(rows)
-    order = [r["which"] for r in rows]
+    order = [str(r["which"]) for r in rows]
     base = alt.Chart(data).encode(
         x=alt.X("which:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=400)),
     )
@@ -267,7 +268,7 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
                 y="target:Q", text="text:N"
             )
         )
-    return alt.layer(*layers).properties(
+    return alt.LayerChart(layer=layers).properties(
         title=alt.TitleParams("Average pain, before and after", anchor="start"),
         description="Bar chart comparing average pain in two periods. " + comparison.summary,
         height=340,
@@ -278,9 +279,10 @@ def before_after_chart(comparison: Comparison) -> alt.LayerChart:
 def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
     """One instrument's scores over time, each written on the chart, with a dashed line at
     the score that would be a meaningful improvement on the first one."""
+    better = INSTRUMENTS[trend.instrument].better
 
     def shown(score: float) -> str:
-        return score_text(trend.instrument, score)
+        return fmt_score(trend.instrument, score)
 
     data = trend.frame.assign(text=trend.frame["score"].map(shown))
     scale = alt.Scale(domain=[0, trend.scale_max], nice=False)
@@ -292,7 +294,7 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
         )
     )
     line = base.mark_line(color=MEAN_COLOUR, point=alt.OverlayMarkDef(size=60)).encode(
-        y=alt.Y("score:Q", scale=scale, title=f"Score (0-{trend.scale_max:g}, lower is better)"),
+        y=alt.Y("score:Q", scale=scale, title=f"Score (0-{trend.scale_max:g}, {better} is better)"),
         # The score as written on the chart (Oswestry 27%, not 26.6667).
         tooltip=[alt.Tooltip("date:T", format="%-d %b %Y"), alt.Tooltip("text:N", title="Score")],
     )
@@ -305,7 +307,7 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
             pd.DataFrame(
                 {
                     "target": [trend.target],
-                    "text": [f"Meaningful improvement: {shown(trend.target)} or lower"],
+                    "text": [f"Meaningful improvement: {shown(trend.target)} or {better}"],
                 }
             )
         )
@@ -319,7 +321,7 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
                 y=alt.Y("target:Q", scale=scale), text="text:N"
             )
         )
-    return alt.layer(*layers).properties(
+    return alt.LayerChart(layer=layers).properties(
         title=alt.TitleParams(f"{trend.name} over time", anchor="start"),
         description=f"Line chart of {trend.name} scores over time. " + trend.summary,
         height=300,
@@ -359,7 +361,7 @@ def better_days_chart(result: BetterDays) -> alt.LayerChart:
     labels = base.mark_text(align="left", dx=5, fontSize=13).encode(
         x=alt.X("pain:Q", scale=PAIN_SCALE), text="text:N"
     )
-    return alt.layer(bars, labels).properties(
+    return alt.LayerChart(layer=[bars, labels]).properties(
         title=alt.TitleParams("Pain the day after exercise and other days", anchor="start"),
         description="Bar chart of pain on the day after exercise days and after other days. "
         + result.summary,

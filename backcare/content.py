@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from backcare.paths import DATA_DIR
+from backcare.screening.start_back import RISKS
+from backcare.screening.triage import LEVELS
 
 CONTENT_DIR = DATA_DIR / "content"
 FIGURES_DIR = DATA_DIR / "figures"
@@ -117,6 +119,10 @@ def _source(path: Path, n: int, raw: Any) -> Source:
     return Source(citation=citation.strip(), url=url.strip())
 
 
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    return " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
+
+
 def parse_topic(path: Path, figures_dir: Path = FIGURES_DIR) -> Topic:
     """Read and check one topic file on its own (related ids are checked by load_topics)."""
     try:
@@ -134,7 +140,7 @@ def parse_topic(path: Path, figures_dir: Path = FIGURES_DIR) -> Topic:
             raise ValueError(f"{path.name}: missing field {field!r}")
         value = meta[field]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ValueError(f"{path.name}: field {field!r} must be a {kind.__name__}")
+            raise ValueError(f"{path.name}: field {field!r} must be a {_type_name(kind)}")
     for field, kind in _OPTIONAL.items():
         if field in meta and not isinstance(meta[field], kind):
             raise ValueError(f"{path.name}: field {field!r} must be a {kind.__name__}")
@@ -311,8 +317,8 @@ def search(query: str, directory: Path = CONTENT_DIR) -> list[Topic]:
 
 # --------------------------------------------------------------------------- suggestions
 
-START_BACK_RISKS = ("low", "medium", "high")
-TRIAGE_LEVELS = ("emergency", "urgent", "gp", "self_care")
+START_BACK_RISKS = RISKS  # the one home: backcare.screening.start_back
+TRIAGE_LEVELS = LEVELS  # the one home: backcare.screening.triage
 _CONDITIONS = {
     "start_back_risk": list,
     "psychosocial_at_least": int,

@@ -24,10 +24,14 @@ from backcare.routine import Profile, Routine, build_routine
 from backcare.screening import (
     OswestryResult,
     PegResult,
+    PsfsResult,
+    RmdqResult,
     StartBackResult,
     TriageResult,
     oswestry,
     peg_result,
+    psfs,
+    rmdq,
     start_back,
     triage,
 )
@@ -45,6 +49,8 @@ class ScreeningVisit:
     start_back: tuple[int, ...] | None = None  # 9 answers, as backcare.screening.start_back
     oswestry: tuple[int | None, ...] | None = None  # 10 sections, 0..5
     peg: tuple[int, int, int] | None = None  # pain, enjoyment, activity
+    rmdq: tuple[int, ...] | None = None  # Roland-Morris: the numbers (1-24) of sentences ticked
+    psfs: tuple[int, ...] | None = None  # PSFS ratings (0-10) of the persona's activities
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class Persona:
     # The day the warning signs began (day 0 = the diary's first day). The diary must end
     # before it: signs like these need help the same day, never days of diary entries.
     signs_from_day: int | None = None
+    activities: tuple[str, ...] = ()  # the PSFS activities the persona rates each time
 
 
 def _odi(total: int) -> tuple[int, ...]:
@@ -100,9 +107,20 @@ def _red_flag_pain(day: int, rng: random.Random) -> float:
     return 5.0 + 3.0 * day / 13 + rng.gauss(0, 0.5)
 
 
-# Chronic persona: Oswestry 42% -> 24% (totals out of 50), PEG easing with it.
+# Chronic persona: Oswestry 42% -> 24% (totals out of 50), PEG easing with it; Roland-Morris
+# 14 -> 7 sentences ticked and the PSFS rising 3.0 -> 6.3 (higher is better) on the same days.
 _CHRONIC_ODI = ((0, 21), (28, 21), (56, 20), (84, 18), (112, 16), (140, 14), (181, 12))
 _CHRONIC_PEG = ((7, 7, 6), (7, 6, 6), (6, 6, 6), (6, 5, 5), (5, 5, 4), (5, 4, 4), (4, 3, 3))
+# Sentences in the order the persona stops ticking them as things ease (the last ones stay).
+_CHRONIC_RMDQ_ORDER = (1, 24, 19, 8, 4, 5, 7, 3, 6, 9, 11, 13, 17, 21, 2, 18, 12, 14)
+_CHRONIC_RMDQ = (14, 14, 13, 11, 10, 8, 7)  # sentences ticked at each visit
+_CHRONIC_PSFS = ((3, 2, 4), (3, 3, 4), (4, 3, 5), (5, 4, 5), (5, 5, 6), (6, 5, 7), (6, 6, 7))
+_CHRONIC_ACTIVITIES = ("Walk for 30 minutes", "Sit through a film", "Work in the garden")
+
+
+def _rmdq_ticks(count: int) -> tuple[int, ...]:
+    """The Roland-Morris sentences the chronic persona ticks when ``count`` are ticked."""
+    return tuple(sorted(_CHRONIC_RMDQ_ORDER[-count:])) if count else ()
 
 
 def _chronic_flares() -> frozenset[int]:
@@ -152,7 +170,8 @@ PERSONAS: dict[str, Persona] = {
             name="Alex (52): long-term pain",
             story=(
                 "Back pain for six months with flare-ups. Started an exercise routine in "
-                "week 8. Oswestry falls from 42% to 24% and pain eases."
+                "week 8. Oswestry falls from 42% to 24%, Roland-Morris from 14 to 7, and "
+                "what Alex can do (PSFS) rises from 3.0 to 6.3 as pain eases."
             ),
             seed=202,
             days=182,
@@ -175,9 +194,14 @@ PERSONAS: dict[str, Persona] = {
                     {0: (1, 0, 0, 1, 0, 1, 1, 0, 2), 181: (0, 0, 0, 1, 0, 1, 0, 0, 1)}.get(day),
                     _odi(total),
                     peg,
+                    _rmdq_ticks(ticked),
+                    ratings,
                 )
-                for (day, total), peg in zip(_CHRONIC_ODI, _CHRONIC_PEG, strict=True)
+                for (day, total), peg, ticked, ratings in zip(
+                    _CHRONIC_ODI, _CHRONIC_PEG, _CHRONIC_RMDQ, _CHRONIC_PSFS, strict=True
+                )
             ),
+            activities=_CHRONIC_ACTIVITIES,
             routine_day=49,  # the first day of week 8
             pain=_chronic_pain,
             flare_days=_chronic_flares(),
@@ -222,6 +246,8 @@ class DemoPatient:
     start_back: StartBackResult | None
     oswestry: OswestryResult | None
     peg: PegResult | None
+    rmdq: RmdqResult | None
+    psfs: PsfsResult | None
     profile: Profile
     routine: Routine | None  # None when the builder refuses (warning signs)
     refused: str | None  # why the builder refused, or None
@@ -239,15 +265,16 @@ class DemoPatient:
             "triage": self.triage,
             "start_back": self.start_back,
             "oswestry": self.oswestry,
+            "rmdq": self.rmdq,
             "peg": self.peg,
+            "psfs": self.psfs,
         }
         return {name: result for name, result in found.items() if result is not None}
 
 
 def _details(result: Any) -> dict[str, Any]:
     """The same details the Screening page keeps with a stored score."""
-    keys = ("risk", "psychosocial", "band", "answered")
-    return {key: getattr(result, key) for key in keys if hasattr(result, key)}
+    return dict(result.saved_details())
 
 
 def _clamp(value: float) -> int:
@@ -312,6 +339,11 @@ def demo_patient(
             ("start_back", None if visit.start_back is None else start_back(visit.start_back)),
             ("oswestry", None if visit.oswestry is None else oswestry(visit.oswestry)),
             ("peg", None if visit.peg is None else peg_result(*visit.peg)),
+            ("rmdq", None if visit.rmdq is None else rmdq([n in visit.rmdq for n in range(1, 25)])),
+            (
+                "psfs",
+                None if visit.psfs is None else psfs(visit.psfs, persona.activities or None),
+            ),
         )
         for name, result in scored:
             if result is None:
@@ -354,6 +386,8 @@ def demo_patient(
         start_back=latest.get("start_back"),
         oswestry=latest.get("oswestry"),
         peg=latest.get("peg"),
+        rmdq=latest.get("rmdq"),
+        psfs=latest.get("psfs"),
         profile=persona.profile,
         routine=None if built.refused else built,
         refused=built.refused,

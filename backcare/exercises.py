@@ -11,9 +11,11 @@ a mat is comfort, named in the steps. An exercise is possible when every item it
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from backcare.paths import DATA_DIR
 
@@ -175,7 +177,7 @@ class Exercise:
         return frozenset(self.equipment - {"none"} - set(available))
 
 
-def _need(raw: dict, key: str, kind: type | tuple[type, ...], where: str):
+def _need(raw: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
     if key not in raw:
         raise ValueError(f"{where}: missing field {key!r}")
     value = raw[key]
@@ -274,10 +276,10 @@ def parse_exercise(raw: dict) -> Exercise:
     if kind == "aerobic":
         if not (isinstance(flexible, list) and len(flexible) == 2):
             raise ValueError(f"{where}: aerobic entries need flexible_minutes = [least, most]")
-        low, high = (float(v) for v in flexible)
-        if not 0 < low <= minutes <= high:
+        least, most = (float(v) for v in flexible)
+        if not 0 < least <= minutes <= most:
             raise ValueError(f"{where}: flexible_minutes must surround minutes")
-        flexible = (low, high)
+        flexible = (least, most)
         if dose.reps != 0:
             raise ValueError(f"{where}: aerobic entries have reps = 0 (their dose is minutes)")
     elif flexible is not None:
@@ -341,7 +343,7 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.exercises)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Exercise]:
         return iter(self.exercises)
 
     def __contains__(self, ident: object) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -40,7 +41,7 @@ class FigureData:
 @dataclass(frozen=True, eq=False)
 class Figure:
     id: str
-    chart: alt.TopLevelMixin
+    chart: alt.LayerChart | alt.Chart
     summary: str
     alt_text: str
     source: str
@@ -99,6 +100,12 @@ def _title(data: FigureData, *how_to_read: str) -> alt.TitleParams:
     return alt.TitleParams(text=data.title, subtitle=[*how_to_read, f"Source: {data.credit}"])
 
 
+def _rows(df: pd.DataFrame) -> list[Any]:
+    """The rows of a small sourced CSV, each cell read by its column name (``row.year``);
+    a cell's type depends on the file, so rows are not typed further."""
+    return list(df.itertuples())
+
+
 def _num(value: float) -> str:
     """14.05 -> '14', 15.0 -> '15' (whole points read better in prose)."""
     return f"{round(float(value)):,}"
@@ -127,7 +134,7 @@ def back_pain_burden(data: FigureData) -> Figure:
     labels = base.mark_text(align="left", dx=6, dy=-10, color="black").encode(
         x="upper:Q", text=alt.Text("cases_millions:Q", format=",")
     )
-    rows = {r.year: r for r in df.itertuples()}
+    rows = {r.year: r for r in _rows(df)}
     now, later = rows[2020], rows[2050]
     alt_text = (
         f"Bar chart: about {_num(now.cases_millions)} million people had low back pain in "
@@ -227,7 +234,7 @@ def exercise_effects(data: FigureData) -> Figure:
         )
     )
     sentences = []
-    for row in df.itertuples():
+    for row in _rows(df):
         text = (
             f"{row.label.replace(': ', ', ')}: about {_num(row.improvement)} points better "
             f"(likely range {_num(row.lower)} to {_num(row.upper)})"
@@ -272,7 +279,7 @@ def walking_recurrence(data: FigureData) -> Figure:
     labels = base.mark_text(align="left", dx=6, color="black").encode(
         x="median_days:Q", text=alt.Text("median_days:Q", format=".0f")
     )
-    rows = list(df.itertuples())
+    rows = list(_rows(df))
     walk, control = rows[0], rows[1]
     alt_text = (
         f"Bar chart: {walk.group}, median {walk.median_days} days; "

@@ -22,18 +22,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections.abc import Iterable, Mapping
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import vl_convert
 from fpdf import FPDF
 from icalendar import Alarm, Calendar, Event
+from PIL import Image
 
 from backcare import analytics, charts
-from backcare.change import Change, fmt_points, fmt_score, score_text
+from backcare.change import Change, fmt_points, fmt_score
 from backcare.diary.frames import SCREENING_DONE
-from backcare.diary.model import PAIN_RANGE
+from backcare.diary.model import PAIN_RANGE, Screening
 from backcare.exercises import PHASE_LABELS
 from backcare.notices import load_notices
 from backcare.routine import (
@@ -44,7 +47,11 @@ from backcare.routine import (
     load_rules,
     progression_plan,
 )
-from backcare.screening import load_red_flags
+from backcare.screening import TriageResult, load_red_flags
+from backcare.screening.base import Worked
+from backcare.screening.instruments import INSTRUMENTS
+from backcare.screening.start_back import as_risk, load_start_back
+from backcare.screening.triage import Level
 
 # ------------------------------------------------------------------------ shared helpers
 _LATIN1 = str.maketrans(
@@ -95,9 +102,20 @@ class _Document(FPDF):
     """An A4 portrait page whose footer names the document, says it is not a diagnosis and
     numbers the page: "<name> - not a diagnosis - page N"."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, banner: str = "") -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.name = name
+        self.banner = banner  # printed at the top of every page when given ("Demo data ...")
+
+    def header(self) -> None:
+        if not self.banner:
+            return
+        self.set_font("Helvetica", "B", 10)
+        self.set_fill_color(255, 236, 179)
+        self.set_text_color(90, 60, 0)
+        self.cell(0, 7, latin1(self.banner), align="C", fill=True, new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.ln(2)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -107,7 +125,11 @@ class _Document(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-def _heading(pdf: FPDF, text: str, size: int = 14) -> None:
+def _heading(pdf: FPDF, text: str, size: int = 14, keep: float = 0.0) -> None:
+    """A heading; with ``keep`` (mm), it starts a new page unless that much room is left
+    under it, so a heading never stands alone at a page's foot."""
+    if keep and pdf.will_page_break(size * 0.55 + 1 + keep):
+        pdf.add_page()
     pdf.set_font("Helvetica", "B", size)
     pdf.multi_cell(0, size * 0.55, latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
@@ -405,8 +427,50 @@ SUMMARY_PARTS: dict[str, str] = {
 }
 """The parts a person can include, in the order the summary prints them."""
 
-CHART_WIDTH, CHART_HEIGHT = 720, 300  # pixels before vl-convert's 2x scale
-_RESULT_ORDER = ("triage", "start_back", "oswestry", "peg")
+CHART_WIDTH, CHART_HEIGHT = 720, 190  # pixels before vl-convert's 2x scale
+_RESULT_ORDER = ("triage", *INSTRUMENTS)  # the warning-sign check, then the registry's order
+KEEP = 30.0  # mm of room a summary heading needs under it, else it starts the next page
+DEMO_MARK = "Demo data - made-up patient"
+"""On every page of a demo patient's summary, and in its file names."""
+LEVEL_COLOURS: dict[Level, tuple[int, int, int]] = {
+    "emergency": (180, 0, 0),
+    "urgent": (170, 75, 0),
+    "gp": (0, 80, 150),
+    "self_care": (0, 110, 60),
+}
+"""The warning-sign level's colour in the summary; the level is always written too."""
+MAX_LABEL_CHARS = 40  # the optional name or initials
+
+
+def clean_label(label: str) -> str:
+    """The person's chosen label (name or initials) as printed: one line, at most
+    MAX_LABEL_CHARS characters. It is printed and put in file names, never stored."""
+    if not isinstance(label, str):
+        raise ValueError("The name or initials must be text.")
+    return " ".join(label.split())[:MAX_LABEL_CHARS]
+
+
+def _file_part(text: str) -> str:
+    """Text safe in a file name on every system: ASCII letters, digits and hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")[:MAX_LABEL_CHARS]
+
+
+def handover_file_name(
+    kind: str, extension: str, *, start: dt.date, end: dt.date, label: str = "", demo: bool = False
+) -> str:
+    """'backcare-summary-AB-2026-01-01-to-2026-03-15.pdf'; a demo patient's says so
+    ('...-demo-data-made-up-patient.pdf'). ``label`` is the person's name or initials,
+    cleaned for a file name (it may be empty)."""
+    parts = [
+        "backcare",
+        kind,
+        _file_part(clean_label(label)),
+        f"{start:%Y-%m-%d}-to-{end:%Y-%m-%d}",
+    ]
+    if demo:
+        parts.append(_file_part(DEMO_MARK).lower())
+    return "-".join(part for part in parts if part) + f".{extension}"
 
 
 def _day(value: Any) -> str:
@@ -425,47 +489,21 @@ def chart_png(chart: Any, *, width: int = CHART_WIDTH, height: int = CHART_HEIGH
     return vl_convert.vegalite_to_png(sized.to_json(), scale=2)
 
 
-def _worked(name: str, result: Any) -> tuple[str, str, str, str]:
-    """(questionnaire, result, how it was worked out, source) for one screening result."""
+def _worked(name: str, result: Any) -> Worked:
+    """(questionnaire, result, how it was worked out, source) for one screening result; a
+    questionnaire's from its registry entry."""
     if name == "triage":
         asked = [r.question for r in result.reasons if r.kind == "flag"]
         rules = [r.question for r in result.reasons if r.kind == "rule"]
         why = "; ".join(asked + rules) or "No warning sign was ticked and no rule applied."
-        return (
+        return Worked(
             "Warning-sign check",
             f"{result.label}: {result.action}",
             f"The most urgent level among the answers and rules that applied. {why}",
             result.source,
         )
-    if name == "start_back":
-        return (
-            "STarT Back (9 items)",
-            f"{result.total} of 9, {result.risk_label}",
-            f"Points per item {list(result.item_points)}; total {result.total}, "
-            f"psychosocial items 5-9: {result.psychosocial} of 5. {result.rule}",
-            result.source,
-        )
-    if name == "oswestry":
-        left_out = (
-            f" Left out: section {', '.join(map(str, result.skipped))}." if result.skipped else ""
-        )
-        return (
-            "Oswestry Disability Index",
-            f"{fmt_score('oswestry', result.percent)} ({result.band_label})",
-            f"Section points {[p for p in result.item_points if p is not None]}: "
-            f"{result.total} of {result.possible} ({result.answered} sections answered) "
-            f"x 100.{left_out} {result.rule}",
-            result.source,
-        )
-    if name == "peg":
-        pain, enjoyment, activity = result.answers
-        return (
-            "PEG (3 items, 0-10)",
-            f"{fmt_score('peg', result.mean)} of 10",
-            f"Pain {pain}, enjoyment {enjoyment}, activity {activity}; mean of the three. "
-            f"{result.rule}",
-            result.source,
-        )
+    if name in INSTRUMENTS:
+        return INSTRUMENTS[name].worked(result)
     raise ValueError(f"unknown screening result {name!r}; expected one of {_RESULT_ORDER}")
 
 
@@ -482,50 +520,111 @@ def _table(pdf: FPDF, widths: tuple[float, ...], rows: list[list[str]], size: fl
     pdf.ln(2)
 
 
-def _screening_part(pdf: FPDF, results: Mapping[str, Any], screenings: pd.DataFrame) -> None:
-    _heading(pdf, "Screening results", 12)
+def _triage_box(pdf: FPDF, triaged: TriageResult) -> None:
+    """The warning-sign check's level at the top of the summary: coloured AND worded."""
+    rgb = LEVEL_COLOURS.get(triaged.level, (0, 0, 0))
+    _box(
+        pdf,
+        f"Warning-sign check: {triaged.label.upper()} - {triaged.action}",
+        " ".join(triaged.advice.split()),
+        rgb,
+    )
+
+
+def _saved_scores(
+    pdf: FPDF, screenings: pd.DataFrame, records: Sequence[Screening], start: dt.date, end: dt.date
+) -> bool:
+    """The latest saved score of each questionnaire in the range, as the diary shows it
+    (STarT Back with its risk group, Oswestry with its band); False when there is none."""
+    kept = [r for r in records if start <= r.taken_at.date() <= end]
+    if kept:
+        latest: dict[str, tuple[dt.datetime, float, Mapping[str, Any]]] = {}
+        for r in sorted(kept, key=lambda r: r.taken_at):
+            latest[r.instrument] = (r.taken_at, r.score, r.details)
+    elif not screenings.empty:
+        rows_in = screenings.sort_values("date").groupby("instrument", sort=False).tail(1)
+        latest = {
+            str(instrument): (pd.Timestamp(when).to_pydatetime(), float(score), {})
+            for instrument, when, score in zip(
+                rows_in["instrument"], rows_in["date"], rows_in["score"], strict=True
+            )
+        }
+    else:
+        return False
+    _para(pdf, "Scores saved in the diary in this date range (latest of each):", 9)
+    rows = [["Questionnaire", "Score", "Date"]]
+    for instrument, entry in INSTRUMENTS.items():
+        if instrument not in latest:
+            continue
+        when, score, details = latest[instrument]
+        rows.append([entry.name, _saved_score(instrument, score, details), _day(when)])
+    _table(pdf, (70, 60, 60), rows)
+    return True
+
+
+def _saved_score(instrument: str, score: float, details: Mapping[str, Any]) -> str:
+    """A saved score as the screen shows it, with STarT Back's risk group where it was kept."""
+    entry = INSTRUMENTS[instrument]
+    shown = f"{entry.shown(score)} of {entry.scale_max:g}{entry.unit}"
+    if instrument == "oswestry":
+        shown = entry.shown(score)
+    risk = as_risk(details.get("risk"))
+    if instrument == "start_back" and risk is not None:
+        shown += f", {load_start_back().risks[risk].label}"
+    if entry.better == "higher":
+        shown += " (higher is better)"
+    return shown
+
+
+def _screening_part(
+    pdf: FPDF,
+    results: Mapping[str, Any],
+    screenings: pd.DataFrame,
+    records: Sequence[Screening],
+    span: tuple[dt.date, dt.date],
+) -> None:
+    _heading(pdf, "Screening results", 12, keep=KEEP)
     rows = [["Questionnaire", "Result", "How it was worked out", "Source"]]
     for name in _RESULT_ORDER:
         if results.get(name) is not None:
-            rows.append(list(_worked(name, results[name])))
+            worked = _worked(name, results[name])
+            rows.append([worked.questionnaire, worked.result, worked.how, worked.source])
     if len(rows) > 1:
         _para(pdf, "Latest answers given in BackCare, scored openly:", 9)
         _table(pdf, (32, 34, 86, 38), rows, 7.5)
-    elif not screenings.empty:
-        _para(pdf, "Scores saved in the diary in this date range (latest of each):", 9)
-        latest = screenings.sort_values("date").groupby("instrument", sort=False).tail(1)
-        rows = [["Questionnaire", "Score", "Date"]]
-        for row in latest.itertuples():
-            name = analytics.INSTRUMENT_NAMES.get(row.instrument, row.instrument)
-            rows.append([name, score_text(row.instrument, row.score), _day(row.date)])
-        _table(pdf, (70, 40, 80), rows)
-    else:
+    elif not _saved_scores(pdf, screenings, records, *span):
         _para(pdf, "No screening results in this date range.", 9)
         pdf.ln(2)
 
 
 def _chart_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame) -> None:
-    _heading(pdf, "Pain over time", 12)
     series = analytics.pain_over_time(entries, "All")
     if series.frame.empty:
+        _heading(pdf, "Pain over time", 12, keep=KEEP)
         _para(pdf, "No diary entries in this date range.", 9)
         pdf.ln(2)
         return
     # Screening dates are in the tables; the chart keeps events such as "Routine started".
     marks = events[events["label"] != SCREENING_DONE]
     png = chart_png(charts.pain_over_time_chart(series, marks))
-    if pdf.get_y() > pdf.h - 110:
-        pdf.add_page()
-    pdf.image(io.BytesIO(png), x=pdf.l_margin, w=pdf.epw)
-    pdf.ln(1)
+    width, height = Image.open(io.BytesIO(png)).size
+    # The heading, the chart's summary in words and the chart stay on one page.
+    pdf.set_font("Helvetica", "", 8)
+    lines = pdf.multi_cell(pdf.epw, 4, latin1(series.summary), dry_run=True, output="LINES")
+    words = len(lines) if isinstance(lines, list) else 3
+    _heading(pdf, "Pain over time", 12, keep=words * 4 + 1 + pdf.epw * height / width)
     _para(pdf, series.summary, 8)
+    pdf.ln(1)
+    pdf.image(io.BytesIO(png), x=pdf.l_margin, w=pdf.epw)
     pdf.ln(2)
 
 
-def _change_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame, screenings) -> None:
+def _change_part(
+    pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame, screenings: pd.DataFrame
+) -> None:
     """The same comparisons and rules as the diary page (``backcare.analytics``): pain only
     with 7 days of entries on each side, every score as it is shown on screen."""
-    _heading(pdf, "Before and after", 12)
+    _heading(pdf, "Before and after", 12, keep=KEEP)
     rows = [["Measure", "Before", "After", "Change", "Meaningful?"]]
     rules: list[str] = []
     comparison = analytics.compare_periods(entries, events)
@@ -562,7 +661,16 @@ def _change_part(pdf: FPDF, entries: pd.DataFrame, events: pd.DataFrame, screeni
     if len(rows) == 1:
         pdf.ln(1)
         return
-    _para(pdf, "Lower is better for every measure here.", 9)
+    higher = [
+        trend.name
+        for trend in analytics.screening_trends(screenings)
+        if trend.change is not None and INSTRUMENTS[trend.instrument].better == "higher"
+    ]
+    if higher:
+        _para(pdf, f"Lower is better for every measure here except {', '.join(higher)}, where "
+              "higher is better (it rates what you can do).", 9)  # fmt: skip
+    else:
+        _para(pdf, "Lower is better for every measure here.", 9)
     _table(pdf, (46, 44, 44, 22, 30), rows)
     _para(pdf, "When a change counts as meaningful:", 8, "B")
     for rule in rules:
@@ -586,7 +694,7 @@ def _verdict(direction: str) -> str:
 
 
 def _routine_part(pdf: FPDF, routine: Any, triaged: Any) -> None:
-    _heading(pdf, "Current exercise routine", 12)
+    _heading(pdf, "Current exercise routine", 12, keep=KEEP)
     if getattr(triaged, "hold_exercise", False) and (routine is None or routine.refused):
         _para(pdf, f"No routine: {load_red_flags().hold_exercise_text}", 9)
         return
@@ -622,13 +730,22 @@ def summary_pdf(
     routine: Routine | None = None,
     include: Iterable[str] = tuple(SUMMARY_PARTS),
     made_on: dt.date | None = None,
+    records: Sequence[Screening] = (),
+    label: str = "",
+    demo: bool = False,
 ) -> bytes:
     """A clinician summary of ``start``..``end`` (both days included), as PDF bytes.
 
     ``entries``, ``events`` and ``screenings`` are the diary frames
     (``backcare.diary.entries_frame``, ``events_frame``, ``screenings_frame``);
-    ``results`` the latest screening results by name ("triage", "start_back",
-    "oswestry", "peg"); ``include`` the parts to print, from ``SUMMARY_PARTS``.
+    ``results`` the latest screening results by name ("triage" and the registry's ids);
+    ``routine`` the current routine; ``include`` the parts to print, from
+    ``SUMMARY_PARTS``; ``records`` the diary's kept screening records (their details give
+    STarT Back's risk group); ``label`` the person's optional name or initials (printed,
+    never stored); ``demo`` marks every page "Demo data - made-up patient".
+
+    Every value is passed in: a download made later (in Streamlit's download thread) must
+    not read the session (``backcare/ui/diary_widgets.py`` captures them in the run).
     """
     for value, name in ((start, "start"), (end, "end")):
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
@@ -652,14 +769,20 @@ def summary_pdf(
     screenings = _in_range(screenings, "date", start, end)
     made_on, created = _created(made_on)
 
-    pdf = _Document("BackCare summary, made by the person from their own answers and diary")
-    pdf.set_title("BackCare summary for a clinician")
+    label = clean_label(label)
+    pdf = _Document(
+        "BackCare summary, made by the person from their own answers and diary",
+        banner=DEMO_MARK if demo else "",
+    )
+    pdf.set_title("BackCare summary for a clinician" + (f" - {DEMO_MARK}" if demo else ""))
     pdf.set_author("BackCare")
     pdf.set_creation_date(created)
     pdf.set_margins(12, 12, 12)
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.add_page()
     _heading(pdf, "BackCare summary for your clinician", 16)
+    if label:
+        _para(pdf, f"For: {label}", 11, "B")
     day_count = entries["timestamp"].dt.normalize().nunique()
     _para(
         pdf,
@@ -670,11 +793,14 @@ def summary_pdf(
     )
     _para(pdf, f"Not a diagnosis. {load_notices().not_a_diagnosis}", 8, "I")
     pdf.ln(3)
+    triaged = (results or {}).get("triage")
+    if isinstance(triaged, TriageResult):
+        _triage_box(pdf, triaged)
     for part in SUMMARY_PARTS:
         if part not in parts:
             continue
         if part == "screening":
-            _screening_part(pdf, results or {}, screenings)
+            _screening_part(pdf, results or {}, screenings, records, (start, end))
         elif part == "chart":
             _chart_part(pdf, entries, events)
         elif part == "change":

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -44,11 +45,12 @@ from backcare.exercises import (
 from backcare.notices import load_notices
 from backcare.paths import DATA_DIR
 from backcare.screening import load_red_flags
+from backcare.screening.start_back import RISKS, Risk
+from backcare.screening.triage import LEVELS as TRIAGE_LEVELS
+from backcare.screening.triage import Level
 
 RULES_FILE = DATA_DIR / "routine_rules.toml"
 SETTINGS = ("home", "gym")
-TRIAGE_LEVELS = ("emergency", "urgent", "gp", "self_care")
-RISKS = ("low", "medium", "high")
 MIN_MINUTES, MAX_MINUTES = 10, 90
 TOLERANCE = 0.10  # total within 10% of the target
 GENTLE_KINDS = ("mobility", "stretch", "yoga")  # "gentle mobility" when pain is high
@@ -286,8 +288,8 @@ class Profile:
     pain_now: int = 3
     conditions: frozenset[str] = field(default_factory=frozenset)
     include_yoga: bool = False
-    triage_level: str | None = None
-    start_back_risk: str | None = None
+    triage_level: Level | None = None
+    start_back_risk: Risk | None = None
     age: int | None = None  # years; None when not asked (the page always asks)
     include_neck: bool = False  # neck exercises only when asked (rules: neck)
 
@@ -437,11 +439,11 @@ def allowed(ex: Exercise, profile: Profile, rules: Rules | None = None) -> bool:
     return not (profile.start_back_risk == "high" and ex.effort == "hard")
 
 
-def _preference(profile: Profile, catalogue: Catalogue):
+def _preference(profile: Profile, catalogue: Catalogue) -> Callable[[Exercise], tuple[int, ...]]:
     index = {ex.id: n for n, ex in enumerate(catalogue)}
     gym_kit = {"bench", "machine"}
 
-    def key(ex: Exercise):
+    def key(ex: Exercise) -> tuple[int, ...]:
         return (
             0 if (profile.include_yoga and ex.kind == "yoga") else 1,
             0 if (profile.setting == "gym" and ex.equipment & gym_kit) else 1,
@@ -584,7 +586,7 @@ def _severe_pain_items(pool: list[Exercise], target: float, rules: Rules) -> lis
     chosen: dict[str, list[RoutineItem]] = {p: [] for p in PHASES}
     picked: list[Exercise] = []
     used = 0.0
-    if walk is not None:
+    if walk is not None and walk.flexible_minutes is not None:  # chosen for having them
         chosen[walk.phase].append(_item(walk, minutes=walk.flexible_minutes[0]))
         used = walk.flexible_minutes[0]
     for phase in ("cool_down", "warm_up", "main"):

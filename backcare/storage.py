@@ -11,6 +11,7 @@ Streamlit side (which store a visitor gets) is ``backcare/ui/store.py``.
 
 from __future__ import annotations
 
+import builtins  # list[...] inside the stores, which have a method named list
 import ipaddress
 import json
 import os
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import pandas as pd
@@ -75,7 +77,7 @@ def configured_mode(env: Mapping[str, str] | None = None) -> Mode | None:
         return None
     if value not in ("sql", "session"):
         raise StorageError(f"{ENV_STORAGE} must be 'sql' or 'session', not {value!r}")
-    return value  # type: ignore[return-value]
+    return value  # type: ignore[return-value]  # checked just above: 'sql' or 'session'
 
 
 def is_loopback_host(host: str | None) -> bool:
@@ -161,9 +163,9 @@ class Store(Protocol):
         score: float,
         details: Mapping[str, Any],
     ) -> Screening: ...
-    def screenings(self, owner: str) -> list[Screening]: ...
+    def screenings(self, owner: str) -> builtins.list[Screening]: ...
     def add_event(self, owner: str, date: date, label: str) -> Event: ...
-    def events(self, owner: str) -> list[Event]: ...
+    def events(self, owner: str) -> builtins.list[Event]: ...
 
 
 def _bounds(
@@ -330,7 +332,7 @@ class SessionStore:
             self._bump(owner)
         return result
 
-    def screenings(self, owner: str) -> list[Screening]:
+    def screenings(self, owner: str) -> builtins.list[Screening]:
         return sorted(self._screenings.get(owner, []), key=lambda s: s.taken_at)
 
     def add_event(self, owner: str, date: date, label: str) -> Event:
@@ -340,7 +342,7 @@ class SessionStore:
             self._bump(owner)
         return event
 
-    def events(self, owner: str) -> list[Event]:
+    def events(self, owner: str) -> builtins.list[Event]:
         return sorted(self._events.get(owner, []), key=lambda e: e.date)
 
 
@@ -565,7 +567,7 @@ class SqlStore:
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
             return int(
-                conn.execute(sa.select(sa.func.max(schema_version_table.c.version))).scalar()
+                conn.execute(sa.select(sa.func.max(schema_version_table.c.version))).scalar_one()
             )
 
     def _bump(self, conn: Connection, owner: str) -> None:
@@ -576,7 +578,7 @@ class SqlStore:
         if updated.rowcount == 0:
             conn.execute(table.insert().values(owner=owner, revision=1))
 
-    def _write(self):
+    def _write(self) -> _Transaction:
         """A short write transaction; database errors become StorageError."""
         return _Transaction(self)
 
@@ -683,7 +685,7 @@ class SqlStore:
         t = entries_table
         with self._read() as conn:
             query = sa.select(sa.func.count()).select_from(t).where(t.c.owner == owner)
-            return int(conn.execute(query).scalar())
+            return int(conn.execute(query).scalar_one())
 
     def last(self, owner: str) -> Entry | None:
         latest = self.list(owner, limit=1, newest_first=True)
@@ -700,7 +702,7 @@ class SqlStore:
     def frame(self, owner: str) -> pd.DataFrame:
         """All entries as ``entries_frame`` columns, read straight into pandas."""
         t = entries_table
-        columns = [t.c[name] for name in FRAME_COLUMNS]
+        columns: builtins.list[sa.ColumnElement[Any]] = [t.c[name] for name in FRAME_COLUMNS]
         if self.engine.dialect.name == "sqlite":
             # SQLite keeps text; pandas parses a column of it far faster than SQLAlchemy.
             columns[0] = sa.type_coerce(t.c.timestamp, sa.String).label("timestamp")
@@ -747,7 +749,7 @@ class SqlStore:
             self._bump(conn, owner)
         return result
 
-    def screenings(self, owner: str) -> list[Screening]:
+    def screenings(self, owner: str) -> builtins.list[Screening]:
         t = screenings_table
         query = sa.select(t).where(t.c.owner == owner).order_by(t.c.taken_at, t.c.id)
         with self._read() as conn:
@@ -768,14 +770,14 @@ class SqlStore:
             self._bump(conn, owner)
         return event
 
-    def events(self, owner: str) -> list[Event]:
+    def events(self, owner: str) -> builtins.list[Event]:
         t = events_table
         query = sa.select(t).where(t.c.owner == owner).order_by(t.c.date, t.c.id)
         with self._read() as conn:
             rows = conn.execute(query).all()
         return [Event(r.owner, r.date, r.label, r.id) for r in rows]
 
-    def _read(self):
+    def _read(self) -> _Transaction:
         return _Transaction(self, write=False)
 
 
@@ -795,7 +797,12 @@ class _Transaction:
         except sa.exc.SQLAlchemyError as exc:
             raise StorageError(_explain(exc, self._store.location)) from None
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Literal[False]:
         try:
             self._context.__exit__(exc_type, exc, tb)
         except sa.exc.SQLAlchemyError as error:

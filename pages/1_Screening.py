@@ -1,12 +1,13 @@
-"""Screening: red-flag check first, then STarT Back, Oswestry and PEG, scored openly."""
+"""Screening: red-flag check first, then the questionnaires in the registry, scored openly."""
 
 import streamlit as st
 
 from backcare import screening
 from backcare.notices import load_notices
+from backcare.screening.instruments import INSTRUMENTS
 from backcare.ui import frame
 from backcare.ui import screening_widgets as w
-from backcare.ui.state import save_screening_result, screening_result
+from backcare.ui.state import save_screening_result, triage_result
 
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
 frame("Screening", "🩺")
@@ -40,7 +41,7 @@ def check(answers: w.TriageAnswers) -> str | None:
 
 
 w.red_flag_form(rules, check)
-triaged = screening_result("triage")
+triaged = triage_result()
 hold = triaged if w.held(triaged) else None
 young = triaged is not None and notices.below_minimum_age(triaged.age)
 if hold is not None:
@@ -62,48 +63,7 @@ if young:
 st.header("2. Questionnaires")
 if hold is not None:
     w.show_held(hold)
-sb_tab, odi_tab, peg_tab = st.tabs(["STarT Back", "Oswestry", "PEG"])
-
-with sb_tab:
-    sb = screening.load_start_back()
-    st.markdown(f"**{sb.name}** ({sb.version}). {sb.clinician_note}")
-    sb_answers = w.start_back_form(sb)
-    if sb_answers is not None:
-        missing = [n for n, a in enumerate(sb_answers, start=1) if a is None]
-        if missing:
-            st.error(w.missing_message(missing))
-        else:
-            try:
-                w.keep_result("start_back", screening.start_back(sb_answers))
-            except ValueError as err:
-                st.error(str(err))
-    if (sb_result := screening_result("start_back")) is not None:
-        w.show_start_back(sb_result, sb, hold)
-
-with odi_tab:
-    odi = screening.load_oswestry()
-    st.markdown(f"**{odi.name}** ({odi.version}).")
-    odi_answers = w.oswestry_form(odi)
-    if odi_answers is not None:
-        try:
-            w.keep_result("oswestry", screening.oswestry(odi_answers))
-        except ValueError as err:
-            st.error(str(err))
-    if (odi_result := screening_result("oswestry")) is not None:
-        w.show_oswestry(odi_result, odi, hold)
-
-with peg_tab:
-    pg = screening.load_peg()
-    st.markdown(f"**{pg.name}** ({pg.version}).")
-    peg_answers = w.peg_form(pg)
-    if peg_answers is not None:
-        missing = [n for n, a in enumerate(peg_answers, start=1) if a is None]
-        if missing:
-            st.error(w.missing_message(missing))
-        else:
-            try:
-                w.keep_result("peg", screening.peg_result(*peg_answers))
-            except ValueError as err:
-                st.error(str(err))
-    if (peg_res := screening_result("peg")) is not None:
-        w.show_peg(peg_res, pg, hold)
+instruments = list(INSTRUMENTS.values())
+for instrument, tab in zip(instruments, st.tabs([i.short_name for i in instruments]), strict=True):
+    with tab:
+        w.questionnaire(instrument, hold)

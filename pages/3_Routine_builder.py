@@ -33,6 +33,9 @@ from backcare.ui.state import (
     current_routine,
     save_routine,
     screening_result,
+    start_back_risk,
+    triage_age,
+    triage_level,
 )
 from backcare.ui.store import record_session_done
 
@@ -64,33 +67,30 @@ st.write(
     "with a plan for the weeks ahead, a handout to print and calendar reminders."
 )
 
-triage = screening_result("triage")
-start_back = screening_result("start_back")
-triage_level = getattr(triage, "level", None)
-triage_age = getattr(triage, "age", None)
-risk = getattr(start_back, "risk", None)
+level, age, risk = triage_level(), triage_age(), start_back_risk()
 
 # Warning signs or an age under 16 from the screening: no routine, and no form.
 try:
-    stopped = refusal(Profile(triage_level=triage_level, age=triage_age))
+    stopped = refusal(Profile(triage_level=level, age=age))
 except ValueError:  # an age the builder does not take: the form asks again
-    stopped = refusal(Profile(triage_level=triage_level))
+    stopped = refusal(Profile(triage_level=level))
 if stopped is not None:
     show_refusal(stopped)
     st.stop()
 
 link = st.query_params.get(SHARE_PARAM)
-if not signs_checked(triage):
+checked = screening_result("triage") is not None
+if not signs_checked(checked):
     if link:
         _shared(link)
     check_first()
     st.stop()
-if triage is None:
+if not checked:
     st.caption(load_rules().check_first["confirmed"])
 if risk is not None:
     st.caption(f"From your screening: STarT Back risk {risk}. The routine takes this into account.")
 
-profile = profile_form(st.session_state.get(PROFILE_KEY), triage_level, risk, triage_age)
+profile = profile_form(st.session_state.get(PROFILE_KEY), level, risk, age)
 if profile is not None:
     routine = build_routine(profile)
     save_routine(routine, profile)

@@ -48,7 +48,7 @@ frames = chart_frames(choice)
 render_diary_charts(*frames)
 
 st.divider()
-render_clinician_summary(frames)
+render_clinician_summary(frames, view.screenings)
 
 st.divider()
 imp, exp = st.columns(2, gap="large")

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from backcare import screening
 from backcare.notices import load_notices
+from backcare.screening.instruments import INSTRUMENTS
 from backcare.ui import frame, hold_notice
 from backcare.ui.state import UNDO_KEY
 from backcare.ui.store import current_store, download_diary, storage_notice
@@ -65,10 +65,11 @@ st.markdown(
     "questionnaires belong to their authors and are shown with their notices. They were "
     "made for use with a clinician; here they help you prepare for that conversation."
 )
-for tool in (screening.load_start_back(), screening.load_oswestry(), screening.load_peg()):
+for instrument in INSTRUMENTS.values():
+    tool = instrument.load()
     with st.container(border=True):
         st.markdown(f"**{tool.name}** ({tool.version})")
-        st.caption(" ".join(filter(None, (tool.copyright, getattr(tool, "funding", "")))))
+        st.caption(tool.notice)
         st.caption(f"{tool.licence} Source: {tool.source}")
 st.caption(
     "Every rule, cut-off and dose in BackCare names its source next to it: on the page "

@@ -286,7 +286,7 @@ class _FastRows:
             values[name] = text
         entry = object.__new__(Entry)
         entry.__dict__.update(values)
-        key = list(map(values.__getitem__, _CONTENT_FIELDS))  # as Entry.content_key
+        key: list[Any] = list(map(values.__getitem__, _CONTENT_FIELDS))  # as Entry.content_key
         key[_LOCATIONS_AT] = tuple(sorted(key[_LOCATIONS_AT]))
         key[_QUALITIES_AT] = tuple(sorted(key[_QUALITIES_AT]))
         return entry, tuple(key)

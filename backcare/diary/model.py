@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from backcare.screening.instruments import INSTRUMENTS as REGISTRY
+
 # Answer sets for the detail section.
 LOCATIONS: tuple[str, ...] = (
     "lower back",
@@ -26,9 +28,9 @@ LOCATIONS: tuple[str, ...] = (
     "both legs",
 )
 QUALITIES: tuple[str, ...] = ("aching", "stabbing", "burning", "radiating", "stiff")
-# Screening instruments whose scores the store keeps over time.
-INSTRUMENTS: tuple[str, ...] = ("start_back", "oswestry", "peg")
-INSTRUMENT_NAMES = {"start_back": "STarT Back", "oswestry": "Oswestry", "peg": "PEG"}
+# Screening instruments whose scores the store keeps over time: the registry's.
+INSTRUMENTS: tuple[str, ...] = tuple(REGISTRY)
+INSTRUMENT_NAMES = {key: entry.short_name for key, entry in REGISTRY.items()}
 
 # The pain scale: the 11-point numeric rating scale (NRS), whole numbers from 0 (no pain) to
 # 10 (worst pain imaginable); its minimal important change is in backcare.change (Farrar et

@@ -15,6 +15,7 @@ value back exactly as it was. Reset rebuilds the chosen persona from its start.
 from __future__ import annotations
 
 from datetime import date
+from types import ModuleType
 from typing import Any
 
 import streamlit as st
@@ -30,6 +31,7 @@ from backcare.ui.state import (
     DEMO_STASH_KEY,
     DEMO_STORE_KEY,
     DEMO_TOGGLE_PREFIX,
+    FHIR_NAMES_KEY,
     FLASH_KEY,
     PROFILE_KEY,
     RESULT_KEYS,
@@ -37,6 +39,7 @@ from backcare.ui.state import (
     SESSION_FRAMES_KEY,
     SESSIONS_DONE_KEY,
     SUMMARY_DATES_KEY,
+    SUMMARY_LABEL_KEY,
     SUMMARY_PARTS_KEY,
     UNDO_KEY,
     demo_persona,
@@ -45,7 +48,7 @@ from backcare.ui.state import (
 )
 
 
-def _demo():
+def _demo() -> ModuleType:
     """``backcare.demo``, imported when the demo is first used. It brings in pandas and
     SQLAlchemy (about 0.4 s), which the home page otherwise does not need: every page draws
     the demo switch, so importing it at the top made every cold start that much slower
@@ -71,6 +74,8 @@ OWN_KEYS: tuple[str, ...] = (
     CHOSEN_ENTRY_KEY,
     SUMMARY_DATES_KEY,
     SUMMARY_PARTS_KEY,
+    SUMMARY_LABEL_KEY,  # the person's name or initials: never shown on a demo patient's files
+    FHIR_NAMES_KEY,
 )
 
 
@@ -137,6 +142,8 @@ def _toggled(toggle_key: str) -> None:
 
 def _picked(pick_key: str) -> None:
     persona_id = st.session_state.get(pick_key)
+    if not isinstance(persona_id, str):
+        return
     if persona_id in _demo().PERSONAS and persona_id != demo_persona():
         st.session_state[DEMO_LAST_KEY] = persona_id
         load_persona(persona_id)

@@ -5,15 +5,17 @@ and export. ``pages/4_Pain_diary.py`` calls them in order; the charts section is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from backcare.change import score_text
+from backcare.change import fmt_score
 from backcare.diary.io import MAX_IMPORT_BYTES, DiaryImportError, read_entries
 from backcare.diary.model import (
     INSTRUMENT_NAMES,
@@ -30,18 +32,28 @@ from backcare.diary.model import (
     Entry,
     Screening,
 )
-from backcare.reports import SUMMARY_PARTS, summary_pdf
+from backcare.interop import fhir_json
+from backcare.reports import (
+    MAX_LABEL_CHARS,
+    SUMMARY_PARTS,
+    clean_label,
+    handover_file_name,
+    summary_pdf,
+)
 from backcare.ui.state import (
     CHOSEN_ENTRY_KEY,
     CONFIRM_DELETE_KEY,
+    FHIR_NAMES_KEY,
     FLASH_KEY,
     QUICK_PREFIX,
     QUICK_VERSION_KEY,
     SCREENING_RESULTS,
     SUMMARY_DATES_KEY,
+    SUMMARY_LABEL_KEY,
     SUMMARY_PARTS_KEY,
     UNDO_KEY,
     current_routine,
+    demo_persona,
     screening_result,
 )
 from backcare.ui.store import StoreChoice, download_diary, offer_unsaved, save_entry
@@ -240,7 +252,8 @@ def render_quick_entry(choice: StoreChoice, last: Entry | None) -> None:
         help="Save a new entry, timed now, with the same answers as your last one.",
     ):
         try:
-            save_entry(choice, last.same_as(now()))
+            if last is not None:  # the button is disabled without one
+                save_entry(choice, last.same_as(now()))
             st.rerun()
         except ValueError as exc:
             st.error(f"Not saved: {exc}")
@@ -400,7 +413,7 @@ def render_change_entry(choice: StoreChoice, chosen: Entry) -> None:
             default=chosen.pain,
             key=f"diary_edit_pain_{chosen.id}",
         )
-        new_flags = {
+        new_flags: dict[str, Any] = {
             name: st.toggle(label, value=getattr(chosen, name), key=f"edit_{name}_{chosen.id}")
             for name, label in (
                 ("flare", "This was a flare-up"),
@@ -462,15 +475,25 @@ def render_saved_screenings(screenings: list[Screening]) -> None:
                     "Questionnaire": [
                         INSTRUMENT_NAMES.get(s.instrument, s.instrument) for s in newest
                     ],
-                    "Score": [score_text(s.instrument, s.score) for s in newest],
+                    # As the Screening page and the summary show it: 27%, 4.3, 7.
+                    "Score": [fmt_score(s.instrument, s.score) for s in newest],
                 }
             ),
             alt="Your saved screening results, newest first: date, questionnaire and score.",
         )
 
 
-def render_clinician_summary(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
-    """The clinician summary PDF: dates and parts to include, then the download."""
+def render_clinician_summary(
+    frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], records: Sequence[Screening] = ()
+) -> None:
+    """The clinician summary PDF and the health-record file (FHIR): dates, parts to include
+    and an optional name or initials, then the two downloads.
+
+    Streamlit makes a download whose data is a callable later, in a thread of its own that
+    cannot read the session ("missing ScriptRunContext"): every value the files need (the
+    routine, the results, the frames, the dates, the parts, the label) is captured here,
+    during the script run, and handed to the pure functions that make them.
+    """
     st.header("Clinician summary")
     st.caption(
         "A one- or two-page PDF to show your doctor or physiotherapist: your screening "
@@ -482,47 +505,101 @@ def render_clinician_summary(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
     stamps = [column for column in (frames[0]["timestamp"], frames[2]["date"]) if not column.empty]
     if not stamps:
         st.info("Add diary entries or do a screening first: the summary is made from them.")
-    else:
-        first_day = min(column.min() for column in stamps).date()
-        last_day = max(max(column.max() for column in stamps).date(), date.today())
-        kept = st.session_state.get(SUMMARY_DATES_KEY) or ()
-        if not all(first_day <= day <= last_day for day in kept):  # the diary changed since
-            del st.session_state[SUMMARY_DATES_KEY]
-        dates = st.date_input(
-            "Dates to include",
-            value=(first_day, last_day),
-            min_value=first_day,
-            max_value=last_day,
-            key=SUMMARY_DATES_KEY,
-        )
-        parts = st.multiselect(
-            "What to include",
-            list(SUMMARY_PARTS),
-            default=list(SUMMARY_PARTS),
-            format_func=SUMMARY_PARTS.get,
-            key=SUMMARY_PARTS_KEY,
-        )
-        ready = isinstance(dates, tuple) and len(dates) == 2 and bool(parts)
-        if not ready:
-            st.warning("Choose a start and an end date, and at least one part to include.")
-        results = {name: screening_result(name) for name in SCREENING_RESULTS}
+        return
+    first_day = min(column.min() for column in stamps).date()
+    last_day = max(max(column.max() for column in stamps).date(), date.today())
+    kept = st.session_state.get(SUMMARY_DATES_KEY) or ()
+    if not all(first_day <= day <= last_day for day in kept):  # the diary changed since
+        del st.session_state[SUMMARY_DATES_KEY]
+    dates = st.date_input(
+        "Dates to include",
+        value=(first_day, last_day),
+        min_value=first_day,
+        max_value=last_day,
+        key=SUMMARY_DATES_KEY,
+    )
+    parts = st.multiselect(
+        "What to include",
+        list(SUMMARY_PARTS),
+        default=list(SUMMARY_PARTS),
+        format_func=lambda part: SUMMARY_PARTS[part],
+        key=SUMMARY_PARTS_KEY,
+    )
+    demo = demo_persona() is not None
+    label = st.text_input(
+        "Your name or initials (optional)",
+        max_chars=MAX_LABEL_CHARS,
+        key=SUMMARY_LABEL_KEY,
+        help="Printed on the summary and put in the file names, so your clinician knows whose "
+        "it is. BackCare does not save it anywhere.",
+    )
+    span = (dates[0], dates[-1]) if isinstance(dates, tuple) and len(dates) == 2 else None
+    if span is None or not parts:
+        st.warning("Choose a start and an end date, and at least one part to include.")
+    start, end = span or (first_day, last_day)
+    # Captured now, in the script run (see the docstring).
+    results = {name: screening_result(name) for name in SCREENING_RESULTS}
+    routine = current_routine()
+    kept_records = tuple(records)
+    who = clean_label(label)
+    pdf, fhir = st.columns(2)
+    pdf.download_button(
+        "Download the clinician summary (PDF)",
+        data=partial(
+            summary_pdf,
+            *frames,
+            start=start,
+            end=end,
+            results=results,
+            routine=routine,
+            include=tuple(parts),
+            records=kept_records,
+            label=who,
+            demo=demo,
+        ),
+        file_name=handover_file_name("summary", "pdf", start=start, end=end, label=who, demo=demo),
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        disabled=span is None or not parts,
+        key="diary_summary_download",
+    )
+    with fhir:
+        with_names = False
+        if any(r.instrument == "psfs" for r in kept_records):
+            with_names = st.checkbox(
+                "Include my PSFS activity names",
+                key=FHIR_NAMES_KEY,
+                help="In the health-record file. They are your own words: without this, "
+                "they are called Activity 1, 2 and so on.",
+            )
         st.download_button(
-            "Download the clinician summary (PDF)",
-            data=lambda: summary_pdf(
-                *frames,
-                start=dates[0],
-                end=dates[1],
-                results=results,
-                routine=current_routine(),
-                include=parts,
+            "Download for a health record (FHIR)",
+            data=partial(
+                fhir_json,
+                kept_records,
+                frames[0],
+                start=start,
+                end=end,
+                label=who,
+                include_activity_names=with_names,
+                demo=demo,
             ),
-            file_name=f"backcare-summary-{date.today().isoformat()}.pdf",
-            mime="application/pdf",
-            icon=":material/picture_as_pdf:",
+            file_name=handover_file_name(
+                "health-record", "json", start=start, end=end, label=who, demo=demo
+            ),
+            mime="application/fhir+json",
+            icon=":material/health_and_safety:",
             on_click="ignore",
-            disabled=not ready,
-            key="diary_summary_download",
+            disabled=span is None,
+            key="diary_fhir_download",
         )
+    st.caption(
+        "The health-record file is a FHIR R4 file that many clinic record systems can import: "
+        "your questionnaire scores (with LOINC codes where they exist) and your diary's pain "
+        "scores in these dates. It has no notes, medication, mood or sleep, and no name "
+        "unless you give one above."
+    )
 
 
 def render_import(choice: StoreChoice) -> None:
@@ -535,7 +612,7 @@ def render_import(choice: StoreChoice) -> None:
         f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
     )
     upload = st.file_uploader("Diary file to import", type=["csv", "json"], key="diary_upload")
-    if st.button("Import entries", icon=":material/upload:", disabled=upload is None):
+    if st.button("Import entries", icon=":material/upload:", disabled=upload is None) and upload:
         fmt = "json" if PurePath(upload.name).suffix.lower() == ".json" else "csv"
         try:
             entries = read_entries(upload.getvalue(), format=fmt, owner=owner)

@@ -9,9 +9,10 @@ import streamlit as st
 
 from backcare.notices import load_notices
 from backcare.screening import load_red_flags
+from backcare.screening.triage import HOLD_LEVELS, Level
 from backcare.ui.demo import demo_banner, demo_switch
 from backcare.ui.phone import phone_frame
-from backcare.ui.state import screening_result
+from backcare.ui.state import triage_level
 
 # Page files, relative to app.py (Streamlit's pages/ directory convention), with the
 # menu label and icon. Streamlit's own menu is off (client.showSidebarNavigation) so
@@ -61,10 +62,16 @@ def frame(
     demo_banner()
 
 
-HOLD_ICONS = {"emergency": ":material/emergency:", "urgent": ":material/priority_high:"}
+# Each triage level's icon, next to its words (never colour or icon alone).
+LEVEL_ICONS: dict[Level, str] = {
+    "emergency": ":material/emergency:",
+    "urgent": ":material/priority_high:",
+    "gp": ":material/stethoscope:",
+    "self_care": ":material/self_improvement:",
+}
 
 
-def held_message(level: str) -> str:
+def held_message(level: Level) -> str:
     """What a page says instead of its usual advice while a triage result at ``level``
     (emergency or urgent) holds it."""
     rules = load_red_flags()
@@ -76,14 +83,14 @@ def hold_notice() -> bool:
     """While this session's triage result is emergency or urgent, say so first: get checked
     before anything else on the page (an emergency or urgent result speaks alone). Returns
     True when the notice was shown, so a page can leave out its exercise suggestions."""
-    level = getattr(screening_result("triage"), "level", None)
-    if level not in HOLD_ICONS:
+    level = triage_level()
+    if level is None or level not in HOLD_LEVELS:
         return False
     text = held_message(level)
     if level == "emergency":
-        st.error(text, icon=HOLD_ICONS["emergency"])
+        st.error(text, icon=LEVEL_ICONS[level])
     else:
-        st.warning(text, icon=HOLD_ICONS["urgent"])
+        st.warning(text, icon=LEVEL_ICONS[level])
     st.page_link(
         PAGES["screening"], label="See your result and every reason", icon=":material/fact_check:"
     )

@@ -32,6 +32,8 @@ from backcare.routine import (
     load_rules,
     progression_plan,
 )
+from backcare.screening.start_back import Risk
+from backcare.screening.triage import Level
 from backcare.ui.frame import PAGES
 
 FORM_KEY = "routine_form"
@@ -41,9 +43,10 @@ KIT = tuple(EQUIPMENT_LABELS)  # everything but "none", which is always there
 CHECKED_KEY = "bc_routine_signs_checked"
 
 
-def signs_checked(triage: object | None) -> bool:
-    """Whether the warning-sign check is done: a triage result, or the confirmation."""
-    return triage is not None or bool(st.session_state.get(CHECKED_KEY))
+def signs_checked(screened: bool) -> bool:
+    """Whether the warning-sign check is done: ``screened`` (a triage result in this
+    session), or the confirmation."""
+    return screened or bool(st.session_state.get(CHECKED_KEY))
 
 
 def _confirm_checked() -> None:
@@ -82,8 +85,8 @@ def show_refusal(routine: Routine) -> None:
 
 def profile_form(
     saved: Profile | None,
-    triage_level: str | None,
-    start_back_risk: str | None,
+    triage_level: Level | None,
+    start_back_risk: Risk | None,
     age: int | None = None,
 ) -> Profile | None:
     """The profile form. Returns a Profile on a valid submit, else None (errors shown).

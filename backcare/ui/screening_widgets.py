@@ -1,16 +1,18 @@
 """Streamlit forms and result views for the Screening page.
 
-Forms return plain answers (or None when not submitted); the page calls
-``backcare.screening`` to score them. Every text comes from the data files, through the
-loaded tools, so the page holds no clinical wording of its own.
+Forms return plain answers (or None when not submitted); ``questionnaire`` scores them
+through the instrument's registry entry (``backcare.screening.instruments``). Every text
+comes from the data files, through the loaded tools, so the page holds no clinical wording
+of its own. Each questionnaire has a form and a result view, listed in ``WIDGETS`` under
+its registry id: the Screening page draws one tab per registry entry from them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeGuard, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +21,7 @@ from backcare.change import as_read, fmt_score
 from backcare.notices import Notices
 from backcare.screening import (
     FollowUp,
+    Instrument,
     OswestryResult,
     OswestryTool,
     PegResult,
@@ -29,8 +32,11 @@ from backcare.screening import (
     StartBackTool,
     TriageResult,
 )
-from backcare.ui.frame import held_message
-from backcare.ui.state import save_screening_result
+from backcare.screening.instruments import INSTRUMENTS
+from backcare.screening.psfs import PsfsResult, PsfsTool
+from backcare.screening.rmdq import RmdqResult, RmdqTool
+from backcare.ui.frame import LEVEL_ICONS, held_message
+from backcare.ui.state import questionnaire_result, save_screening_result
 from backcare.ui.store import record_screening
 
 # Answers to "how is the pain going?" -> the library's (improving, worsening); None = not sure.
@@ -41,12 +47,6 @@ COURSE_OPTIONS: dict[str, tuple[bool | None, bool | None]] = {
     "I am not sure": (None, None),
 }
 COURSE_LABEL = "Is the pain getting better, staying about the same, or getting worse?"
-LEVEL_ICONS = {
-    "emergency": ":material/emergency:",
-    "urgent": ":material/priority_high:",
-    "gp": ":material/stethoscope:",
-    "self_care": ":material/self_improvement:",
-}
 
 
 @dataclass(frozen=True)
@@ -243,7 +243,7 @@ def show_adults_only(notices: Notices) -> None:
     st.error(notices.emergency_markdown, icon=LEVEL_ICONS["emergency"])
 
 
-def held(result: TriageResult | None) -> bool:
+def held(result: TriageResult | None) -> TypeGuard[TriageResult]:
     """True while an emergency or urgent result stands (it silences every reassurance)."""
     return result is not None and result.urgent_or_worse
 
@@ -275,6 +275,7 @@ def triage_reminder(result: TriageResult) -> None:
 
 
 def start_back_form(tool: StartBackTool) -> list[int | None] | None:
+    st.markdown(f"**{tool.name}** ({tool.version}). {tool.clinician_note}")
     with st.form("start_back_form"):
         st.markdown(f"**{tool.period}**")
         answers: list[int | None] = []
@@ -296,7 +297,7 @@ def _meaning(text: str, hold: TriageResult | None) -> None:
     """A questionnaire result's meaning; while an emergency or urgent result stands, the
     hold message instead (no reassurance, no exercise advice)."""
     if held(hold):
-        show_held(hold)  # type: ignore[arg-type]
+        show_held(hold)
     else:
         st.markdown(text)
 
@@ -332,6 +333,7 @@ def show_start_back(
 
 def oswestry_form(tool: OswestryTool) -> list[int | None] | None:
     """Returns 10 answers 0..5, None for a section left out; None if not submitted."""
+    st.markdown(f"**{tool.name}** ({tool.version}).")
     with st.form("oswestry_form"):
         st.markdown(tool.instructions)
         answers: list[int | None] = []
@@ -386,6 +388,7 @@ def show_oswestry(
 
 
 def peg_form(tool: PegTool) -> list[int | None] | None:
+    st.markdown(f"**{tool.name}** ({tool.version}).")
     with st.form("peg_form"):
         answers: list[int | None] = []
         for item in tool.items:
@@ -414,17 +417,118 @@ def show_peg(result: PegResult, tool: PegTool, hold: TriageResult | None = None)
     _meaning(f"{tool.meaning} *(Source: {tool.meaning_source})*", hold)
 
 
+# --------------------------------------------------------------------------------------
+# Roland-Morris (RMDQ)
+# --------------------------------------------------------------------------------------
+
+
+def rmdq_form(tool: RmdqTool) -> list[bool] | None:
+    """24 tick boxes, ticked = "describes me today" (no explicit yes/no, as the developers
+    advise); the ticks when submitted, else None."""
+    st.markdown(f"**{tool.name}** ({tool.version}).")
+    with st.form("rmdq_form"):
+        for paragraph in tool.instructions.split("\n\n"):
+            st.markdown(paragraph)
+        ticks = [
+            st.checkbox(f"{n}. {text}", key=f"rmdq_{n}")
+            for n, text in enumerate(tool.items, start=1)
+        ]
+        st.caption(f"{tool.copyright} {tool.licence}")
+        submitted = st.form_submit_button("Score Roland-Morris", type="primary")
+    return ticks if submitted else None
+
+
+def show_rmdq(result: RmdqResult, tool: RmdqTool, hold: TriageResult | None = None) -> None:
+    entry = INSTRUMENTS[result.instrument]
+    score = entry.shown(result.total)
+    st.subheader(f"Your Roland-Morris score: {score} out of {len(tool.items)}")
+    st.metric(f"Roland-Morris score (0-{len(tool.items)}, lower is better)", score)
+    ticked = ", ".join(map(str, result.ticked)) or "none"
+    st.markdown(
+        f"**How it was worked out:** one point for each sentence you ticked. You ticked "
+        f"{result.total} of the {len(tool.items)} sentences (numbers {ticked})."
+    )
+    if result.ticked:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Sentence": [f"{n}" for n in result.ticked],
+                    "Describes you today": [tool.items[n - 1] for n in result.ticked],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    _meaning(f"{tool.meaning} *(Source: {tool.meaning_source})*", hold)
+    st.caption(f"Rule: {result.rule} Source: {result.source}.")
+
+
+# --------------------------------------------------------------------------------------
+# Patient-Specific Functional Scale (PSFS)
+# --------------------------------------------------------------------------------------
+
+
+def psfs_form(tool: PsfsTool) -> list[tuple[str | None, int | None]] | None:
+    """Up to ``max_activities`` rows of (activity name, rating 0-10); the rows filled in
+    (a name, a rating or both) when submitted, else None. Names are plain text."""
+    st.markdown(f"**{tool.name}** ({tool.version}). {tool.clinician_note}")
+    with st.form("psfs_form"):
+        st.markdown(tool.question)
+        st.caption(f"0 = {tool.low}; 10 = {tool.high}.")
+        rows: list[tuple[str | None, int | None]] = []
+        for n in range(1, tool.max_activities + 1):
+            name = st.text_input(
+                f"Activity {n}" + ("" if n == 1 else " (optional)"),
+                max_chars=tool.max_activity_chars,
+                key=f"psfs_name_{n}",
+            )
+            rating = st.radio(
+                f"Activity {n}: how well can you do it today? (0 = {tool.low}, 10 = {tool.high})",
+                list(range(11)),
+                index=None,
+                horizontal=True,
+                key=f"psfs_rating_{n}",
+            )
+            if name.strip() or rating is not None:
+                rows.append((name.strip() or None, rating))
+        st.caption(f"{tool.copyright} {tool.licence}")
+        submitted = st.form_submit_button("Score PSFS", type="primary")
+    return rows if submitted else None
+
+
+def show_psfs(result: PsfsResult, tool: PsfsTool, hold: TriageResult | None = None) -> None:
+    entry = INSTRUMENTS[result.instrument]
+    score = entry.shown(result.mean)
+    st.subheader(f"Your PSFS score: {score} out of 10")
+    st.metric("PSFS score (0-10, higher is better)", score)
+    count = len(result.ratings)
+    st.markdown(
+        f"**How it was worked out:** ({' + '.join(map(str, result.ratings))}) divided by "
+        f"{count} = {score}. *{tool.rule} Source: {result.source}.*"
+    )
+    # The activities are the person's own words: a dataframe shows them as plain text.
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Activity": [
+                    name or f"Activity {n}" for n, name in enumerate(result.activities, start=1)
+                ],
+                "Rating (0-10)": list(result.ratings),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    _meaning(f"{tool.meaning} *(Source: {tool.meaning_source})*", hold)
+
+
 def keep_result(name: str, result: Any) -> None:
     """Keep a questionnaire result for other pages and, dated, in the pain diary's store.
 
     The diary shows the scores over time against their minimal important change.
     """
     save_screening_result(name, result)
-    details = {
-        key: getattr(result, key)
-        for key in ("risk", "psychosocial", "band", "answered")
-        if hasattr(result, key)
-    }
+    details = result.saved_details()
     if problem := record_screening(result.instrument, float(result.score), details):
         st.warning(
             "Your result is kept for this visit, but the diary could not save it: " + problem,
@@ -432,3 +536,49 @@ def keep_result(name: str, result: Any) -> None:
         )
     else:
         st.caption("Saved to your pain diary, dated today, so you can see change over time.")
+
+
+# --------------------------------------------------------------------------------------
+# One tab per questionnaire in the registry
+# --------------------------------------------------------------------------------------
+
+ToolT = TypeVar("ToolT")
+ResultT = TypeVar("ResultT")
+
+
+@dataclass(frozen=True)
+class QuestionnaireWidgets(Generic[ToolT, ResultT]):
+    """A questionnaire's form and result view (the page's part of adding one)."""
+
+    form: Callable[[ToolT], Sequence[Any] | None]  # the answers, None if not submitted
+    show: Callable[[ResultT, ToolT, TriageResult | None], None]
+    every_answer: bool = True  # False: an unanswered item is a left-out one (Oswestry)
+
+
+WIDGETS: dict[str, QuestionnaireWidgets[Any, Any]] = {
+    "start_back": QuestionnaireWidgets(start_back_form, show_start_back),
+    "oswestry": QuestionnaireWidgets(oswestry_form, show_oswestry, every_answer=False),
+    "rmdq": QuestionnaireWidgets(rmdq_form, show_rmdq),
+    "peg": QuestionnaireWidgets(peg_form, show_peg),
+    "psfs": QuestionnaireWidgets(psfs_form, show_psfs, every_answer=False),
+}
+"""Registry id -> its widgets; ``tests/unit/test_instruments.py`` checks every entry has some."""
+
+
+def questionnaire(instrument: Instrument[Any], hold: TriageResult | None) -> None:
+    """One questionnaire's tab: its form; on submit, the score (kept for other pages and in
+    the diary) or what to fix; then the latest result in this session."""
+    widgets = WIDGETS[instrument.id]
+    tool = instrument.load()
+    answers = widgets.form(tool)
+    if answers is not None:
+        missing = [n for n, a in enumerate(answers, start=1) if a is None]
+        if widgets.every_answer and missing:
+            st.error(missing_message(missing))
+        else:
+            try:
+                keep_result(instrument.id, instrument.score(answers))
+            except ValueError as err:
+                st.error(str(err))
+    if (result := questionnaire_result(instrument.id)) is not None:
+        widgets.show(result, tool, hold)

@@ -9,12 +9,18 @@ the tests) are defined here and imported everywhere else, never written as liter
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
-# Screening results by name: "triage", "start_back", "oswestry", "peg".
-SCREENING_RESULTS = ("triage", "start_back", "oswestry", "peg")
+from backcare.screening import QuestionnaireResult, ScreeningResult, TriageResult
+from backcare.screening.instruments import INSTRUMENTS
+from backcare.screening.start_back import Risk, as_risk
+from backcare.screening.triage import Level, as_level
+
+# Screening results by name: the warning-sign check, then each questionnaire in the registry
+# ("triage", "start_back", "oswestry", "peg").
+SCREENING_RESULTS: tuple[str, ...] = ("triage", *INSTRUMENTS)
 _PREFIX = "bc_result_"
 RESULT_KEYS = tuple(_PREFIX + name for name in SCREENING_RESULTS)
 ROUTINE_KEY = "bc_routine"
@@ -28,13 +34,50 @@ def result_key(name: str) -> str:
     return _PREFIX + name
 
 
-def screening_result(name: str) -> Any | None:
+# Typed results. Only ``save_screening_result`` (the Screening page, the demo switch) writes
+# these keys, with a typed result, so reading them back is typed too.
+
+
+def screening_result(name: str) -> ScreeningResult | None:
     """The latest result of one screening step in this session, or None."""
-    return st.session_state.get(result_key(name))
+    return cast("ScreeningResult | None", st.session_state.get(result_key(name)))
 
 
-def save_screening_result(name: str, result: Any) -> None:
+def triage_result() -> TriageResult | None:
+    """The warning-sign check's latest result in this session, or None."""
+    return cast("TriageResult | None", screening_result("triage"))
+
+
+def questionnaire_result(instrument: str) -> QuestionnaireResult | None:
+    """A questionnaire's latest result in this session (an id from the registry), or None."""
+    if instrument not in INSTRUMENTS:
+        raise ValueError(f"unknown questionnaire {instrument!r}; expected one of {INSTRUMENTS}")
+    return cast("QuestionnaireResult | None", screening_result(instrument))
+
+
+def save_screening_result(name: str, result: ScreeningResult) -> None:
     st.session_state[result_key(name)] = result
+
+
+# What other pages read from those results. Read by name, with anything missing or unknown
+# as "not given", so a result kept by an older version of the code (a new deployment while
+# the tab stayed open) still holds every page at an emergency or urgent level.
+
+
+def triage_level() -> Level | None:
+    """The level of this session's warning-sign check, or None when there is none."""
+    return as_level(getattr(screening_result("triage"), "level", None))
+
+
+def triage_age() -> int | None:
+    """The age given in this session's warning-sign check, or None."""
+    age = getattr(screening_result("triage"), "age", None)
+    return age if isinstance(age, int) and not isinstance(age, bool) else None
+
+
+def start_back_risk() -> Risk | None:
+    """The risk group of this session's STarT Back result, or None."""
+    return as_risk(getattr(screening_result("start_back"), "risk", None))
 
 
 def current_routine() -> Any | None:
@@ -77,6 +120,10 @@ QUICK_VERSION_KEY = "bc_diary_quick_version"
 CHOSEN_ENTRY_KEY = "diary_chosen"  # the entry picked for change or delete
 SUMMARY_DATES_KEY = "diary_summary_dates"  # the clinician summary's range and parts
 SUMMARY_PARTS_KEY = "diary_summary_parts"
+# The optional name or initials for the summary and the health-record file (never stored),
+# and "include my activity names" for the health-record file.
+SUMMARY_LABEL_KEY = "diary_summary_label"
+FHIR_NAMES_KEY = "diary_fhir_activity_names"
 
 # Demo mode (backcare/ui/demo.py). The truth is the plain key DEMO_KEY (the persona id
 # while the demo is on); the toggles on the home page and in the sidebar follow it.

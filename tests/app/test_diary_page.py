@@ -242,12 +242,13 @@ def test_about_page_shows_where_the_diary_lives_and_deletes_all(app, sql_store):
 
 def test_saved_screening_results_are_listed(app, sql_store):
     sql_store.add_screening("local", "oswestry", datetime(2024, 2, 1, 9), 32, {})
+    sql_store.add_screening("local", "psfs", datetime(2024, 2, 2, 9), 14 / 3, {})
     app.switch_page(DIARY).run()
     assert "Saved screening results" in [s.value for s in app.subheader]
     screenings = table_value(app.table[-1])
-    assert list(screenings["Questionnaire"]) == ["Oswestry"]
-    assert list(screenings["Score"]) == ["32%"]
-    assert list(screenings["Date"]) == ["1 Feb 2024"]
+    assert list(screenings["Questionnaire"]) == ["PSFS", "Oswestry"]
+    assert list(screenings["Score"]) == ["4.7", "32%"]  # as the screen shows them
+    assert list(screenings["Date"]) == ["2 Feb 2024", "1 Feb 2024"]
 
 
 @pytest.fixture

@@ -140,6 +140,22 @@ def test_screening_with_start_back_and_oswestry_results(page: Page, server):
     check_axe(page, "Screening: STarT Back and Oswestry results")
 
 
+def test_screening_with_roland_morris_and_psfs_results(page: Page, server):
+    open_page(page, server, "Screening")
+    page.get_by_role("tab", name="Roland-Morris").click()
+    page.get_by_text("I stay at home most of the time because of my back.").click()
+    page.get_by_role("button", name="Score Roland-Morris").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Your Roland-Morris score: 1 out of 24")).to_be_visible()
+    page.get_by_role("tab", name="PSFS").click()
+    page.get_by_label("Activity 1", exact=True).fill("Walk to the shops")
+    page.get_by_role("radiogroup", name="Activity 1: how well").get_by_text("4", exact=True).click()
+    page.get_by_role("button", name="Score PSFS").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Your PSFS score: 4.0 out of 10")).to_be_visible()
+    check_axe(page, "Screening: Roland-Morris and PSFS results")
+
+
 def test_the_routine_builder_asks_for_the_warning_sign_check_first(page: Page, server):
     open_page(page, server, "Routine_builder")
     expect(page.get_by_role("button", name=load_rules().check_first["confirm"])).to_be_visible()

@@ -143,11 +143,8 @@ def _closed_port() -> int:
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        # No PostgreSQL driver is installed here: the message names the missing driver.
-        (
-            "postgresql://backcare:secret@127.0.0.1:{port}/diary",
-            "the database driver is not installed",
-        ),
+        # PostgreSQL's driver (psycopg) is installed, but nothing listens on the port.
+        ("postgresql://backcare:secret@127.0.0.1:{port}/diary", "connection failed"),
         ("nosuchdb://127.0.0.1:{port}/diary", "the database driver is not installed"),
         ("sqlite:///:memory:", "use a file or the session store"),
     ],

@@ -437,7 +437,7 @@ def test_screening_numbers_as_people_read_them(instrument, scores, wording):
 
 def test_unknown_instrument_is_rejected():
     with pytest.raises(ValueError, match="unknown screening instrument"):
-        a.screening_trends(screenings_frame([("2026-01-01", "rmdq", 5)]))
+        a.screening_trends(screenings_frame([("2026-01-01", "sf36", 5)]))
 
 
 def test_one_screening_score_says_what_next_time_would_mean():

@@ -51,6 +51,23 @@ CASES = [
     ("peg", 3.0, 4.7, NONE, "a rise of 1.7 points, under 1.75"),
     ("peg", 3.0, 4.8, WORSE, "a rise of 1.8 points"),
     ("peg", 5, 5, NONE, "no change"),
+    # Roland-Morris, 0-24, lower is better (Ostelo 2008: 5 points or 30%)
+    ("rmdq", 14, 9, BETTER, "exactly 5 points"),
+    ("rmdq", 14, 10, NONE, "4 points and 29% (30% of 14 is 4.2)"),
+    ("rmdq", 10, 7, BETTER, "exactly 30% and 3 points, over the 2-point floor"),
+    ("rmdq", 10, 8, NONE, "2 points but 20%"),
+    ("rmdq", 5, 3, BETTER, "40% and exactly the 2-point floor"),
+    ("rmdq", 3, 2, NONE, "33% but 1 point, under the floor"),
+    ("rmdq", 8, 12, NONE, "a rise of 4 points: worse needs 5"),
+    ("rmdq", 8, 13, WORSE, "a rise of exactly 5 points"),
+    # PSFS, 0-10, HIGHER is better (about 2 points on the average; no relative rule)
+    ("psfs", 3.0, 5.0, BETTER, "a rise of exactly 2 points"),
+    ("psfs", 3.0, 4.9, NONE, "a rise of 1.9 points (63%): no relative rule"),
+    ("psfs", 1.0, 1.8, NONE, "80% higher but 0.8 points"),
+    ("psfs", 6.0, 4.0, WORSE, "a fall of exactly 2 points"),
+    ("psfs", 6.0, 4.1, NONE, "a fall of 1.9 points"),
+    ("psfs", 8.7, 10.0, NONE, "a rise of 1.3 to the top of the scale"),
+    ("psfs", 5.0, 5.0, NONE, "no change"),
 ]
 
 
@@ -111,7 +128,9 @@ def test_the_rule_in_words(measure, rule):
 @pytest.mark.parametrize(
     ("measure", "before", "after", "message"),
     [
-        ("rmdq", 1, 2, "unknown measure"),
+        ("sf36", 1, 2, "unknown measure"),
+        ("psfs", 11, 2, "0-10"),
+        ("rmdq", 25, 2, "0-24"),
         ("pain", 11, 2, "0-10"),
         ("oswestry", 50, -1, "0-100"),
         ("pain", "5", 2, "must be a number"),
@@ -133,22 +152,42 @@ def _scores(measure: str):
 MEASURES = sorted(MIC)
 
 
+def _gain(measure: str, before: float, after: float) -> float:
+    """How much better the later score is: a fall where lower is better, a rise where
+    higher is better (the direction is the registry's, ``MIC[measure].better``)."""
+    return before - after if MIC[measure].better == "lower" else after - before
+
+
+def test_the_direction_is_read_from_the_registry():
+    assert {m: MIC[m].better for m in MIC} == {
+        "pain": "lower",
+        "oswestry": "lower",
+        "rmdq": "lower",
+        "peg": "lower",
+        "psfs": "higher",
+    }
+    assert MIC["psfs"].rule == (
+        "a rise of at least 2 points counts as better; only a fall of at least 2 points "
+        "counts as worse"
+    )
+
+
 @pytest.mark.parametrize("measure", MEASURES)
 @given(data=st.data())
 def test_direction_matches_the_sign(measure, data):
     before, after = data.draw(_scores(measure)), data.draw(_scores(measure))
     change = meaningful_change(measure, before, after)
     if change.direction == BETTER:
-        assert after < before
+        assert _gain(measure, before, after) > 0
     elif change.direction == WORSE:
-        assert after > before
+        assert _gain(measure, before, after) < 0
 
 
 @pytest.mark.parametrize("measure", MEASURES)
 @given(data=st.data())
 def test_a_change_below_the_floor_is_never_meaningful(measure, data):
     before, after = data.draw(_scores(measure)), data.draw(_scores(measure))
-    if abs(after - before) < MIC[measure].floor - 1e-6:
+    if abs(after - before) < MIC[measure].smallest - 1e-6:
         assert not meaningful_change(measure, before, after).meaningful
 
 
@@ -156,11 +195,11 @@ def test_a_change_below_the_floor_is_never_meaningful(measure, data):
 @given(data=st.data())
 def test_worse_only_from_the_points_threshold(measure, data):
     before, after = data.draw(_scores(measure)), data.draw(_scores(measure))
-    rise = after - before
+    loss = -_gain(measure, before, after)
     worse = meaningful_change(measure, before, after).direction == WORSE
-    if rise < MIC[measure].points - 1e-6:
+    if loss < MIC[measure].points - 1e-6:
         assert not worse
-    if rise >= MIC[measure].points + 1e-6:
+    if loss >= MIC[measure].points + 1e-6:
         assert worse
 
 
@@ -181,16 +220,18 @@ def test_monotone_in_the_size_of_the_change(measure, data):
 @pytest.mark.parametrize("measure", MEASURES)
 @given(data=st.data())
 def test_target_agrees_with_meaningful_change(measure, data):
-    """A score at or below the target is a meaningful improvement, and above it is not."""
+    """A score at or beyond the target (below it where lower is better, above it where
+    higher is better) is a meaningful improvement, and one short of it is not."""
     before, after = data.draw(_scores(measure)), data.draw(_scores(measure))
     target = improvement_target(measure, before)
     better = meaningful_change(measure, before, after).direction == BETTER
     if target is None:
         assert not better
         return
-    if after <= target - 1e-6:
+    beyond = _gain(measure, target, after)  # > 0: past the target, the better way
+    if beyond >= 1e-6:
         assert better
-    if after > target + 1e-6:
+    if beyond <= -1e-6:
         assert not better
 
 
@@ -208,6 +249,11 @@ def test_target_agrees_with_meaningful_change(measure, data):
         ("peg", 5, 3.5),  # 30% is 1.5 points
         ("peg", 8, 6.25),  # 1.75 points
         ("peg", 0, None),
+        ("rmdq", 14, 9.8),  # 30% is 4.2 points
+        ("rmdq", 20, 15),  # 5 points
+        ("rmdq", 1, None),
+        ("psfs", 3, 5),  # higher is better: 2 points up
+        ("psfs", 8.5, None),  # 10.5 is off the scale
     ],
 )
 def test_improvement_target(measure, before, target):
@@ -217,14 +263,23 @@ def test_improvement_target(measure, before, target):
 
 @pytest.mark.parametrize(
     ("measure", "before", "shown"),
-    [("peg", 8.0, 6.2), ("peg", 5.0, 3.5), ("oswestry", 36, 26), ("pain", 3.3, 2.3)],
+    [
+        ("peg", 8.0, 6.2),
+        ("peg", 5.0, 3.5),
+        ("oswestry", 36, 26),
+        ("pain", 3.3, 2.3),
+        ("rmdq", 14, 9),
+        ("psfs", 3.4, 5.4),
+        ("psfs", 4.0, 6.0),
+    ],
 )
 def test_the_target_is_shown_as_a_score_people_can_reach(measure, before, shown):
-    """The highest score, written as people read it, that still counts as better."""
+    """The score nearest the first, written as people read it, that still counts as better."""
     assert readable_target(measure, before) == pytest.approx(shown)
     assert meaningful_change(measure, before, shown).direction == BETTER
     step = 10.0 ** -MIC[measure].decimals
-    assert meaningful_change(measure, before, round(shown + step, 1)).direction != BETTER
+    back = -step if MIC[measure].better == "higher" else step
+    assert meaningful_change(measure, before, round(shown + back, 1)).direction != BETTER
 
 
 # --------------------------------------------------------------------------- as people read them
@@ -272,6 +327,27 @@ def test_the_words_never_contradict_the_verdict(measure, data):
     after = round(data.draw(_scores(measure)), mic.decimals)
     change = meaningful_change(measure, before, after)
     text = change.movement
-    if change.percent is not None and abs(change.percent) < mic.fraction * 100 - 1e-6:
+    if (
+        mic.fraction is not None
+        and change.percent is not None
+        and abs(change.percent) < mic.fraction * 100 - 1e-6
+    ):
         assert f"({mic.fraction:.0%} " not in text
     assert "smaller than" not in change.verdict
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"fraction": 0.3, "floor": None}, "both a fraction and a floor"),
+        ({"fraction": 0.3, "floor": 1.0, "better": "higher"}, "needs better='lower'"),
+        ({"better": "sideways"}, "better must be 'lower' or 'higher'"),
+    ],
+)
+def test_a_minimal_important_change_that_cannot_be_applied_is_refused(kwargs, message):
+    from backcare.screening.instruments import MinimalImportantChange
+
+    fields = {"fraction": None, "floor": None, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        MinimalImportantChange("x", 2.0, scale_max=10, decimals=1, unit="", source="s",
+                               floor_note="n", **fields)  # fmt: skip

@@ -15,7 +15,12 @@ from backcare.demo import (
     demo_patient,
     fill_store,
 )
-from backcare.diary.frames import ROUTINE_STARTED, entries_frame, events_frame
+from backcare.diary.frames import (
+    ROUTINE_STARTED,
+    entries_frame,
+    events_frame,
+    screenings_frame,
+)
 from backcare.diary.model import Entry
 from backcare.storage import SessionStore, SqlStore
 
@@ -97,6 +102,21 @@ def test_chronic_oswestry_falls_from_about_42_to_24():
     assert odi == sorted(odi, reverse=True)  # never rises
     assert patient.oswestry.percent == odi[-1]
     assert [s.score for s in patient.screenings if s.instrument == "peg"][-1] < 5
+
+
+def test_chronic_roland_morris_and_psfs_improve_over_time():
+    """Issue 16: Alex has Roland-Morris (lower is better) and PSFS (higher is better) scores
+    over time, and both changes count as meaningful in the diary's trends."""
+    patient = demo_patient("chronic", TODAY)
+    frame = screenings_frame(patient.screenings)
+    trends = {t.instrument: t for t in analytics.screening_trends(frame)}
+    rmdq, psfs = trends["rmdq"], trends["psfs"]
+    assert list(rmdq.frame["score"]) == [14, 14, 13, 11, 10, 8, 7]
+    assert rmdq.change is not None and rmdq.change.direction == "better"
+    assert psfs.frame["score"].iloc[0] == 3.0 and round(psfs.frame["score"].iloc[-1], 1) == 6.3
+    assert psfs.change is not None and psfs.change.direction == "better"
+    assert patient.psfs is not None and patient.psfs.activities[0] == "Walk for 30 minutes"
+    assert set(patient.results()) == {"triage", "start_back", "oswestry", "rmdq", "peg", "psfs"}
 
 
 def test_chronic_routine_starts_in_week_8_with_exercise_after():

@@ -17,10 +17,13 @@ from pypdf import PdfReader
 
 from backcare.demo import demo_patient
 from backcare.diary.frames import entries_frame, events_frame, screenings_frame
+from backcare.diary.model import Screening
 from backcare.exercises import CONDITIONS, EQUIPMENT
 from backcare.notices import load_notices
 from backcare.reports import (
+    DEMO_MARK,
     chart_png,
+    handover_file_name,
     latin1,
     routine_ics,
     routine_pdf,
@@ -284,6 +287,7 @@ def _summary(persona_id: str = "chronic", **kwargs) -> tuple[bytes, object]:
         "end": SUMMARY_TODAY,
         "results": patient.results(),
         "routine": patient.routine,
+        "records": patient.screenings,
     }
     args.update(kwargs)
     pdf = summary_pdf(
@@ -450,3 +454,165 @@ def test_the_clinician_summary_writes_saved_scores_as_people_read_them():
     text = _text(pdf)
     assert "27%" in text and "5.7" in text
     assert "26.6" not in text and "5.66" not in text
+
+
+# ------------------------------------------------- clinician summary: issue 16 (handover)
+HEADINGS = {"Screening results", "Pain over time", "Before and after", "Current exercise routine"}
+CHART_HEADING = "Pain over time"
+
+
+def _page_lines(pdf: bytes) -> list[list[str]]:
+    """Each page's text lines, without the footer and the demo banner."""
+    pages = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        lines = [" ".join(line.split()) for line in (page.extract_text() or "").splitlines()]
+        pages.append(
+            [
+                line
+                for line in lines
+                if line and "not a diagnosis - page" not in line and line != DEMO_MARK
+            ]
+        )
+    return pages
+
+
+def test_summary_with_a_routine_names_every_exercise_and_its_dose():
+    routine = build_routine(Profile(minutes=20))
+    pdf, _ = _summary("acute", routine=routine, include=["routine"])
+    text = _text(pdf)
+    assert "No routine has been built" not in text
+    for item in routine.items:
+        assert latin1(item.exercise.name) in text
+        assert short_dose(item) in text
+
+
+def test_a_demo_summary_says_so_on_every_page():
+    pdf, _ = _summary(demo=True)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) >= 2
+    for page in pages:
+        assert DEMO_MARK in " ".join(page.extract_text().split())
+
+
+def test_a_real_summary_never_says_demo():
+    pdf, _ = _summary()
+    assert DEMO_MARK not in _text(pdf)
+
+
+def test_the_persons_label_is_printed():
+    pdf, _ = _summary(label="  A.\nB.  ")
+    assert "For: A. B." in _text(pdf)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({}, "backcare-summary-2026-01-01-to-2026-03-15.pdf"),
+        ({"label": "A.B."}, "backcare-summary-A-B-2026-01-01-to-2026-03-15.pdf"),
+        (
+            {"label": "Zoë O'Brien/../x"},
+            "backcare-summary-Zoe-O-Brien-x-2026-01-01-to-2026-03-15.pdf",
+        ),
+        (
+            {"demo": True},
+            "backcare-summary-2026-01-01-to-2026-03-15-demo-data-made-up-patient.pdf",
+        ),
+    ],
+)
+def test_file_names_carry_the_label_the_dates_and_demo(kwargs, name):
+    made = handover_file_name(
+        "summary", "pdf", start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 15), **kwargs
+    )
+    assert made == name
+    assert re.fullmatch(r"[A-Za-z0-9.-]+", made)
+
+
+@pytest.mark.parametrize(
+    ("persona", "words", "rgb"),
+    [
+        ("red_flag", "Warning-sign check: EMERGENCY - Call 999 or go to A&E now", (180, 0, 0)),
+        ("chronic", "Warning-sign check: SELF-CARE - Looking after it yourself", (0, 110, 60)),
+    ],
+)
+def test_the_triage_level_is_at_the_top_coloured_and_worded(persona, words, rgb):
+    pdf, _ = _summary(persona)
+    first = _page_lines(pdf)[0]
+    box = next(n for n, line in enumerate(first) if line.startswith("Warning-sign check:"))
+    assert " ".join(first[box : box + 2]).startswith(words)
+    assert box < first.index("Screening results")  # above everything else
+    content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data().decode("latin-1")
+    colour = " ".join(f"{c / 255:.4f}".rstrip("0").rstrip(".") for c in rgb)
+    assert f"{colour} RG" in content  # the box's border in the level's colour
+
+
+def test_points_per_item_read_as_a_row_not_a_python_list():
+    pdf, _ = _summary()
+    text = _text(pdf)
+    assert "Items 1-9: 0 0 0 1 0 1 0 0 0" in text  # STarT Back
+    assert "Sections 1-10: 1 2 1 2 1 1 1 1 1 1" in text  # Oswestry
+    assert "[" not in text and "]" not in text
+
+
+def _saved_only(scores: list[tuple[str, float, dict]]) -> str:
+    """A summary of saved scores only (no answers in this session), as the diary keeps them."""
+    records = [
+        Screening("local", instrument, dt.datetime(2026, 3, day, 9), score, details)
+        for day, (instrument, score, details) in enumerate(scores, start=1)
+    ]
+    pdf = summary_pdf(
+        entries_frame([]),
+        events_frame([]),
+        screenings_frame(records),
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 3, 31),
+        include=["screening"],
+        records=records,
+    )
+    return _text(pdf)
+
+
+def test_saved_scores_are_rounded_as_the_screen_shows_them():
+    text = _saved_only(
+        [
+            ("oswestry", 26.666666666666668, {"band": "moderate"}),
+            ("peg", 13 / 3, {}),
+            ("psfs", 14 / 3, {}),
+            ("rmdq", 7.0, {}),
+        ]
+    )
+    assert "26.6667" not in text and "4.33333" not in text
+    assert "Oswestry Disability Index 27%" in text
+    assert "PEG 4.3 of 10" in text
+    assert "Patient-Specific Functional Scale 4.7 of 10 (higher is better)" in text
+    assert "Roland-Morris Disability Questionnaire 7 of 24" in text
+
+
+def test_a_saved_start_back_score_shows_its_risk_group():
+    text = _saved_only([("start_back", 5.0, {"risk": "medium", "psychosocial": 2})])
+    assert "STarT Back 5 of 9, Medium risk" in text
+
+
+CONFIGS = [
+    (persona, days, parts)
+    for persona in ("chronic", "acute", "red_flag")
+    for days in (14, 60, 182)
+    for parts in (
+        ("screening", "chart", "change", "routine"),
+        ("screening", "change", "routine"),
+        ("chart", "change", "routine"),
+    )
+]
+
+
+@pytest.mark.parametrize(("persona", "days", "parts"), CONFIGS)
+def test_no_page_ends_with_a_heading(persona, days, parts):
+    patient = demo_patient(persona, SUMMARY_TODAY)
+    start = max(patient.first_day, SUMMARY_TODAY - dt.timedelta(days=days))
+    pdf, _ = _summary(persona, start=start, include=list(parts), demo=True, label="Jo")
+    pages = _page_lines(pdf)
+    for number, lines in enumerate(pages[:-1], start=1):
+        assert lines and lines[-1] not in HEADINGS, (number, lines[-3:])
+    for lines in pages:
+        if CHART_HEADING in lines:  # the chart's heading, its words and the chart together
+            at = lines.index(CHART_HEADING)
+            assert at + 1 < len(lines), lines[-3:]

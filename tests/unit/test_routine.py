@@ -51,8 +51,12 @@ def test_phases_in_order_and_total_near_target(profile):
     assert phases == sorted(phases)
     assert routine.items[0].phase == "warm_up"
     assert routine.items[-1].phase == "cool_down"
-    # The asked-for time, or the shorter high-pain session; never a quietly shorter one.
-    assert routine.target_minutes == target_minutes(profile)
+    # The asked-for time, or the shorter high-pain session; never a quietly shorter one:
+    # when the exercises that suit everything cannot fill it, a note says so.
+    asked = target_minutes(profile)
+    if routine.target_minutes != asked:
+        assert routine.target_minutes < asked
+        assert any("shorter than you asked" in note for note in routine.notes), routine.notes
     assert abs(routine.total_minutes - routine.target_minutes) <= TOLERANCE * routine.target_minutes
 
 

@@ -21,18 +21,7 @@ from backcare.storage import SessionStore, SqlStore, StorageError, Store
 
 T0 = datetime(2024, 3, 1, 8, 0)
 NOW = datetime(2024, 6, 1, 12, 0)
-POSTGRES_URL = os.environ.get("BACKCARE_TEST_POSTGRES_URL", "")
-
-STORE_KINDS = [
-    "sqlite",
-    "session",
-    pytest.param(
-        "postgres",
-        marks=pytest.mark.skipif(
-            not POSTGRES_URL, reason="set BACKCARE_TEST_POSTGRES_URL to run against PostgreSQL"
-        ),
-    ),
-]
+STORE_KINDS = ["sqlite", "session", "postgres"]
 
 
 @pytest.fixture(params=STORE_KINDS)
@@ -45,10 +34,11 @@ def store(request, tmp_path) -> Store:
         yield SessionStore()
     else:
         # A fresh schema per test: drop every BackCare table in the test database.
-        engine = sa.create_engine(POSTGRES_URL)
+        url = request.getfixturevalue("postgres_server_url")
+        engine = sa.create_engine(url)
         storage.metadata.drop_all(engine)
         engine.dispose()
-        made = SqlStore(POSTGRES_URL)
+        made = SqlStore(url)
         yield made
         made.engine.dispose()
 

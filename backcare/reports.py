@@ -25,7 +25,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import vl_convert
@@ -135,7 +135,7 @@ def _heading(pdf: FPDF, text: str, size: int = 14, keep: float = 0.0) -> None:
     pdf.ln(1)
 
 
-def _para(pdf: FPDF, text: str, size: int = 10, style: str = "") -> None:
+def _para(pdf: FPDF, text: str, size: float = 10, style: str = "") -> None:
     pdf.set_font("Helvetica", style, size)
     pdf.multi_cell(0, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
 
@@ -162,10 +162,14 @@ IMAGE_W, IMAGE_H = 55, 33  # mm: an exercise's drawing in the handout
 GAP = 3  # mm between exercises
 
 
-def _exercise_lines(item: RoutineItem, cautions: tuple[str, ...], number: int) -> list:
+Line = tuple[str, str, float, float]
+"""(text, style, font size, line height) of one paragraph in the handout."""
+
+
+def _exercise_lines(item: RoutineItem, cautions: tuple[str, ...], number: int) -> list[Line]:
     """(text, style, size, line height) for each paragraph of an exercise's block."""
     ex = item.exercise
-    lines = [
+    lines: list[Line] = [
         (f"{number}. {ex.name}", "B", 11, 5.5),
         (
             f"Dose: {item.describe()} (about {item.minutes:g} min). Position: {ex.position}.",
@@ -181,12 +185,14 @@ def _exercise_lines(item: RoutineItem, cautions: tuple[str, ...], number: int) -
     return lines
 
 
-def _block_height(pdf: FPDF, lines: list, width: float) -> float:
+def _block_height(pdf: FPDF, lines: list[Line], width: float) -> float:
     """The height the exercise's block takes: its text or its drawing, whichever is taller."""
     height = 0.0
     for text, style, size, line_height in lines:
         pdf.set_font("Helvetica", style, size)
-        height += pdf.multi_cell(width, line_height, latin1(text), dry_run=True, output="HEIGHT")
+        # output="HEIGHT" makes fpdf2 return the height alone, a number.
+        made = pdf.multi_cell(width, line_height, latin1(text), dry_run=True, output="HEIGHT")
+        height += cast(float, made)
     return max(height, IMAGE_H + 2) + GAP
 
 

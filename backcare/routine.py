@@ -809,16 +809,16 @@ def fit_week(
     def total() -> float:
         return sum(i.minutes for i in items if i is not None)
 
-    def sets_to_trim() -> list[int]:
-        return [
-            n
+    def sets_to_trim() -> dict[int, RoutineItem]:
+        return {
+            n: i
             for n, i in enumerate(items)
             if i is not None and i.exercise.kind != "aerobic" and i.sets > 1
-        ]
+        }
 
     while total() > aim + 1e-9 and (trimmable := sets_to_trim()):
-        n = max(trimmable, key=lambda n: (items[n].sets, items[n].phase == "main", n))
-        items[n] = _with_sets(start[n], grown[n], items[n].sets - 1)
+        n = max(trimmable, key=lambda n: (trimmable[n].sets, trimmable[n].phase == "main", n))
+        items[n] = _with_sets(start[n], grown[n], trimmable[n].sets - 1)
     for n, item in enumerate(items):
         if item is not None and item.exercise.kind == "aerobic" and total() > aim + 1e-9:
             cut = min(item.minutes - start[n].minutes, _half(total() - target + 0.25))
@@ -843,20 +843,25 @@ def fit_week(
     for n in sorted(range(len(items)), key=lambda n: (start[n].phase == "main", -n)):
         if total() <= aim + 1e-9:
             break
-        held = before.get(start[n].exercise.id)
-        if items[n] is not None and held is not None and held.minutes < items[n].minutes:
+        held, now = before.get(start[n].exercise.id), items[n]
+        if now is not None and held is not None and held.minutes < now.minutes:
             items[n] = held
             grown[n] = held
     # Run short after trimming? Give back sets, main set first, then walking time.
-    order = sorted(
-        (n for n, i in enumerate(items) if i is not None),
-        key=lambda n: (items[n].phase != "main", n),
-    )
+    order = [
+        n
+        for n, i in sorted(
+            ((n, i) for n, i in enumerate(items) if i is not None),
+            key=lambda pair: (pair[1].phase != "main", pair[0]),
+        )
+    ]
     grew = True
     while total() < target - 1e-9 and grew:
         grew = False
         for n in order:
             item = items[n]
+            if item is None:  # not left out after ordering; this keeps mypy sure of it
+                continue
             if item.exercise.kind == "aerobic":
                 more = min(grown[n].minutes - item.minutes, _half(target - total()))
                 if more > 0 and total() + more <= high + 1e-9:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
-from backcare.content import Topic
+from backcare.content import Suggestion, Topic
 from backcare.figures import figure
 from backcare.ui.frame import PAGES
 
@@ -36,7 +36,7 @@ PRINT_CSS = """
 """
 
 
-def suggested_groups(suggested) -> list[tuple[str, list[str]]]:
+def suggested_groups(suggested: Iterable[Suggestion]) -> list[tuple[str, list[str]]]:
     """The suggestions grouped by their reason, in order: each reason is shown once, under
     every topic it suggests (one rule often suggests two topics for the same reason)."""
     groups: dict[str, list[str]] = {}
@@ -95,7 +95,10 @@ def topic_view(topic: Topic, titles: dict[str, str], open_topic: Callable[[str],
 
 
 def topic_buttons(
-    prefix: str, topic_ids, titles: dict[str, str], open_topic: Callable[[str], None]
+    prefix: str,
+    topic_ids: Iterable[str],
+    titles: dict[str, str],
+    open_topic: Callable[[str], None],
 ) -> None:
     """A button per topic that opens it (keys ``<prefix>_<topic id>``)."""
     for topic_id in topic_ids:

@@ -19,6 +19,7 @@ from backcare.exercises import (
     LEVEL_LABELS,
     LEVELS,
     PHASE_LABELS,
+    Exercise,
 )
 from backcare.notices import load_notices
 from backcare.reports import routine_ics, routine_pdf
@@ -168,6 +169,14 @@ def profile_form(
         return None
 
 
+def drawing_alt(ex: Exercise) -> str:
+    """An exercise drawing's alt text: what it shows and how to read the movement."""
+    return (
+        f"Line drawing: {ex.name}, {ex.position}. Where it moves, the start position is "
+        "faint, the end position solid, with an arrow."
+    )
+
+
 def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> None:
     """Each phase with its exercises: drawing, dose, steps, stop-if cues, swap button."""
     st.header(f"Your routine: about {routine.total_minutes:g} minutes")
@@ -189,10 +198,7 @@ def show_routine(routine: Routine, on_swap: Callable[[int], None] | None) -> Non
                 left, right = st.columns([2, 3])
                 left.image(
                     str(ex.illustration),
-                    alt=(
-                        f"Line drawing: {ex.name}, {ex.position}. Where it moves, the start "
-                        "position is faint, the end position solid, with an arrow."
-                    ),
+                    alt=drawing_alt(ex),
                     caption=ex.position.capitalize(),
                     width="stretch",
                 )

@@ -533,7 +533,7 @@ def _trend(instrument: str, name: str, frame: pd.DataFrame) -> ScreeningTrend:
         # STarT Back sorts people into risk groups; the registry says why it has no MIC.
         latest = float(frame["score"].iloc[-1])
         summary = (
-            f"{name}: {count}, latest {latest:g} out of {scale_max:g} on "
+            f"{name}: {count}, latest {entry.shown(latest)} out of {scale_max:g} on "
             f"{fmt_date(latest_date)}. {entry.no_mic}"
         )
         return ScreeningTrend(instrument, name, frame, scale_max, None, None, summary)

@@ -363,6 +363,7 @@ class BrowserStore:
         until: datetime | date | None = None,
         *,
         limit: int | None = None,
+        offset: int = 0,
         newest_first: bool = False,
     ) -> builtins.list[Entry]:
         low, high = _bounds(since, until)
@@ -375,6 +376,7 @@ class BrowserStore:
             ]
         if newest_first:
             chosen = chosen[::-1]
+        chosen = chosen[max(0, offset) :]
         return list(chosen if limit is None else chosen[:limit])
 
     def count(self, owner: str) -> int:

@@ -296,7 +296,8 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
     )
     line = base.mark_line(color=MEAN_COLOUR, point=alt.OverlayMarkDef(size=60)).encode(
         y=alt.Y("score:Q", scale=scale, title=f"Score (0-{trend.scale_max:g}, {better} is better)"),
-        tooltip=[alt.Tooltip("date:T", format="%-d %b %Y"), alt.Tooltip("score:Q")],
+        # The score as written on the chart (Oswestry 27%, not 26.6667).
+        tooltip=[alt.Tooltip("date:T", format="%-d %b %Y"), alt.Tooltip("text:N", title="Score")],
     )
     labels = base.mark_text(dy=-10, fontSize=12).encode(
         y=alt.Y("score:Q", scale=scale), text="text:N"

@@ -33,6 +33,9 @@ EFFORTS = ("gentle", "moderate", "hard")
 # (the body's own lifted against gravity, or a machine's), which the rules treat at least as
 # strictly as end range. Movements not listed are not made (the spine stays neutral).
 SPINE_MOVEMENTS = ("flexion", "extension", "rotation", "side_bend")
+# The part of the body an exercise is for: the back (trunk, hips, legs) unless it says
+# "neck". Neck exercises go into a routine only when the person asks for them.
+AREAS = ("back", "neck")
 SPINE_RANGES = ("mid", "end", "loaded")
 END_OR_LOADED = frozenset({"end", "loaded"})
 CONDITIONS = (
@@ -133,6 +136,7 @@ class Exercise:
     condition_cautions: tuple[tuple[str, str], ...] = ()
     # For reviewers only (evidence grade, the doses the sources give): never shown to users.
     review_note: str = ""
+    area: str = "back"  # see AREAS
 
     def spine_range(self, movement: str) -> str | None:
         """How far this exercise takes the spine in ``movement``, or None if not at all."""
@@ -300,6 +304,7 @@ def parse_exercise(raw: dict) -> Exercise:
         stop_if=_texts(raw, "stop_if", where, allow_empty=False),
         cautions=_texts(raw, "cautions", where, allow_empty=True),
         contraindications=_tags(raw, "contraindications", CONDITIONS, where),
+        area=_choice(raw, "area", AREAS, where) if "area" in raw else "back",
         easier=_need(raw, "easier", str, where),
         harder=_need(raw, "harder", str, where),
         source=_need(raw, "source", str, where).strip(),

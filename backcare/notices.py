@@ -7,6 +7,7 @@ and the handout).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +20,29 @@ NOTICES_FILE = DATA_DIR / "notices.toml"
 
 
 @dataclass(frozen=True)
+class CallLine:
+    """The short emergency line with tap-to-call numbers (data/notices.toml [call_line])."""
+
+    emergency_number: str  # 999: the emergency signs
+    urgent_number: str  # 111: urgent, not an emergency
+    text: str  # with {emergency} and {urgent} where the numbers go
+    signs_label: str  # "Which signs are emergencies?"
+    signs: tuple[str, ...]  # every emergency sign, from data/red_flags.toml
+    source: str
+
+    def parts(self) -> list[tuple[str, str | None]]:
+        """The text in order as (words, None) and (number, number to call) pieces."""
+        numbers = {"{emergency}": self.emergency_number, "{urgent}": self.urgent_number}
+        pieces: list[tuple[str, str | None]] = []
+        for chunk in re.split(r"(\{emergency\}|\{urgent\})", self.text):
+            if chunk in numbers:
+                pieces.append((numbers[chunk], numbers[chunk]))
+            elif chunk:
+                pieces.append((chunk, None))
+        return pieces
+
+
+@dataclass(frozen=True)
 class Notices:
     not_a_diagnosis: str
     emergency: str  # one sentence naming every emergency sign (made from red_flags.toml)
@@ -27,6 +51,7 @@ class Notices:
     minimum_age: int  # BackCare is made for adults: no scoring or routine below this age
     minimum_age_source: str
     adults_only: str  # what a younger person is told instead
+    call_line: CallLine
 
     def below_minimum_age(self, age: int | None) -> bool:
         """True when an age was given and it is under the minimum (None: not known)."""
@@ -48,6 +73,24 @@ def load_notices(path: Path = NOTICES_FILE) -> Notices:
             minimum_age=int(raw["minimum_age"]),
             minimum_age_source=raw["minimum_age_source"].strip(),
             adults_only=" ".join(raw["adults_only"].split()),
+            call_line=_call_line(raw["call_line"], rules.emergency_signs, path),
         )
     except KeyError as err:
         raise ValueError(f"{path.name}: missing field {err.args[0]!r}") from None
+
+
+def _call_line(raw: dict, signs: tuple[str, ...], path: Path) -> CallLine:
+    line = CallLine(
+        emergency_number=str(raw["emergency_number"]).strip(),
+        urgent_number=str(raw["urgent_number"]).strip(),
+        text=" ".join(raw["text"].split()),
+        signs_label=raw["signs_label"].strip(),
+        signs=signs,
+        source=raw["source"].strip(),
+    )
+    for number in (line.emergency_number, line.urgent_number):
+        if not number.isdigit():
+            raise ValueError(f"{path.name}: call_line numbers are digits only, not {number!r}")
+    if "{emergency}" not in line.text or "{urgent}" not in line.text:
+        raise ValueError(f"{path.name}: call_line.text must contain {{emergency}} and {{urgent}}")
+    return line

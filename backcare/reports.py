@@ -3,8 +3,10 @@
 - ``routine_pdf(routine)``: an fpdf2 handout with illustrations, steps, doses, the
   progression table, the pain rule, when to get help, a red-flag box and the not-a-diagnosis
   notice. It uses a core PDF font, so all text is made Latin-1 safe first.
-- ``routine_ics(routine, start=..., days_per_week=n)``: one all-day event per session day for
-  the plan's weeks. Events carry exercise names and doses only, never health conditions.
+- ``routine_ics(routine, start=..., days_per_week=n, at=time)``: one event per session day
+  for the plan's weeks, at the time of day the person chose, as long as that week's session,
+  with a reminder (VALARM) at its start, and shown as busy. Events carry exercise names and
+  doses only, never health conditions.
 
 - ``summary_pdf(entries, events, screenings, start=..., end=...)``: a one-to-two page
   clinician summary of a chosen date range: screening results with their working, the
@@ -19,15 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import vl_convert
 from fpdf import FPDF
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 from PIL import Image
 
 from backcare import analytics, charts
@@ -38,10 +41,10 @@ from backcare.exercises import PHASE_LABELS
 from backcare.notices import load_notices
 from backcare.records import Adherence
 from backcare.routine import (
+    PlanWeek,
     ProgressionPlan,
     Routine,
     RoutineItem,
-    dose_in_week,
     load_rules,
     progression_plan,
 )
@@ -133,7 +136,7 @@ def _heading(pdf: FPDF, text: str, size: int = 14, keep: float = 0.0) -> None:
     pdf.ln(1)
 
 
-def _para(pdf: FPDF, text: str, size: int = 10, style: str = "") -> None:
+def _para(pdf: FPDF, text: str, size: float = 10, style: str = "") -> None:
     pdf.set_font("Helvetica", style, size)
     pdf.multi_cell(0, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
 
@@ -156,53 +159,103 @@ def _box(pdf: FPDF, title: str, text: str, rgb: tuple[int, int, int]) -> None:
     pdf.ln(5)
 
 
+IMAGE_W, IMAGE_H = 55, 33  # mm: an exercise's drawing in the handout
+GAP = 3  # mm between exercises
+
+
+Line = tuple[str, str, float, float]
+"""(text, style, font size, line height) of one paragraph in the handout."""
+
+
+def _exercise_lines(item: RoutineItem, cautions: tuple[str, ...], number: int) -> list[Line]:
+    """(text, style, size, line height) for each paragraph of an exercise's block."""
+    ex = item.exercise
+    lines: list[Line] = [
+        (f"{number}. {ex.name}", "B", 11, 5.5),
+        (
+            f"Dose: {item.describe()} (about {item.minutes:g} min). Position: {ex.position}.",
+            "",
+            10,
+            5,
+        ),
+    ]
+    lines += [(f"{n}) {step}", "", 9, 4.5) for n, step in enumerate(ex.steps, start=1)]
+    lines.append(("Stop if: " + "; ".join(ex.stop_if) + ".", "B", 9, 4.5))
+    lines += [(f"Caution: {caution}", "I", 8, 4) for caution in cautions]
+    lines.append((f"Source: {ex.source}", "I", 8, 4))
+    return lines
+
+
+def _block_height(pdf: FPDF, lines: list[Line], width: float) -> float:
+    """The height the exercise's block takes: its text or its drawing, whichever is taller."""
+    height = 0.0
+    for text, style, size, line_height in lines:
+        pdf.set_font("Helvetica", style, size)
+        # output="HEIGHT" makes fpdf2 return the height alone, a number.
+        made = pdf.multi_cell(width, line_height, latin1(text), dry_run=True, output="HEIGHT")
+        height += cast(float, made)
+    return max(height, IMAGE_H + 2) + GAP
+
+
+def _room(pdf: FPDF) -> float:
+    return pdf.h - pdf.b_margin - pdf.get_y()
+
+
 def _exercise(pdf: FPDF, number: int, item: RoutineItem, cautions: tuple[str, ...]) -> None:
     ex = item.exercise
-    if pdf.get_y() > pdf.h - 85:
+    left = pdf.l_margin + IMAGE_W + 4
+    width = pdf.epw - IMAGE_W - 4
+    lines = _exercise_lines(item, cautions, number)
+    if _block_height(pdf, lines, width) > _room(pdf):
         pdf.add_page()
     top = pdf.get_y()
-    pdf.image(str(ex.illustration), x=pdf.l_margin, y=top, w=55, h=33)
-    left = pdf.l_margin + 59
-    width = pdf.epw - 59
+    pdf.image(str(ex.illustration), x=pdf.l_margin, y=top, w=IMAGE_W, h=IMAGE_H)
     pdf.set_xy(left, top)
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.multi_cell(width, 5.5, latin1(f"{number}. {ex.name}"), new_x="LEFT", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(
-        width,
-        5,
-        latin1(f"Dose: {item.describe()} (about {item.minutes:g} min). Position: {ex.position}."),
-        new_x="LEFT",
-        new_y="NEXT",
-    )
-    pdf.set_font("Helvetica", "", 9)
-    for n, step in enumerate(ex.steps, start=1):
-        pdf.multi_cell(width, 4.5, latin1(f"{n}) {step}"), new_x="LEFT", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 9)
-    pdf.multi_cell(
-        width, 4.5, latin1("Stop if: " + "; ".join(ex.stop_if) + "."), new_x="LEFT", new_y="NEXT"
-    )
-    pdf.set_font("Helvetica", "I", 8)
-    for caution in cautions:
-        pdf.multi_cell(width, 4, latin1(f"Caution: {caution}"), new_x="LEFT", new_y="NEXT")
-    pdf.multi_cell(width, 4, latin1(f"Source: {ex.source}"), new_x="LEFT", new_y="NEXT")
+    for text, style, size, line_height in lines:
+        pdf.set_font("Helvetica", style, size)
+        pdf.multi_cell(width, line_height, latin1(text), new_x="LEFT", new_y="NEXT")
     pdf.set_x(pdf.l_margin)
-    pdf.set_y(max(pdf.get_y(), top + 35) + 3)
+    pdf.set_y(max(pdf.get_y(), top + IMAGE_H + 2) + GAP)
 
 
-def routine_pdf(routine: Routine) -> bytes:
-    """The printable handout for a routine, as PDF bytes."""
+def _name_and_date(pdf: FPDF, made_on: dt.date) -> None:
+    """Lines to write a name and a date on, and the day the handout was made."""
+    pdf.set_font("Helvetica", "", 10)
+    y = pdf.get_y() + 6
+    half = pdf.epw / 2
+    for x, label, width in ((pdf.l_margin, "Name", half - 8), (pdf.l_margin + half, "Date", half)):
+        pdf.set_xy(x, y - 5)
+        pdf.cell(14, 5, label + ":")
+        pdf.line(x + 14, y, x + width, y)
+    pdf.set_xy(pdf.l_margin, y + 2)
+    pdf.set_font("Helvetica", "I", 8)
+    pdf.cell(0, 4, latin1(f"Made with BackCare on {analytics.fmt_date(pd.Timestamp(made_on))}."))
+    pdf.ln(7)
+
+
+def _created(made_on: dt.date | None) -> tuple[dt.date, dt.datetime]:
+    """The day a document is made and its PDF creation time: now, or ``made_on`` (tests)."""
+    if made_on is None:
+        now = dt.datetime.now(dt.UTC)
+        return dt.date.today(), now
+    return made_on, dt.datetime.combine(made_on, dt.time(0, 0), tzinfo=dt.UTC)
+
+
+def routine_pdf(routine: Routine, *, made_on: dt.date | None = None) -> bytes:
+    """The printable handout for a routine, as PDF bytes (made today, or on ``made_on``)."""
     routine = _usable(routine)
     notices = load_notices()
     plan = progression_plan(routine)
+    made_on, created = _created(made_on)
 
     pdf = _Document("BackCare exercise handout")
     pdf.set_title("BackCare exercise routine")
     pdf.set_author("BackCare")
-    pdf.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    pdf.set_creation_date(created)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_page()
     _heading(pdf, "Your back exercise routine", 18)
+    _name_and_date(pdf, made_on)
     _para(
         pdf,
         f"{len(routine.items)} exercises, about {routine.total_minutes:g} minutes. "
@@ -225,8 +278,11 @@ def routine_pdf(routine: Routine) -> bytes:
         pdf.ln(3)
 
     number = 0
+    width = pdf.epw - IMAGE_W - 4
     for phase, items in routine.by_phase():
-        if pdf.get_y() > pdf.h - 95:
+        # A phase's heading stays with its first exercise.
+        first = _exercise_lines(items[0], routine.cautions(items[0]), number + 1)
+        if 12 + _block_height(pdf, first, width) > _room(pdf):
             pdf.add_page()
         _heading(pdf, PHASE_LABELS[phase], 14)
         for item in items:
@@ -237,56 +293,66 @@ def routine_pdf(routine: Routine) -> bytes:
     return bytes(pdf.output())
 
 
+def plan_cell(week: PlanWeek, item: RoutineItem) -> str:
+    """One exercise's dose in one week of the plan, short; "-" when it is left out."""
+    grown = week.item_for(item.exercise.id)
+    return "-" if grown is None else short_dose(grown)
+
+
+PLAN_KEY = (
+    "How to read it: 2x5 = 2 sets of 5 repetitions; /side = each side; (3 s) = hold each one "
+    "for 3 seconds; 2x20 s = hold 20 seconds, twice; min = minutes; - = left out that week, "
+    "so the session stays about as long as you chose."
+)
+
+
 def _progression(pdf: FPDF, routine: Routine, plan: ProgressionPlan) -> None:
-    pdf.add_page(orientation="L")
+    # Right after the cool-down when there is room for the heading and a few rows, so no
+    # page is left half empty; the table carries its headings onto the next page.
+    if _room(pdf) < 70:
+        pdf.add_page()
+    else:
+        pdf.ln(2)
     _heading(pdf, f"Your {len(plan.weeks)}-week plan", 14)
     _para(pdf, plan.how_it_grows, 9)
     pdf.ln(1)
     _para(pdf, plan.schedule, 9)
     pdf.ln(2)
-    paced = plan.paced
     weeks = [w.week for w in plan.weeks]
-    pdf.set_font("Helvetica", "", 7.5)
-    name_w = 62
+    pdf.set_font("Helvetica", "", 7)
+    name_w = 38
     week_w = (pdf.epw - name_w) / len(weeks)
     with pdf.table(
         col_widths=(name_w, *([week_w] * len(weeks))),
         text_align="LEFT",
-        line_height=4,
+        line_height=3.5,
         first_row_as_headings=True,
+        repeat_headings=1,
     ) as table:
         table.row([latin1("Exercise"), *[f"Week {w}" for w in weeks]])
         for item in routine.items:
             table.row(
-                [
-                    latin1(item.exercise.name),
-                    *[latin1(short_dose(dose_in_week(item, w, paced=paced))) for w in weeks],
-                ]
+                [latin1(item.exercise.name), *[latin1(plan_cell(w, item)) for w in plan.weeks]]
             )
-    pdf.ln(3)
-    _para(
-        pdf,
-        "How to read it: 2x5 = 2 sets of 5 repetitions; /side = each side; (3 s) = hold "
-        "each one for 3 seconds; 2x20 s = hold 20 seconds, twice; min = minutes.",
-        8,
-        "I",
-    )
+        table.row(["Minutes, about", *[f"{w.minutes:g}" for w in plan.weeks]])
     pdf.ln(2)
+    _para(pdf, PLAN_KEY, 8, "I")
+    pdf.ln(1)
     for week in plan.weeks:
-        _para(pdf, f"Week {week.week}: {week.focus}", 9)
-    pdf.ln(2)
+        _para(pdf, f"Week {week.week}: {week.focus}", 8)
+    pdf.ln(1)
     _para(pdf, plan.keep_going, 9, "B")
-    pdf.ln(2)
-    _heading(pdf, "When to see a physiotherapist, trainer or GP", 12)
+    pdf.ln(1)
+    _heading(pdf, "When to see a physiotherapist, trainer or GP", 11)
     for line in plan.see_someone:
-        _para(pdf, f"- {line}", 9)
-    pdf.ln(2)
+        _para(pdf, f"- {line}", 8)
+    pdf.ln(1)
     _para(
         pdf,
         f"Sources: {plan.source}. Pain rule: {plan.pain_rule_source}. "
         f"How often: {load_rules().schedule_source}. "
         f"When to get help: {plan.see_someone_source}.",
-        7,
+        6.5,
         "I",
     )
 
@@ -316,31 +382,45 @@ def session_dates(start: dt.date, days_per_week: int, weeks: int) -> list[dt.dat
     ]
 
 
-def routine_ics(routine: Routine, *, start: dt.date, days_per_week: int) -> bytes:
-    """A calendar with one all-day session event on each chosen day of the plan."""
+def routine_ics(routine: Routine, *, start: dt.date, days_per_week: int, at: dt.time) -> bytes:
+    """A calendar with one session on each chosen day of the plan, at ``at`` (local time).
+
+    Each event lasts as long as its week's session and is named with it ("Back exercises,
+    week 3: about 20 min"); it holds that week's doses, reminds at its start (a VALARM,
+    which calendars show as a notification) and is shown as busy (TRANSP:OPAQUE), so other
+    bookings do not land on it.
+    """
     routine = _usable(routine)
+    if not isinstance(at, dt.time):
+        raise ValueError("at must be a time of day, such as 18:30.")
     plan = progression_plan(routine)
-    paced = plan.paced
+    pain_rule = load_rules().pain.short
     cal = Calendar()
     cal.add("prodid", "-//BackCare//Exercise routine//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "BackCare exercises")
     stamp = dt.datetime.combine(start, dt.time(0, 0), tzinfo=dt.UTC)
+    when = at.replace(second=0, microsecond=0, tzinfo=None)  # floating: the person's own time
     for n, day in enumerate(session_dates(start, days_per_week, len(plan.weeks))):
-        week = (day - start).days // 7 + 1
-        lines = [f"Week {week}: {plan.weeks[week - 1].focus}", ""]
-        for item in routine.items:
-            grown = dose_in_week(item, week, paced=paced)
-            lines.append(f"- {item.exercise.name}: {grown.describe()}")
-        lines += ["", load_rules().pain.short]
+        week = plan.weeks[(day - start).days // 7]
+        title = f"Back exercises, week {week.week}: about {week.minutes:g} min"
+        lines = [f"Week {week.week}: {week.focus}", ""]
+        lines += [f"- {item.exercise.name}: {item.describe()}" for item in week.items]
+        lines += ["", pain_rule]
+        begins = dt.datetime.combine(day, when)
         event = Event()
         event.add("uid", f"backcare-routine-{day.isoformat()}-{n}@backcare.local")
         event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", f"Back exercises, about {routine.total_minutes:g} min")
+        event.add("dtstart", begins)
+        event.add("dtend", begins + dt.timedelta(minutes=math.ceil(week.minutes)))
+        event.add("summary", title)
         event.add("description", "\n".join(lines))
-        event.add("transp", "TRANSPARENT")
+        event.add("transp", "OPAQUE")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", title)
+        alarm.add("trigger", dt.timedelta(0))
+        event.add_component(alarm)
         cal.add_component(event)
     return cal.to_ical()
 
@@ -696,7 +776,7 @@ def summary_pdf(
     entries = _in_range(entries, "timestamp", start, end)
     events = _in_range(events, "date", start, end)
     screenings = _in_range(screenings, "date", start, end)
-    made_on = made_on or dt.date.today()
+    made_on, created = _created(made_on)
 
     label = clean_label(label)
     pdf = _Document(
@@ -705,7 +785,7 @@ def summary_pdf(
     )
     pdf.set_title("BackCare summary for a clinician" + (f" - {DEMO_MARK}" if demo else ""))
     pdf.set_author("BackCare")
-    pdf.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    pdf.set_creation_date(created)
     pdf.set_margins(12, 12, 12)
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.add_page()

@@ -15,7 +15,8 @@ Safety rules (each proven by tests/unit/test_routine.py):
 - pain 7+: an easy walk and at most a few of the gentlest moves, never end-range flexion and
   end-range extension in one session; 9+ adds "see your GP if it is this bad";
 - beginners get beginner-level exercises only; high STarT Back risk adds the pacing advice
-  and never a strenuous ("hard") set; yoga only when asked.
+  and never a strenuous ("hard") set; yoga only when asked; neck exercises only when
+  asked (a back routine does not open with neck moves).
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ class Rules:
     see_someone_source: str
     pacing_note: str
     yoga_note: str
+    neck_label: str
+    neck_source: str
     triage_gp_note: str
     walking_note: str
     condition_notes: dict[str, str]
@@ -244,6 +247,8 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             see_someone_source=raw["see_someone"]["source"],
             pacing_note=_text(raw["pacing"]["note"]),
             yoga_note=_text(raw["yoga"]["note"]),
+            neck_label=_text(raw["neck"]["label"]),
+            neck_source=raw["neck"]["source"],
             triage_gp_note=_text(raw["triage_gp"]["note"]),
             walking_note=_text(raw["walking"]["note"]),
             condition_notes={k: _text(raw["conditions"][k]) for k in CONDITIONS},
@@ -300,6 +305,7 @@ class Profile:
     triage_level: Level | None = None
     start_back_risk: Risk | None = None
     age: int | None = None  # years; None when not asked (the page always asks)
+    include_neck: bool = False  # neck exercises only when asked (rules: neck)
 
     def __post_init__(self) -> None:
         _one_of("experience", self.experience, LEVELS)
@@ -311,6 +317,8 @@ class Profile:
         object.__setattr__(self, "conditions", _set_of("conditions", self.conditions, CONDITIONS))
         if not isinstance(self.include_yoga, bool):
             raise ValueError("include_yoga must be True or False")
+        if not isinstance(self.include_neck, bool):
+            raise ValueError("include_neck must be True or False")
         if self.triage_level is not None:
             _one_of("triage_level", self.triage_level, TRIAGE_LEVELS)
         if self.start_back_risk is not None:
@@ -431,6 +439,8 @@ def allowed(ex: Exercise, profile: Profile, rules: Rules | None = None) -> bool:
                 return False
     if ex.kind == "yoga" and not profile.include_yoga:
         return False
+    if ex.area == "neck" and not profile.include_neck:
+        return False  # a back routine; neck exercises when asked (rules: neck)
     if _RANK[ex.level] > _RANK[profile.experience]:
         return False
     if profile.experience == "beginner" and ex.effort == "hard":
@@ -715,9 +725,23 @@ def swap(routine: Routine, index: int, catalogue: Catalogue | None = None) -> Ro
 # ------------------------------------------------------------------------- progression
 @dataclass(frozen=True)
 class PlanWeek:
+    """One week of the plan: its exercises at that week's doses, fitted to the session.
+
+    ``items`` are the week's exercises (an exercise may be left out in a later week to keep
+    the session to its length: ``left_out`` names them); ``minutes`` their total, always
+    within 10% of the routine's session length.
+    """
+
     week: int
     focus: str
-    doses: tuple[tuple[str, str], ...]  # (exercise name, dose in words)
+    doses: tuple[tuple[str, str], ...]  # (exercise name, dose in words), for ``items``
+    items: tuple[RoutineItem, ...] = ()
+    minutes: float = 0.0
+    left_out: tuple[str, ...] = ()  # names of the routine's exercises not in this week
+
+    def item_for(self, exercise_id: str) -> RoutineItem | None:
+        """This week's dose of an exercise of the routine, or None when it is left out."""
+        return next((i for i in self.items if i.exercise.id == exercise_id), None)
 
 
 @dataclass(frozen=True)
@@ -734,8 +758,20 @@ class ProgressionPlan:
     paced: bool  # slower growth: high STarT Back risk or high pain (pacing rules)
 
 
+def _dose_minutes(item: RoutineItem, dose: Dose) -> float:
+    """Minutes for ``dose`` of the item's exercise: the item's own time per set (rests
+    included), plus the extra seconds of work each set of ``dose`` holds, rounded up to the
+    half minute."""
+    per_set = item.minutes / item.dose.sets
+    extra = (replace(dose, sets=1).work_seconds() - replace(item.dose, sets=1).work_seconds()) / 60
+    return _half((per_set + extra) * dose.sets + 0.24)
+
+
 def dose_in_week(item: RoutineItem, week: int, *, paced: bool = False) -> RoutineItem:
-    """The item's dose in week ``week`` (1 = the starting dose), growing by the rules."""
+    """The item's dose in week ``week`` (1 = the starting dose), growing by the rules.
+
+    Every set grows; ``progression_plan`` then fits each week to the session's length.
+    """
     if week < 1:
         raise ValueError("week must be 1 or more")
     rules = load_rules()
@@ -744,6 +780,8 @@ def dose_in_week(item: RoutineItem, week: int, *, paced: bool = False) -> Routin
     if ex.kind == "aerobic":
         top = max(item.minutes, rules.max_walk)
         return replace(item, minutes=min(top, item.minutes + rules.walk_per_week * steps))
+    if steps == 0:
+        return item
     if dose.reps == 1 and dose.hold_seconds:
         top = max(dose.hold_seconds, rules.max_hold)
         hold = min(top, dose.hold_seconds + rules.hold_per_week * steps)
@@ -752,29 +790,134 @@ def dose_in_week(item: RoutineItem, week: int, *, paced: bool = False) -> Routin
         per_week = rules.reps_per_week_paced if paced else rules.reps_per_week
         top = max(dose.reps, rules.max_reps)
         new = replace(dose, reps=min(top, dose.reps + per_week * steps))
-    grown = (new.work_seconds() - dose.work_seconds()) / 60
-    return RoutineItem(ex, new, _half(item.minutes + grown + 0.24))
+    return RoutineItem(ex, new, _dose_minutes(item, new))
+
+
+def _with_sets(start: RoutineItem, grown: RoutineItem, sets: int) -> RoutineItem:
+    dose = replace(grown.dose, sets=sets)
+    return RoutineItem(grown.exercise, dose, _dose_minutes(start, dose))
+
+
+def fit_week(
+    routine: Routine, week: int, *, paced: bool = False, fallback: tuple[RoutineItem, ...] = ()
+) -> tuple[RoutineItem, ...]:
+    """Week ``week``'s exercises, grown by the rules and fitted to the session length.
+
+    As doses grow, a session would outgrow the time the person chose (a 20-minute routine
+    took 57 minutes by week 8). So, in this order, until the week is within 10% of the
+    session length: a set is trimmed (more reps in fewer sets), the walk grows no further
+    than its first week's length, one more exercise of the main set is left out (the last
+    first; one a week at most, and at least half of them stay), and then exercises stay at
+    last week's dose (``fallback``): the warm-up and cool-down first, then the main set,
+    the last first. If the week then runs short, sets and walking time come
+    back. A week that still does not fit keeps ``fallback`` whole ("stay at the same
+    step").
+    """
+    target = routine.target_minutes
+    high, low = target * (1 + TOLERANCE), target * (1 - TOLERANCE)
+    aim = target * (1 + TOLERANCE / 2)
+    start = list(routine.items)
+    grown = [dose_in_week(i, week, paced=paced) for i in start]
+    items: list[RoutineItem | None] = list(grown)
+
+    def total() -> float:
+        return sum(i.minutes for i in items if i is not None)
+
+    def sets_to_trim() -> dict[int, RoutineItem]:
+        return {
+            n: i
+            for n, i in enumerate(items)
+            if i is not None and i.exercise.kind != "aerobic" and i.sets > 1
+        }
+
+    while total() > aim + 1e-9 and (trimmable := sets_to_trim()):
+        n = max(trimmable, key=lambda n: (trimmable[n].sets, trimmable[n].phase == "main", n))
+        items[n] = _with_sets(start[n], grown[n], trimmable[n].sets - 1)
+    for n, item in enumerate(items):
+        if item is not None and item.exercise.kind == "aerobic" and total() > aim + 1e-9:
+            cut = min(item.minutes - start[n].minutes, _half(total() - target + 0.25))
+            if cut > 0:
+                items[n] = replace(item, minutes=item.minutes - cut)
+    main = [n for n, i in enumerate(start) if i.phase == "main" and i.exercise.kind != "aerobic"]
+    kept_last_week = {i.exercise.id for i in fallback} if fallback else None
+    if kept_last_week is not None:  # left out last week: left out from then on
+        for n in main:
+            if start[n].exercise.id not in kept_last_week:
+                items[n] = None
+    # One more exercise of the main set may go each week, the last first; half stay.
+    for n in reversed(main[(len(main) + 1) // 2 :]):
+        if total() <= aim + 1e-9:
+            break
+        if items[n] is not None:
+            items[n] = None
+            break
+    # Still long: exercises stay at last week's dose; the warm-up and cool-down first (the
+    # main set's growth matters most), then the main set, the last first.
+    before = {i.exercise.id: i for i in fallback}
+    for n in sorted(range(len(items)), key=lambda n: (start[n].phase == "main", -n)):
+        if total() <= aim + 1e-9:
+            break
+        held, now = before.get(start[n].exercise.id), items[n]
+        if now is not None and held is not None and held.minutes < now.minutes:
+            items[n] = held
+            grown[n] = held
+    # Run short after trimming? Give back sets, main set first, then walking time.
+    order = [
+        n
+        for n, i in sorted(
+            ((n, i) for n, i in enumerate(items) if i is not None),
+            key=lambda pair: (pair[1].phase != "main", pair[0]),
+        )
+    ]
+    grew = True
+    while total() < target - 1e-9 and grew:
+        grew = False
+        for n in order:
+            item = items[n]
+            if item is None:  # not left out after ordering; this keeps mypy sure of it
+                continue
+            if item.exercise.kind == "aerobic":
+                more = min(grown[n].minutes - item.minutes, _half(target - total()))
+                if more > 0 and total() + more <= high + 1e-9:
+                    items[n] = replace(item, minutes=item.minutes + more)
+                    grew = True
+            elif item.sets < grown[n].sets:
+                bigger = _with_sets(start[n], grown[n], item.sets + 1)
+                if total() - item.minutes + bigger.minutes <= high + 1e-9:
+                    items[n] = bigger
+                    grew = True
+    fitted = tuple(i for i in items if i is not None)
+    if low - 1e-9 <= total() <= high + 1e-9 or not fallback:
+        return fitted
+    return fallback
 
 
 def progression_plan(routine: Routine) -> ProgressionPlan:
-    """A week-by-week plan (at least 6 weeks) for the routine's items."""
+    """A week-by-week plan (at least 6 weeks) for the routine's items, each week fitted to
+    the session's length (``fit_week``)."""
     rules = load_rules()
     profile = routine.profile
     paced = profile is not None and (
         profile.start_back_risk == "high" or profile.pain_now >= rules.high_pain_threshold
     )
-    weeks = tuple(
-        PlanWeek(
-            week=w,
-            focus=rules.focus[w - 1],
-            doses=tuple(
-                (i.exercise.name, dose_in_week(i, w, paced=paced).describe()) for i in routine.items
-            ),
+    weeks: list[PlanWeek] = []
+    last: tuple[RoutineItem, ...] = routine.items
+    for w in range(1, rules.weeks + 1):
+        items = routine.items if w == 1 else fit_week(routine, w, paced=paced, fallback=last)
+        kept = {i.exercise.id for i in items}
+        weeks.append(
+            PlanWeek(
+                week=w,
+                focus=rules.focus[w - 1],
+                doses=tuple((i.exercise.name, i.describe()) for i in items),
+                items=items,
+                minutes=round(sum(i.minutes for i in items), 2),
+                left_out=tuple(i.exercise.name for i in routine.items if i.exercise.id not in kept),
+            )
         )
-        for w in range(1, rules.weeks + 1)
-    )
+        last = items
     return ProgressionPlan(
-        weeks=weeks,
+        weeks=tuple(weeks),
         how_it_grows=rules.how_it_grows,
         keep_going=rules.keep_going,
         pain_rule=rules.pain_rule,

@@ -173,6 +173,7 @@ class Store(Protocol):
         until: datetime | date | None = None,
         *,
         limit: int | None = None,
+        offset: int = 0,
         newest_first: bool = False,
     ) -> list[Entry]: ...
     def count(self, owner: str) -> int: ...
@@ -430,6 +431,7 @@ class SessionStore:
         until: datetime | date | None = None,
         *,
         limit: int | None = None,
+        offset: int = 0,
         newest_first: bool = False,
     ) -> list[Entry]:
         low, high = _bounds(since, until)
@@ -439,6 +441,7 @@ class SessionStore:
             if (low is None or e.timestamp >= low) and (high is None or e.timestamp <= high)
         ]
         chosen.sort(key=lambda e: (e.timestamp, e.id), reverse=newest_first)
+        chosen = chosen[max(0, offset) :]
         return chosen if limit is None else chosen[:limit]
 
     def count(self, owner: str) -> int:
@@ -899,6 +902,7 @@ class SqlStore:
         until: datetime | date | None = None,
         *,
         limit: int | None = None,
+        offset: int = 0,
         newest_first: bool = False,
     ) -> list[Entry]:
         t = entries_table
@@ -914,6 +918,8 @@ class SqlStore:
             query = query.order_by(t.c.timestamp, t.c.id)
         if limit is not None:
             query = query.limit(limit)
+        if offset > 0:
+            query = query.offset(offset)
         with self._read() as conn:
             return [_entry_from_row(r) for r in conn.execute(query)]
 

@@ -5,12 +5,14 @@ import streamlit as st
 from backcare import content
 from backcare.ui import PAGES, frame, hold_notice
 from backcare.ui.kept import kept
-from backcare.ui.learn_widgets import print_styles, topic_view
+from backcare.ui.learn_widgets import print_styles, suggested_groups, topic_buttons, topic_view
+from backcare.ui.phone import scroll_to
 
 # Emoji tab icon: Streamlit fetches a :material: tab icon from fonts.gstatic.com.
 frame("Learn", "📖", layout="wide")
 print_styles()
 TOPIC_KEY = "bc_learn_topic"  # the open topic's id (not sensitive; mirrored in the URL)
+CHOSEN_KEY = "bc_learn_chosen"  # how many topics were chosen: each choice scrolls to it
 
 st.title("Learn")
 hold_notice()  # an emergency or urgent triage result: get checked first
@@ -36,6 +38,7 @@ titles = {t.id: t.title for t in topics}
 
 def open_topic(topic_id: str) -> None:
     st.session_state[TOPIC_KEY] = topic_id
+    st.session_state[CHOSEN_KEY] = st.session_state.get(CHOSEN_KEY, 0) + 1
 
 
 # The open topic: this session's choice, else a topic id in the URL, else the first.
@@ -49,15 +52,9 @@ with nav, st.container(key="learn_suggest", border=True):
     st.header("Suggested for you", anchor="suggested")
     if suggested:
         st.caption("Based on your saved results from the Screening page.")
-        for item in suggested:
-            st.button(
-                titles[item.topic_id],
-                key=f"learn_suggest_{item.topic_id}",
-                on_click=open_topic,
-                args=(item.topic_id,),
-                icon=":material/arrow_forward:",
-            )
-            st.caption(item.why)
+        for why, topic_ids in suggested_groups(suggested):  # each reason once, under its topics
+            topic_buttons("learn_suggest", topic_ids, titles, open_topic)
+            st.caption(why)
     else:
         st.caption("Answer the questions on the Screening page to see topics picked for you.")
         st.page_link(PAGES["screening"], label="Go to Screening", icon=":material/fact_check:")
@@ -84,3 +81,5 @@ topic = content.topic(st.session_state[TOPIC_KEY])
 st.query_params["topic"] = topic.id
 with main, st.container(key="learn_topic"):
     topic_view(topic, titles, open_topic)
+if chosen := st.session_state.get(CHOSEN_KEY):
+    scroll_to("topic", f"{topic.id}-{chosen}")  # the chosen topic shows at once

@@ -22,6 +22,18 @@ PAGE_TABLE = [
 ]
 
 
+def table_value(element):
+    """An ``st.table``'s frame as the reader sees it: the character references that keep
+    its text plain (``backcare.ui.tables.plain``) read back in headers and text cells."""
+    from html import unescape
+
+    def shown(value):
+        return unescape(value).replace("\u2060", "") if isinstance(value, str) else value
+
+    frame = element.value.rename(columns=shown)
+    return frame.apply(lambda column: column.map(shown))
+
+
 def quick_key(at, name: str) -> str:
     """The Pain diary quick-entry widget key now: keys get a new version after each save
     (backcare.ui.state.QUICK_VERSION_KEY), so the browser draws fresh widgets."""

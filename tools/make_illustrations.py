@@ -7,6 +7,11 @@ is at y = 108): a head circle, lines for the body and limbs, grey for the far-si
 thin grey lines for props (chair, bench, wall, machine). Only <svg>, <line>, <polyline>,
 <circle>, <rect> and <path> with stroke attributes are used, so fpdf2 can embed them and
 browsers show them without CSS.
+
+A drawing shows the movement: the start position faint (``STARTS``), the end position
+solid (``POSES``) and a blue arrow from where the joint that moves most starts to where it
+ends (or the arrow in ``ARROWS``). Exercises held still (``STILL``: a hold, breathing, a
+walk's stride) show one position, some with a small mark of the movement.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "illustrations"
 FLOOR = 108
 INK, FAR, PROP = "#1f2937", "#9ca3af", "#6b7280"
+START_INK = "#cbd5e1"  # the start position, faint
+ARROW = "#2563eb"
 
 Pts = list[tuple[float, float]]
 
@@ -103,6 +110,17 @@ def walking(props=()):
         far_arms=[(100, 32), (104, 47), (110, 58)],
         legs=[(100, 62), (108, 84), (114, 106), (122, 106)],
         far_legs=[(100, 62), (94, 84), (86, 103), (93, 108)],
+        props=props,
+    )
+
+
+def walking_other_step(props=()):
+    """The stride before: the other leg in front."""
+    return stand_side(
+        arms=[(100, 32), (104, 47), (110, 58)],
+        far_arms=[(100, 32), (96, 47), (90, 58)],
+        legs=[(100, 62), (94, 84), (86, 103), (93, 108)],
+        far_legs=[(100, 62), (108, 84), (114, 106), (122, 106)],
         props=props,
     )
 
@@ -279,33 +297,33 @@ POSES: dict[str, dict] = {
         [
             [(86, 78), (86, 44)],
             [(86, 78), (110, 78), (110, 106), (118, 106)],
-            [(86, 48), (72, 36), (66, 20)],
+            [(86, 48), (70, 52), (66, 36)],
         ],
-        [[(86, 48), (100, 36), (106, 20)]],
+        [[(86, 48), (102, 52), (106, 36)]],
         [
             ("rect", 70, 80, 30, 6),
             ("line", [(85, 86), (85, 108)]),
-            ("line", [(58, 20), (114, 20)]),
-            ("line", [(86, 20), (86, 6)]),
+            ("line", [(58, 36), (114, 36)]),
+            ("line", [(86, 36), (86, 6)]),
             ("line", [(86, 6), (150, 6)]),
             ("line", [(150, 6), (150, 108)]),
-            ("rect", 100, 70, 16, 6),
+            ("rect", 100, 60, 16, 6),
         ],
     ),
     "machine_leg_press": pose(
         (38, 52),
         [
             [(72, 92), (45, 62)],
-            [(72, 92), (96, 70), (118, 82), (122, 76)],
+            [(72, 92), (98, 84), (124, 76), (128, 70)],
             [(48, 66), (62, 80), (74, 86)],
         ],
-        [[(72, 92), (94, 72), (116, 86)]],
+        [[(72, 92), (97, 86), (122, 80)]],
         [
             ("line", [(36, 56), (66, 98)]),
             ("line", [(66, 98), (90, 98)]),
-            ("line", [(128, 60), (120, 102)]),
+            ("line", [(134, 56), (126, 98)]),
             ("line", [(78, 98), (78, 108)]),
-            ("line", [(124, 100), (150, 108)]),
+            ("line", [(128, 96), (150, 108)]),
         ],
     ),
     "machine_cable_press": stand_side(
@@ -440,6 +458,225 @@ POSES: dict[str, dict] = {
 }
 
 
+# The start position of each exercise that moves (the end position is in POSES).
+STARTS: dict[str, dict] = {
+    # warm-up
+    "neck_chin_tuck": stand_side(),
+    "neck_side_tilt": stand_front(),
+    "neck_turn": stand_front(extra=[[(100, 14), (100, 10)]]),
+    "standing_side_bend": stand_front(left=[(88, 30), (86, 15), (87, 2)]),
+    "march_on_the_spot": stand_side(),
+    "easy_walk_warm_up": walking_other_step(),
+    "cat_cow": all_fours(torso=[(75, 82), (98, 80), (121, 76)], head=(132, 68)),
+    # main
+    "knee_rolls": supine(extra=[]),
+    "bridge": supine(),
+    "single_leg_bridge": supine(),
+    "bird_dog_one_limb": all_fours(),
+    "bird_dog": all_fours(),
+    "side_lying_leg_raise": pose(
+        (30, 89),
+        [
+            [(39, 96), (88, 98)],
+            [(88, 97), (112, 100), (136, 102), (140, 97)],
+            [(39, 96), (30, 104), (44, 106)],
+        ],
+        [[(88, 99), (106, 106), (90, 106)]],
+    ),
+    "prone_leg_raise": prone(),
+    "partial_curl": supine(
+        torso=[(40, 102), (82, 102)],
+        head=(31, 99),
+        near_leg=[(82, 102), (100, 81), (115, 104), (123, 104)],
+        far_leg=[(82, 103), (106, 104), (130, 105), (132, 99)],
+        arm=[(40, 102), (56, 104), (70, 104)],
+    ),
+    "back_extension": prone(
+        torso=[(90, 102), (40, 101)], head=(30, 97), arm=[(40, 101), (46, 104), (54, 104)]
+    ),
+    "front_plank_knees": pose(
+        (137, 97),
+        [
+            [(84, 104), (127, 102)],
+            [(84, 104), (60, 106), (44, 100)],
+            [(127, 102), (127, 106), (146, 106)],
+        ],
+        [[(84, 105), (62, 106), (47, 101)]],
+    ),
+    "heel_raises": stand_side(
+        arms=[(100, 32), (114, 40), (129, 44)],
+        props=[("line", [(132, 10), (132, 108)])],
+    ),
+    "sit_to_stand": pose(
+        (88, 31),
+        [
+            [(84, 75), (88, 41)],
+            [(84, 75), (108, 75), (108, 106), (116, 106)],
+            [(88, 45), (100, 56), (110, 62)],
+        ],
+        [[(84, 75), (105, 76), (104, 106), (112, 106)]],
+        CHAIR,
+    ),
+    "brisk_walk": walking_other_step(),
+    "sphinx": prone(
+        torso=[(90, 102), (40, 101)], head=(30, 97), arm=[(40, 101), (46, 104), (54, 104)]
+    ),
+    "thread_the_needle": all_fours(),
+    "bench_one_arm_row": pose(
+        (135, 50),
+        [[(80, 60), (125, 56)], [(80, 60), (98, 79), (124, 79)], [(125, 56), (126, 70), (126, 82)]],
+        [[(80, 60), (76, 84), (72, 106), (80, 106)], [(125, 56), (132, 68), (140, 79)]],
+        [
+            ("rect", 96, 81, 62, 8),
+            ("line", [(102, 89), (102, 108)]),
+            ("line", [(152, 89), (152, 108)]),
+        ],
+    ),
+    "bench_step_up": stand_side(props=[("rect", 110, 88, 44, 20)]),
+    "incline_bench_hip_thrust": pose(
+        (40, 70),
+        [
+            [(48, 79), (84, 96)],
+            [(84, 96), (110, 84), (114, 104), (122, 104)],
+            [(48, 79), (60, 84), (70, 82)],
+        ],
+        [[(84, 97), (108, 85), (111, 104), (119, 104)]],
+        [("rect", 14, 80, 34, 8), ("line", [(20, 88), (20, 108)]), ("line", [(42, 88), (42, 108)])],
+    ),
+    "machine_seated_row": pose(
+        (86, 30),
+        [
+            [(86, 73), (86, 40)],
+            [(86, 73), (110, 68), (132, 84), (136, 80)],
+            [(86, 44), (108, 52), (128, 58)],
+        ],
+        [[(86, 74), (108, 70), (130, 86)]],
+        [("rect", 70, 75, 30, 6), ("line", [(85, 81), (85, 108)])],
+    ),
+    "machine_lat_pulldown": pose(
+        (86, 34),
+        [
+            [(86, 78), (86, 44)],
+            [(86, 78), (110, 78), (110, 106), (118, 106)],
+            [(86, 48), (72, 36), (66, 20)],
+        ],
+        [[(86, 48), (100, 36), (106, 20)]],
+        [("rect", 70, 80, 30, 6), ("line", [(85, 86), (85, 108)])],
+    ),
+    "machine_leg_press": pose(
+        (38, 52),
+        [
+            [(72, 92), (45, 62)],
+            [(72, 92), (96, 70), (118, 82), (122, 76)],
+            [(48, 66), (62, 80), (74, 86)],
+        ],
+        [[(72, 92), (94, 72), (116, 86)]],
+        [("line", [(36, 56), (66, 98)]), ("line", [(66, 98), (90, 98)])],
+    ),
+    "machine_cable_press": stand_side(
+        arms=[(100, 34), (110, 46), (118, 36)],
+        far_arms=[(100, 34), (108, 48), (116, 38)],
+        props=[("line", [(166, 10), (166, 108)])],
+    ),
+    "machine_bike": pose(
+        (106, 21),
+        [
+            [(80, 58), (100, 30)],
+            [(80, 58), (96, 68), (112, 84)],
+            [(100, 33), (114, 40), (128, 46)],
+        ],
+        [[(80, 58), (102, 70), (100, 98)]],
+        [("line", [(72, 60), (88, 60)]), ("circle", 104, 92, 10)],
+    ),
+    "machine_back_extension": pose(
+        (132, 92),
+        [
+            [(104, 72), (128, 96)],
+            [(104, 72), (82, 90), (62, 106)],
+            [(124, 92), (118, 98), (126, 100)],
+        ],
+        [],
+        [("line", [(100, 82), (112, 70)]), ("line", [(106, 76), (100, 108)])],
+    ),
+    # cool-down
+    "knee_to_chest": supine(),
+    "bottom_to_heels": pose(  # on all fours; the knees and hands stay where they are
+        (140, 70),
+        [
+            [(100, 84), (130, 78)],
+            [(130, 78), (129, 92), (128, 106)],
+            [(100, 84), (104, 106), (76, 106)],
+        ],
+        [[(100, 85), (101, 106), (73, 106)], [(130, 78), (125, 92), (124, 106)]],
+    ),
+    "bottom_to_heels_partial": all_fours(),
+    "hamstring_stretch_strap": supine(arm=[(40, 101), (54, 86), (66, 74)]),
+    "seated_hamstring_stretch": sit_chair(near_leg=[(84, 75), (110, 88), (134, 104), (136, 96)]),
+    "piriformis_stretch": supine(
+        near_leg=[(80, 102), (106, 88), (90, 74)],
+        far_leg=[(80, 102), (96, 81), (111, 104), (119, 104)],
+    ),
+    "standing_calf_stretch": pose(
+        (111, 21),
+        [
+            [(108, 60), (110, 30)],
+            [(108, 60), (112, 84), (112, 106), (120, 106)],
+            [(110, 33), (124, 40), (134, 44)],
+            [(108, 60), (104, 84), (100, 106), (108, 106)],
+        ],
+        [],
+        [("line", [(152, 8), (152, 108)])],
+    ),
+    "standing_quad_stretch": stand_side(
+        far_arms=[(100, 32), (112, 40), (126, 42)],
+        props=[("line", [(129, 8), (129, 108)])],
+    ),
+    "chest_doorway_stretch": stand_side(
+        head=(104, 17),
+        arms=[(104, 31), (92, 36), (90, 26)],
+        far_arms=[(104, 31), (93, 38), (91, 28)],
+        legs=[(100, 62), (104, 84), (104, 106), (112, 106)],
+        props=[("line", [(86, 4), (86, 108)])],
+    ),
+    "seated_twist": sit_chair(extra=[[(89, 30), (97, 29)]]),
+    "child_pose": pose(  # on all fours, the knees where they stay
+        (151, 70),
+        [
+            [(104, 82), (140, 78)],
+            [(140, 78), (141, 92), (142, 106)],
+            [(104, 82), (104, 106), (76, 106)],
+        ],
+        [[(104, 83), (101, 106), (73, 106)]],
+    ),
+    "supine_twist": supine(extra=[[(24, 97), (22, 91)]]),
+    "seated_forward_fold": sit_chair(
+        torso=[(84, 75), (84, 58), (84, 41)],
+        head=(84, 31),
+        arms=[(84, 44), (92, 60), (104, 70)],
+    ),
+}
+
+# Held still: one position (some with a small mark of the movement, in their props).
+STILL = frozenset(
+    {
+        "shoulder_rolls",
+        "ankle_circles",
+        "pelvic_tilt",
+        "wall_pelvic_tilt",
+        "relaxed_breathing",
+        "mountain_pose",
+    }
+)
+
+# Where the moving joint's arrow is drawn by hand: the head turns (it does not travel), and
+# a bird dog's leg straightens from a bent knee (a figure of another shape).
+ARROWS: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
+    "neck_turn": ((92, 4), (112, 4)),
+    "bird_dog_one_limb": ((54, 104), (30, 80)),
+    "bird_dog": ((54, 104), (30, 80)),
+}
+
+
 def _pts(pts: Pts) -> str:
     return " ".join(f"{x:g},{y:g}" for x, y in pts)
 
@@ -451,7 +688,59 @@ def _stroke(colour: str, width: float) -> str:
     )
 
 
-def render(p: dict) -> str:
+def _figure(p: dict, ink: str, far: str, width: float, head_fill: str = "#ffffff") -> list[str]:
+    out = [f'<polyline points="{_pts(line)}" {_stroke(far, width)}/>' for line in p["far"]]
+    body = p["near"]
+    hx, hy = p["head"]
+    torso = body[0]
+    neck = min(torso[0], torso[-1], key=lambda q: (q[0] - hx) ** 2 + (q[1] - hy) ** 2)
+    out.append(f'<polyline points="{_pts([neck, (hx, hy)])}" {_stroke(ink, width)}/>')
+    out += [f'<polyline points="{_pts(line)}" {_stroke(ink, width)}/>' for line in body]
+    out.append(
+        f'<circle cx="{hx}" cy="{hy}" r="8" fill="{head_fill}" stroke="{ink}" '
+        f'stroke-width="{width - 0.5:g}"/>'
+    )
+    return out
+
+
+def _points(p: dict) -> list[tuple[float, float]] | None:
+    """Every point of the figure in order, or None for a figure of another shape."""
+    lines = [*p["near"], *p["far"]]
+    return [p["head"], *(point for line in lines for point in line)]
+
+
+def moved(start: dict, end: dict) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """(from, to) of the point that moves most between two figures of the same shape."""
+    if [len(line) for line in (*start["near"], *start["far"])] != [
+        len(line) for line in (*end["near"], *end["far"])
+    ]:
+        return (start["head"], end["head"]) if start["head"] != end["head"] else None
+    pairs = list(zip(_points(start), _points(end), strict=True))
+    a, b = max(pairs, key=lambda ab: (ab[0][0] - ab[1][0]) ** 2 + (ab[0][1] - ab[1][1]) ** 2)
+    return None if a == b else (a, b)
+
+
+def _arrow(a: tuple[float, float], b: tuple[float, float]) -> list[str]:
+    """A straight arrow from a towards b, stopping short of both joints."""
+    (ax, ay), (bx, by) = a, b
+    length = ((bx - ax) ** 2 + (by - ay) ** 2) ** 0.5
+    ux, uy = (bx - ax) / length, (by - ay) / length
+    gap = min(5.0, length / 4)
+    sx, sy, ex, ey = ax + ux * gap, ay + uy * gap, bx - ux * gap, by - uy * gap
+    head = min(6.0, length / 3)
+    left = (ex - head * (ux + uy * 0.6), ey - head * (uy - ux * 0.6))
+    right = (ex - head * (ux - uy * 0.6), ey - head * (uy + ux * 0.6))
+    r = lambda v: round(v, 1)  # noqa: E731
+    return [
+        f'<polyline points="{r(sx):g},{r(sy):g} {r(ex):g},{r(ey):g}" {_stroke(ARROW, 2)}/>',
+        f'<polyline points="{r(left[0]):g},{r(left[1]):g} {r(ex):g},{r(ey):g} '
+        f'{r(right[0]):g},{r(right[1]):g}" {_stroke(ARROW, 2)}/>',
+    ]
+
+
+def render(p: dict, start: dict | None = None, arrow=None) -> str:
+    """The drawing: props, the start position faint (if any), the end position solid and
+    an arrow for the movement."""
     out = [
         '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="120" viewBox="0 0 200 120">',
         '<rect x="0" y="0" width="200" height="120" fill="#ffffff" stroke="none"/>',
@@ -470,26 +759,24 @@ def render(p: dict) -> str:
             out.append(f'<circle cx="{x}" cy="{y}" r="{r}" {_stroke(PROP, 2.5)}/>')
         elif kind == "path":
             out.append(f'<path d="{prop[1]}" {_stroke(PROP, 2)}/>')
-    for line in p["far"]:
-        out.append(f'<polyline points="{_pts(line)}" {_stroke(FAR, 4)}/>')
-    body = p["near"]
-    hx, hy = p["head"]
-    torso = body[0]
-    neck = min(torso[0], torso[-1], key=lambda q: (q[0] - hx) ** 2 + (q[1] - hy) ** 2)
-    out.append(f'<polyline points="{_pts([neck, (hx, hy)])}" {_stroke(INK, 4)}/>')
-    for line in body:
-        out.append(f'<polyline points="{_pts(line)}" {_stroke(INK, 4)}/>')
-    out.append(
-        f'<circle cx="{hx}" cy="{hy}" r="8" fill="#ffffff" stroke="{INK}" stroke-width="3.5"/>'
-    )
+    if start is not None:
+        out += _figure(start, START_INK, START_INK, 3, head_fill="none")
+    out += _figure(p, INK, FAR, 4)
+    if start is not None and (arrow or moved(start, p)):
+        out += _arrow(*(arrow or moved(start, p)))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
+def drawing(ident: str) -> str:
+    """The SVG of one exercise: its start and end positions, or one for one held still."""
+    return render(POSES[ident], STARTS.get(ident), ARROWS.get(ident))
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    for ident, p in POSES.items():
-        (OUT / f"{ident}.svg").write_text(render(p), encoding="utf-8")
+    for ident in POSES:
+        (OUT / f"{ident}.svg").write_text(drawing(ident), encoding="utf-8")
     print(f"wrote {len(POSES)} illustrations to {OUT}")
     return 0
 

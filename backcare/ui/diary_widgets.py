@@ -58,10 +58,12 @@ from backcare.ui.state import (
     demo_persona,
 )
 from backcare.ui.store import StoreChoice, download_diary, offer_unsaved, save_entry
+from backcare.ui.tables import text_table
 
-RECENT = 20  # entries loaded for the list; the charts get a cached frame instead
+RECENT = 20  # entries in one page of the list; the charts get a cached frame instead
 PAIN_SCALE = list(PAIN_VALUES)
 PAIN_QUESTION = f"from {PAIN_MIN} (no pain) to {PAIN_MAX} (worst pain you can imagine)"
+PAIN_COLUMN = f"Pain ({PAIN_RANGE})"  # the entries table's pain column
 
 
 @dataclass(frozen=True)
@@ -258,11 +260,84 @@ def render_quick_entry(choice: StoreChoice, last: Entry | None) -> None:
             st.error(f"Not saved: {exc}")
 
 
+ENTRIES_UNTIL_KEY = "diary_entries_until"  # "Entries on or before" (a date)
+ENTRIES_PAGE_KEY = "bc_diary_entries_page"  # which page of RECENT entries, 0 = the newest
+RECHOOSE_KEY = "bc_diary_rechoose"  # the entry just changed: chosen again on the next run
+
+
+def _first_page() -> None:
+    st.session_state[ENTRIES_PAGE_KEY] = 0
+
+
+def _turn_page(step: int) -> None:
+    st.session_state[ENTRIES_PAGE_KEY] = max(0, st.session_state.get(ENTRIES_PAGE_KEY, 0) + step)
+
+
+def entries_shown(choice: StoreChoice, view: DiaryView) -> tuple[list[Entry], bool]:
+    """The page of entries the list shows (RECENT of them, newest first, on or before the
+    chosen day) and whether older ones follow. Any entry can be reached: choose its day,
+    or turn the pages."""
+    until = st.session_state.get(ENTRIES_UNTIL_KEY)
+    page = st.session_state.get(ENTRIES_PAGE_KEY, 0)
+    if until in (None, date.today()) and page == 0:  # the page's own read: no second one
+        return view.recent, view.total > len(view.recent)
+    try:
+        found = choice.store.list(
+            choice.owner,
+            until=until,
+            limit=RECENT + 1,
+            offset=page * RECENT,
+            newest_first=True,
+        )
+    except ValueError as exc:  # StorageError: the database went away after opening
+        st.error(f"Your diary cannot be read right now: {exc}", icon=":material/error:")
+        return [], False
+    return found[:RECENT], len(found) > RECENT
+
+
+def entries_caption(recent: list[Entry], total: int, page: int) -> str:
+    """What the list shows: "3 entries, newest first.", "The latest 20 of your 182
+    entries, newest first.", or for an earlier day or page, which entries and their dates."""
+    until = st.session_state.get(ENTRIES_UNTIL_KEY)
+    if until in (None, date.today()) and page == 0:
+        if total <= RECENT:
+            return f"{total} {'entry' if total == 1 else 'entries'}, newest first."
+        return f"The latest {RECENT} of your {total} entries, newest first."
+    first, last = recent[-1].timestamp, recent[0].timestamp
+    start = page * RECENT + 1
+    day = f"{until.day} {until:%b %Y}" if until else "today"
+    return (
+        f"Entries {start} to {start + len(recent) - 1} on or before {day}, newest first: "
+        f"{first.day} {first:%b %Y} to {last.day} {last:%b %Y}. Your diary has {total}."
+    )
+
+
+def entries_table(entries: list[Entry]) -> None:
+    """The entries as a table that wraps (a phone shows every column and the whole note)."""
+    text_table(
+        pd.DataFrame(
+            {
+                "When": [
+                    f"{e.timestamp:%a} {e.timestamp.day} {e.timestamp:%b %Y, %H:%M}"
+                    for e in entries
+                ],
+                PAIN_COLUMN: [e.pain for e in entries],
+                "Marked": [
+                    "; ".join(filter(None, [", ".join(e.marks), ", ".join(sorted(e.locations))]))
+                    for e in entries
+                ],
+                "Note": [e.note for e in entries],  # plain text, never markdown
+            }
+        ),
+        alt="Your diary entries, newest first: when, pain, what was marked and your note.",
+    )
+
+
 def render_recent_entries(choice: StoreChoice, view: DiaryView) -> None:
-    """The latest entries, with change, delete and undo."""
-    store, owner = choice.store, choice.owner
-    total, recent = view.total, view.recent
-    st.header("Recent entries")
+    """The entries, a page at a time from any day back, with change, delete and undo."""
+    store = choice.store
+    total = view.total
+    st.header("Your entries")
     if UNDO_KEY in st.session_state:
         gone: Entry = st.session_state[UNDO_KEY]
         st.info(f"Deleted the entry from {gone.timestamp:%a %d %b, %H:%M}.")
@@ -273,115 +348,139 @@ def render_recent_entries(choice: StoreChoice, view: DiaryView) -> None:
             except ValueError as exc:
                 flash(f"Could not bring the entry back: {exc}")
             st.rerun()
-    if not recent:
+    if not total:
         st.write("No entries yet. Your first one takes ten seconds.")
+        return
+    st.date_input(
+        "Show entries on or before",
+        value=date.today(),
+        max_value=date.today(),
+        format="DD/MM/YYYY",
+        key=ENTRIES_UNTIL_KEY,
+        on_change=_first_page,
+        help="Choose a day to find an older entry; the list shows it and the ones before it.",
+    )
+    recent, more = entries_shown(choice, view)
+    page = st.session_state.get(ENTRIES_PAGE_KEY, 0)
+    if not recent:
+        st.write("No entries on or before that day. Choose a later day.")
     else:
-        if total <= RECENT:
-            st.caption(f"{total} {'entry' if total == 1 else 'entries'}, newest first.")
-        else:
-            st.caption(f"The latest {RECENT} of your {total} entries, newest first.")
-        table = pd.DataFrame(
-            {
-                "When": [e.timestamp for e in recent],
-                "Pain": [e.pain for e in recent],
-                "Marked": [", ".join(e.marks) for e in recent],
-                "Note": [e.note for e in recent],  # plain text in a cell, never markdown
-                "Where": [", ".join(sorted(e.locations)) for e in recent],
-            }
-        )
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
-                "Pain": st.column_config.NumberColumn(f"Pain ({PAIN_RANGE})"),
-            },
-        )
-        by_id = {e.id: e for e in recent}
-        chosen_id = st.selectbox(
-            "Choose an entry to change or delete",
-            list(by_id),
-            index=None,
-            format_func=lambda entry_id: by_id[entry_id].describe(),
-            placeholder="Choose an entry",
-            key=CHOSEN_ENTRY_KEY,
-        )
-        if chosen_id is not None:
-            chosen = by_id[chosen_id]
-            with st.form(f"diary_edit_{chosen.id}", border=True):
-                st.write("Change this entry")
-                new_pain = st.segmented_control(
-                    f"Pain, {PAIN_QUESTION}",
-                    PAIN_SCALE,
-                    default=chosen.pain,
-                    key=f"diary_edit_pain_{chosen.id}",
-                )
-                new_flags: dict[str, Any] = {
-                    name: st.toggle(
-                        label, value=getattr(chosen, name), key=f"edit_{name}_{chosen.id}"
-                    )
-                    for name, label in (
-                        ("flare", "This was a flare-up"),
-                        ("medication_taken", "I took medication for the pain"),
-                        ("exercised", "I did my exercises"),
-                    )
-                }
-                new_details = detail_fields(f"diary_edit_{chosen.id}", chosen)
-                changed = st.form_submit_button("Save changes", icon=":material/save:")
-            if changed:
-                try:
-                    updated = replace(
-                        chosen,
-                        pain=chosen.pain if new_pain is None else new_pain,
-                        **new_flags,
-                        **new_details,
-                    )
-                    store.update(updated)
-                    flash(f"Changed: {updated.describe()}.")
-                    st.rerun()
-                except ValueError as exc:
-                    st.error(f"Not changed: {exc}")
+        st.caption(entries_caption(recent, total, page))
+        entries_table(recent)
+    newer, older = st.columns(2, wrap=False)
+    newer.button(
+        "Newer entries",
+        icon=":material/arrow_upward:",
+        disabled=page == 0,
+        on_click=_turn_page,
+        args=(-1,),
+        width="stretch",
+    )
+    older.button(
+        "Older entries",
+        icon=":material/arrow_downward:",
+        disabled=not more,
+        on_click=_turn_page,
+        args=(1,),
+        width="stretch",
+    )
+    if not recent:
+        return
+    by_id = {e.id: e for e in recent}
+    if (again := st.session_state.pop(RECHOOSE_KEY, None)) in by_id:
+        st.session_state[CHOSEN_ENTRY_KEY] = again
+    if st.session_state.get(CHOSEN_ENTRY_KEY) not in (None, *by_id):
+        del st.session_state[CHOSEN_ENTRY_KEY]  # chosen on another page of the list
+    chosen_id = st.selectbox(
+        "Choose an entry to change or delete",
+        list(by_id),
+        index=None,
+        format_func=lambda entry_id: by_id[entry_id].describe(),
+        placeholder="Choose an entry",
+        key=CHOSEN_ENTRY_KEY,
+    )
+    if chosen_id is not None:
+        render_change_entry(choice, by_id[chosen_id])
 
-            if st.session_state.get(CONFIRM_DELETE_KEY) == chosen.id:
-                st.warning(f"Delete the entry from {chosen.describe()}?")
-                yes, no = st.columns(2)
-                if yes.button("Yes, delete it", type="primary", icon=":material/delete:"):
-                    try:
-                        st.session_state[UNDO_KEY] = store.delete(owner, chosen.id)
-                    except ValueError as exc:
-                        flash(f"Not deleted: {exc}")
-                    st.session_state.pop(CONFIRM_DELETE_KEY, None)
-                    st.rerun()
-                if no.button("No, keep it"):
-                    st.session_state.pop(CONFIRM_DELETE_KEY, None)
-                    st.rerun()
-            elif st.button("Delete this entry", icon=":material/delete:"):
-                st.session_state[CONFIRM_DELETE_KEY] = chosen.id
-                st.rerun()
+
+def render_change_entry(choice: StoreChoice, chosen: Entry) -> None:
+    """Change or delete one entry (with "Yes, delete it" first)."""
+    store, owner = choice.store, choice.owner
+    with st.form(f"diary_edit_{chosen.id}", border=True):
+        st.write("Change this entry")
+        new_pain = st.segmented_control(
+            f"Pain, {PAIN_QUESTION}",
+            PAIN_SCALE,
+            default=chosen.pain,
+            key=f"diary_edit_pain_{chosen.id}",
+        )
+        new_flags: dict[str, Any] = {
+            name: st.toggle(label, value=getattr(chosen, name), key=f"edit_{name}_{chosen.id}")
+            for name, label in (
+                ("flare", "This was a flare-up"),
+                ("medication_taken", "I took medication for the pain"),
+                ("exercised", "I did my exercises"),
+            )
+        }
+        new_details = detail_fields(f"diary_edit_{chosen.id}", chosen)
+        changed = st.form_submit_button("Save changes", icon=":material/save:")
+    if changed:
+        try:
+            updated = replace(
+                chosen,
+                pain=chosen.pain if new_pain is None else new_pain,
+                **new_flags,
+                **new_details,
+            )
+            store.update(updated)
+            flash(f"Changed: {updated.describe()}.")
+            refresh_choice(updated.id)
+            st.rerun()
+        except ValueError as exc:
+            st.error(f"Not changed: {exc}")
+
+    if st.session_state.get(CONFIRM_DELETE_KEY) == chosen.id:
+        st.warning(f"Delete the entry from {chosen.describe()}?")
+        yes, no = st.columns(2)
+        if yes.button("Yes, delete it", type="primary", icon=":material/delete:"):
+            try:
+                st.session_state[UNDO_KEY] = store.delete(owner, chosen.id)
+            except ValueError as exc:
+                flash(f"Not deleted: {exc}")
+            st.session_state.pop(CONFIRM_DELETE_KEY, None)
+            st.rerun()
+        if no.button("No, keep it"):
+            st.session_state.pop(CONFIRM_DELETE_KEY, None)
+            st.rerun()
+    elif st.button("Delete this entry", icon=":material/delete:"):
+        st.session_state[CONFIRM_DELETE_KEY] = chosen.id
+        st.rerun()
+
+
+def refresh_choice(entry_id: str) -> None:
+    """Keep the changed entry chosen, and have the picker show its new description: set
+    by the script on the next run, before the picker is drawn, the browser redraws the
+    picker's label (left alone, it kept the old description)."""
+    st.session_state[RECHOOSE_KEY] = entry_id
 
 
 def render_saved_screenings(screenings: list[Screening]) -> None:
-    """The screening results kept in the diary, newest first."""
+    """The screening results kept in the diary, newest first, as people read them."""
     if screenings:
         st.subheader("Saved screening results")
-        st.dataframe(
+        newest = list(reversed(screenings))
+        text_table(
             pd.DataFrame(
                 {
-                    "Date": [s.taken_at for s in reversed(screenings)],
+                    "Date": [f"{s.taken_at.day} {s.taken_at:%b %Y}" for s in newest],
                     "Questionnaire": [
-                        INSTRUMENT_NAMES.get(s.instrument, s.instrument)
-                        for s in reversed(screenings)
+                        INSTRUMENT_NAMES.get(s.instrument, s.instrument) for s in newest
                     ],
                     # As the Screening page and the summary show it: 27%, 4.3, 7.
-                    "Score": [fmt_score(s.instrument, s.score) for s in reversed(screenings)],
+                    "Score": [fmt_score(s.instrument, s.score) for s in newest],
                 }
             ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Date": st.column_config.DatetimeColumn("Date", format="D MMM YYYY"),
-            },
+            alt="Your saved screening results, newest first: date, questionnaire and score.",
         )
 
 
@@ -541,19 +640,14 @@ def render_import(choice: StoreChoice) -> None:
                 "and try again:",
                 icon=":material/error:",
             )
-            st.dataframe(
+            text_table(
                 pd.DataFrame(
                     {
                         "Row": [str(p.row) if p.row else "whole file" for p in exc.problems],
                         "Problem": [p.reason for p in exc.problems],
                     }
                 ),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "Row": st.column_config.TextColumn("Row", width="small"),
-                    "Problem": st.column_config.TextColumn("Problem", width="large"),
-                },
+                alt="Each problem in the file, by row.",
             )
         except ValueError as exc:
             st.error(f"Nothing was imported: {exc}")

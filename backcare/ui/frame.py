@@ -15,6 +15,7 @@ from backcare.screening.triage import HOLD_LEVELS, Level, as_level
 from backcare.ui.browser import frame_store, gate
 from backcare.ui.demo import demo_banner, demo_switch
 from backcare.ui.kept import kept
+from backcare.ui.phone import phone_frame
 
 # Page files, relative to app.py (Streamlit's pages/ directory convention), with the
 # menu label and icon. Streamlit's own menu is off (client.showSidebarNavigation) so
@@ -44,7 +45,7 @@ def frame(
     layout: Literal["centered", "wide"] = "centered",
 ) -> None:
     """Set up a page: browser title "<title> · BackCare", sidebar menu, demo switch and
-    notices, and the "Demo data" banner at the top while the demo is on.
+    notices, the phone's call line, and the "Demo data" banner while the demo is on.
 
     In "this browser" mode the store's component comes first (its passphrase form shows
     at the very top), and the page stops after the sidebar until the browser has handed
@@ -65,6 +66,7 @@ def frame(
             label="Check for warning signs",
             icon=":material/emergency:",
         )
+    phone_frame()  # phone: stylesheet, the menu closing on choice, the call line
     demo_banner()
     if browser is not None:
         gate(browser)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
-from backcare.content import Topic
+from backcare.content import Suggestion, Topic
 from backcare.figures import figure
 from backcare.ui.frame import PAGES
 
@@ -34,6 +34,15 @@ PRINT_CSS = """
 }
 </style>
 """
+
+
+def suggested_groups(suggested: Iterable[Suggestion]) -> list[tuple[str, list[str]]]:
+    """The suggestions grouped by their reason, in order: each reason is shown once, under
+    every topic it suggests (one rule often suggests two topics for the same reason)."""
+    groups: dict[str, list[str]] = {}
+    for item in suggested:
+        groups.setdefault(item.why, []).append(item.topic_id)
+    return list(groups.items())
 
 
 def print_styles() -> None:
@@ -82,11 +91,21 @@ def topic_view(topic: Topic, titles: dict[str, str], open_topic: Callable[[str],
     with st.container(key="learn_related"):
         st.subheader("Related topics", anchor="related")
         with st.container(horizontal=True):
-            for related_id in topic.related:
-                st.button(
-                    titles[related_id],
-                    key=f"learn_related_{related_id}",
-                    on_click=open_topic,
-                    args=(related_id,),
-                    icon=":material/arrow_forward:",
-                )
+            topic_buttons("learn_related", topic.related, titles, open_topic)
+
+
+def topic_buttons(
+    prefix: str,
+    topic_ids: Iterable[str],
+    titles: dict[str, str],
+    open_topic: Callable[[str], None],
+) -> None:
+    """A button per topic that opens it (keys ``<prefix>_<topic id>``)."""
+    for topic_id in topic_ids:
+        st.button(
+            titles[topic_id],
+            key=f"{prefix}_{topic_id}",
+            on_click=open_topic,
+            args=(topic_id,),
+            icon=":material/arrow_forward:",
+        )

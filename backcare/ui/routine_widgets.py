@@ -20,10 +20,11 @@ from backcare.exercises import (
     LEVEL_LABELS,
     LEVELS,
     PHASE_LABELS,
+    Exercise,
 )
 from backcare.notices import load_notices
 from backcare.records import Standing
-from backcare.reports import routine_ics, routine_pdf, short_dose
+from backcare.reports import routine_ics, routine_pdf
 from backcare.routine import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -41,6 +42,7 @@ from backcare.ui.frame import PAGES
 from backcare.ui.kept import confirm_signs_checked
 
 FORM_KEY = "routine_form"
+REMINDER_TIME = dt.time(18, 0)  # the calendar's time of day until the person picks one
 KIT = tuple(EQUIPMENT_LABELS)  # everything but "none", which is always there
 
 
@@ -148,6 +150,7 @@ def profile_form(
             help=rules.surgery_help,
         )
         yoga = st.checkbox("Include gentle yoga poses", value=d.include_yoga)
+        neck = st.checkbox(rules.neck_label, value=d.include_neck)
         submitted = st.form_submit_button("Build my routine", type="primary")
     if not submitted:
         return None
@@ -164,6 +167,7 @@ def profile_form(
             pain_now=int(pain),
             conditions=frozenset(conditions),
             include_yoga=bool(yoga),
+            include_neck=bool(neck),
             triage_level=triage_level,
             start_back_risk=start_back_risk,
             age=int(years),
@@ -187,6 +191,14 @@ def where_in_plan(week: int, start: dt.date) -> None:
         f"**You are in week {week} of {load_rules().weeks}** of your plan, which started on "
         f"{start:%a %d %b %Y}. The doses below are this week's.",
         icon=":material/event_available:",
+    )
+
+
+def drawing_alt(ex: Exercise) -> str:
+    """An exercise drawing's alt text: what it shows and how to read the movement."""
+    return (
+        f"Line drawing: {ex.name}, {ex.position}. Where it moves, the start position is "
+        "faint, the end position solid, with an arrow."
     )
 
 
@@ -215,7 +227,7 @@ def show_routine(
                 left, right = st.columns([2, 3])
                 left.image(
                     str(ex.illustration),
-                    alt=f"Line drawing: {ex.name}, {ex.position}",
+                    alt=drawing_alt(ex),
                     caption=ex.position.capitalize(),
                     width="stretch",
                 )
@@ -238,27 +250,52 @@ def show_routine(
                 )
 
 
+PLAN_WEEK_KEY = "bc_routine_plan_week"
+
+
 def show_plan(routine: Routine, week: int | None = None) -> None:
-    """The weekly plan as a table with a text summary, the pain rule and when to get help;
-    ``week``, the week the person is in, is marked "(now)" in words, not colour alone."""
+    """The weekly plan, one week at a time (a week picker, so it reads on a phone without
+    a wide table), each week with its minutes; then the pain rule and when to get help.
+    ``week``, the week the person is in, is shown first and marked "(now)" in words, not
+    colour alone."""
     plan = progression_plan(routine)
     st.header(f"Your {len(plan.weeks)}-week plan")
     st.write(plan.how_it_grows)
     st.write(plan.schedule)
-    table = pd.DataFrame(
-        {
-            f"Week {w.week}" + (" (now)" if w.week == week else ""): [
-                short_dose(dose_in_week(i, w.week, paced=plan.paced)) for i in routine.items
-            ]
-            for w in plan.weeks
-        },
-        index=[i.exercise.name for i in routine.items],
+    numbers = [w.week for w in plan.weeks]
+    if st.session_state.get(PLAN_WEEK_KEY) not in numbers:
+        st.session_state[PLAN_WEEK_KEY] = min(max(week or 1, numbers[0]), numbers[-1])
+    chosen = st.segmented_control(
+        "Week of the plan",
+        numbers,
+        key=PLAN_WEEK_KEY,
+        format_func=lambda n: f"{n} (now)" if n == week else str(n),
+        help="Each week of the plan, with its doses and how long the session takes.",
     )
-    table.index.name = "Exercise"
-    st.dataframe(table, width="stretch")
+    shown = plan.weeks[(chosen or numbers[0]) - 1]
+    with st.container(border=True, key="routine_plan_week"):
+        st.subheader(f"Week {shown.week}: about {shown.minutes:g} minutes")
+        st.caption(shown.focus)
+        st.table(
+            pd.DataFrame(
+                {
+                    "Exercise": [i.exercise.name for i in shown.items],
+                    "This week": [i.describe() for i in shown.items],
+                }
+            ),
+            hide_index=True,
+            alt=f"Week {shown.week} of the plan: each exercise and its dose.",
+        )
+        if shown.left_out:
+            st.caption(
+                "Left out this week, so the session stays about as long as you chose: "
+                + ", ".join(shown.left_out)
+                + "."
+            )
     st.caption(
-        "How to read it: 2x5 = 2 sets of 5 repetitions; /side = each side; (3 s) = hold each "
-        "one for 3 seconds; 2x20 s = hold 20 seconds, twice; min = minutes."
+        "Minutes, week by week: "
+        + ", ".join(f"week {w.week} about {w.minutes:g}" for w in plan.weeks)
+        + "."
     )
     with st.expander("What to focus on each week"):
         st.markdown(
@@ -297,14 +334,19 @@ def show_downloads(routine: Routine, days_per_week: int, start: dt.date | None =
     start = right.date_input(
         "First session day", value=start or dt.date.today(), format="DD/MM/YYYY"
     )
+    at = right.time_input("Remind me at", value=REMINDER_TIME, step=900, key="ics_time")
     days = right.number_input("Sessions per week", 1, 7, days_per_week, key="ics_days")
     right.download_button(
-        "Add to my calendar (.ics)",
-        data=lambda: routine_ics(routine, start=start, days_per_week=int(days)),
+        "Add calendar reminders (.ics)",
+        data=lambda: routine_ics(routine, start=start, days_per_week=int(days), at=at),
         file_name="backcare-routine.ics",
         mime="text/calendar",
         icon=":material/calendar_month:",
         on_click="ignore",
+    )
+    right.caption(
+        "Each session goes in your calendar at this time, as long as that week's session, "
+        "with a reminder when it starts."
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 import pandas as pd
 import streamlit as st
 
+from backcare.change import as_read, fmt_score
 from backcare.notices import Notices
 from backcare.records import MAX_NOTE_CHARS, Standing
 from backcare.screening import (
@@ -209,6 +210,8 @@ def told(result: TriageResult) -> str:
     weeks = (
         "how long not given"
         if result.duration_weeks is None
+        else "pain for less than a week"  # "0 if it started this week"
+        if result.duration_weeks < 1
         else f"pain for about {result.duration_weeks:g} week"
         + ("" if result.duration_weeks == 1 else "s")
     )
@@ -468,13 +471,15 @@ def oswestry_form(tool: OswestryTool) -> list[int | None] | None:
 
 
 def show_oswestry(result: OswestryResult, tool: OswestryTool, hold: Level | None = None) -> None:
-    st.subheader(f"Your result: {result.percent:.0f}% · {result.band_label}")
-    st.metric("Oswestry score (0-100%, lower is better)", f"{result.percent:.1f}%")
+    percent = fmt_score("oswestry", result.percent)  # a whole percent, as people read it
+    st.subheader(f"Your result: {percent} · {result.band_label}")
+    st.metric("Oswestry score (0-100%, lower is better)", percent)
     _meaning(result.meaning, hold)
     st.markdown(
         f"**How it was worked out:** you scored {result.total} out of a possible "
         f"{result.possible} ({result.answered} sections answered, 5 points each). "
-        f"{result.total} divided by {result.possible}, times 100 = {result.percent:.1f}%."
+        f"{result.total} divided by {result.possible}, times 100 = {percent}"
+        + ("." if as_read("oswestry", result.percent) == result.percent else ", rounded.")
     )
     rows = [
         {
@@ -512,11 +517,12 @@ def peg_form(tool: PegTool) -> list[int | None] | None:
 
 
 def show_peg(result: PegResult, tool: PegTool, hold: Level | None = None) -> None:
-    st.subheader(f"Your PEG score: {result.mean:.1f} out of 10")
-    st.metric("PEG score (0-10, lower is better)", f"{result.mean:.1f}")
+    score = fmt_score("peg", result.mean)  # one decimal
+    st.subheader(f"Your PEG score: {score} out of 10")
+    st.metric("PEG score (0-10, lower is better)", score)
     p, e, g = result.item_points
     st.markdown(
-        f"**How it was worked out:** ({p} + {e} + {g}) divided by 3 = {result.mean:.1f}. "
+        f"**How it was worked out:** ({p} + {e} + {g}) divided by 3 = {score}. "
         f"*{tool.rule} Source: {result.source}.*"
     )
     _meaning(f"{tool.meaning} *(Source: {tool.meaning_source})*", hold)

@@ -15,6 +15,7 @@ from backcare.demo import DEMO_OWNER, PERSONAS, demo_patient
 from backcare.diary.model import Entry
 from backcare.routine import Profile, build_routine
 from backcare.screening import oswestry, triage
+from backcare.ui.diary_widgets import PAIN_COLUMN
 from backcare.ui.state import (
     DEMO_PICK_PREFIX,
     DEMO_TOGGLE_PREFIX,
@@ -23,7 +24,7 @@ from backcare.ui.state import (
     SUMMARY_DATES_KEY,
     SUMMARY_PARTS_KEY,
 )
-from tests.helpers import PAGE_TABLE, click, keep
+from tests.helpers import PAGE_TABLE, click, keep, table_value
 
 DIARY = "pages/4_Pain_diary.py"
 ROUTINE = "pages/3_Routine_builder.py"
@@ -141,7 +142,7 @@ def test_on_then_off_leaves_the_real_diary_and_results_unchanged(app, sql_store)
     assert "You are in week 1 of 8" in " ".join(s.value for s in app.success)
     app.switch_page(DIARY).run()
     no_exception(app)
-    assert list(app.dataframe[0].value["Note"]) == ["mine"]
+    assert list(table_value(app.table[0])["Note"]) == ["mine"]
 
 
 def test_reset_puts_the_persona_back(app):
@@ -149,11 +150,11 @@ def test_reset_puts_the_persona_back(app):
     app.switch_page(DIARY).run()
     app.segmented_control(key=f"{QUICK_PREFIX}_pain").set_value(9)
     click(app, "Save entry")
-    assert app.dataframe[0].value["Pain"].iloc[0] == 9
+    assert table_value(app.table[0])[PAIN_COLUMN].iloc[0] == 9
     click(app, "Reset demo patient")
     app.run()
     patient = demo_patient("chronic")
-    assert app.dataframe[0].value["Pain"].iloc[0] == patient.entries[-1].pain
+    assert table_value(app.table[0])[PAIN_COLUMN].iloc[0] == patient.entries[-1].pain
     assert f"of your {len(patient.entries)} entries" in " ".join(c.value for c in app.caption)
     assert len(banners(app)) == 1
 

@@ -16,8 +16,9 @@ from backcare.diary.io import to_json
 from backcare.diary.model import Entry
 from backcare.routine import Profile, build_routine
 from backcare.screening import peg_result, triage
+from backcare.ui.diary_widgets import PAIN_COLUMN
 from backcare.ui.state import CHOSEN_ENTRY_KEY
-from tests.helpers import APP, click, keep, quick_key
+from tests.helpers import APP, click, keep, quick_key, table_value
 
 DIARY = "pages/4_Pain_diary.py"
 ABOUT = "pages/5_About_and_privacy.py"
@@ -47,7 +48,8 @@ def quick_entry(at: AppTest, pain: int | None, **toggles: bool) -> AppTest:
 
 
 def table(at: AppTest):
-    return at.dataframe[0].value
+    """The entries table (the first table of the page), with a plain "Pain" column."""
+    return table_value(at.table[0]).rename(columns={PAIN_COLUMN: "Pain"})
 
 
 def test_quick_entry_saves_pain_and_one_tap_answers(page, sql_store):
@@ -155,7 +157,7 @@ def test_import_errors_are_listed_by_row_and_nothing_is_written(page, sql_store)
     data = b"date,pain,note\n2024-01-01,3,ok\n2024-01-02,12,\nlast tuesday,4,\n2099-01-01,1,\n"
     upload(page, "mine.csv", data)
     assert page.error[0].value.startswith("Nothing was imported")
-    problems = page.dataframe[-1].value
+    problems = table_value(page.table[-1])
     assert list(problems["Row"]) == ["3", "4", "5"]
     assert "outside 0-10" in problems["Problem"][0]
     assert "unreadable date" in problems["Problem"][1]
@@ -197,7 +199,7 @@ def test_session_mode_keeps_entries_in_the_tab_and_writes_no_file(monkeypatch, t
     assert not (tmp_path / "data").exists()
     # A new visitor (a new AppTest is a new session) sees an empty diary.
     other = open_diary()
-    assert not other.dataframe
+    assert not other.table
     assert "No entries yet" in " ".join(m.value for m in other.markdown)
 
 
@@ -264,9 +266,10 @@ def test_saved_screening_results_are_listed(app, sql_store):
     sql_store.add_screening("local", "psfs", datetime(2024, 2, 2, 9), 14 / 3, {})
     app.switch_page(DIARY).run()
     assert "Saved screening results" in [s.value for s in app.subheader]
-    screenings = app.dataframe[-1].value
+    screenings = table_value(app.table[-1])
     assert list(screenings["Questionnaire"]) == ["PSFS", "Oswestry"]
     assert list(screenings["Score"]) == ["4.7", "32%"]  # as the screen shows them
+    assert list(screenings["Date"]) == ["2 Feb 2024", "1 Feb 2024"]
 
 
 @pytest.fixture
@@ -321,7 +324,60 @@ def test_about_page_in_session_mode_says_this_tab_only(monkeypatch):
 def test_a_file_that_is_not_text_is_refused_with_a_reason(page, sql_store):
     upload(page, "photo.csv", b"\xff\xd8\xff\xe0 not a diary")
     assert page.error[0].value.startswith("Nothing was imported")
-    problems = page.dataframe[-1].value
+    problems = table_value(page.table[-1])
     assert list(problems["Row"]) == ["whole file"]
     assert "not UTF-8 text" in problems["Problem"][0]
     assert sql_store.count("local") == 0
+
+
+def _older_diary(sql_store, count: int = 45) -> list[Entry]:
+    """``count`` entries, one a day at 08:00 up to yesterday, each with its own pain."""
+    from datetime import timedelta
+
+    start = datetime.now().replace(hour=8, minute=0, second=0, microsecond=0)
+    made = [
+        Entry(start - timedelta(days=count - n), n % 11, note=f"day {n}", owner="local")
+        for n in range(count)
+    ]
+    sql_store.add_many(made)
+    return made
+
+
+def test_older_entries_can_be_reached_page_by_page(app, sql_store):
+    """Issue 17: any entry can be found, not only the latest 20."""
+    made = _older_diary(sql_store)
+    app.switch_page(DIARY).run()
+    assert len(table(app)) == 20
+    assert table(app)["Note"].iloc[0] == "day 44"
+    click(app, "Older entries")
+    click(app, "Older entries")
+    notes = list(table(app)["Note"])
+    assert notes == [f"day {n}" for n in range(4, -1, -1)]
+    assert next(b for b in app.button if b.label == "Older entries").disabled
+    assert any("Entries 41 to 45" in c.value for c in app.caption)
+    # The oldest entry can be changed from here.
+    oldest = made[0]
+    app.selectbox(key=CHOSEN_ENTRY_KEY).set_value(oldest.id).run()
+    app.text_area(key=f"diary_edit_{oldest.id}_note").set_value("found it")
+    click(app, "Save changes")
+    assert sql_store.get("local", oldest.id).note == "found it"
+    click(app, "Newer entries")
+    click(app, "Newer entries")
+    assert table(app)["Note"].iloc[0] == "day 44"
+
+
+def test_a_day_shows_its_entries_and_the_ones_before(app, sql_store):
+    from backcare.ui.diary_widgets import ENTRIES_UNTIL_KEY
+
+    made = _older_diary(sql_store)
+    app.switch_page(DIARY).run()
+    day = made[10].timestamp.date()
+    app.date_input(key=ENTRIES_UNTIL_KEY).set_value(day).run()
+    assert not app.exception
+    assert list(table(app)["Note"])[:2] == ["day 10", "day 9"]
+    assert len(table(app)) == 11
+    app.selectbox(key=CHOSEN_ENTRY_KEY).set_value(made[3].id).run()
+    click(app, "Delete this entry")
+    click(app, "Yes, delete it")
+    assert sql_store.count("local") == len(made) - 1
+    assert "day 3" not in list(table(app)["Note"])

@@ -168,6 +168,20 @@ def test_suggestions_follow_the_kept_start_back_result(answers, expected):
     assert "Based on your saved results" in " ".join(c.value for c in at.caption)
 
 
+@pytest.mark.parametrize(("answers", "expected"), START_BACK)
+def test_suggested_for_you_never_repeats_a_caption(answers, expected):
+    """Issue 17: one rule suggests two topics for one reason; the reason is said once."""
+    from backcare.content import suggestion_inputs, suggestions
+
+    result = start_back(answers)
+    at = _open(questionnaires=[result])
+    box = next(b for b in at.main.get("flex_container") if getattr(b, "key", "") == "learn_suggest")
+    captions = [c.value for c in box.caption]
+    reasons = {s.why for s in suggestions(**suggestion_inputs(result, None, None))}
+    assert len(captions) == len(set(captions))
+    assert reasons <= set(captions)
+
+
 def test_clicking_a_suggestion_opens_it():
     at = _open(questionnaires=[start_back((0, 0, 0, 0, 1, 1, 1, 1, 4))])
     at.button(key="learn_suggest_flare_ups").click().run()

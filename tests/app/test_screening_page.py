@@ -43,8 +43,9 @@ def saved(_at: AppTest, name: str):
 def top_block(at: AppTest):
     """The container created right under the title, for emergency and urgent results."""
     children = list(at.main.children.values())
-    assert children[0].type == "title"
-    return children[1]
+    # The frame's blocks come first (the phone's call line); then the title.
+    title = next(n for n, child in enumerate(children) if child.type == "title")
+    return children[title + 1]
 
 
 def alerts_text(block) -> str:
@@ -133,6 +134,14 @@ def test_a_cauda_equina_tick_shows_the_emergency_first(page):
     assert result.flags == frozenset({"bladder_dysfunction"})
     told = " ".join(c.value for c in top.caption)
     assert "1 box(es) ticked; age 40; pain for about 1 week; not sure how it is going." in told
+
+
+def test_pain_that_started_this_week_reads_less_than_a_week(page):
+    """Issue 17: "0 if it started this week" read back as "pain for about 0 weeks"."""
+    fill_red_flags(page, [], age=40, weeks=0, course="Getting better")
+    told = " ".join(c.value for c in page.caption)
+    assert "pain for less than a week" in told
+    assert "0 weeks" not in told
 
 
 # (ticked flags, age, weeks, course answer, level, alert kind, at the top?)
@@ -391,6 +400,26 @@ def test_oswestry_one_section_left_out_still_scores(page):
     assert result.band == "minimal"
     table = page.table[0].value
     assert table["Points"].iloc[7] == "left out"
+
+
+def test_oswestry_reads_as_a_whole_percent_everywhere_on_the_page(page):
+    """Issue 17: 12 of a possible 45 is 26.67%: the page says 27%, never 26.7 or 26.6667."""
+    answer_oswestry(page, [2, 2, 2, 2, 2, 1, 1, "skip", 0, 0])
+    assert saved(page, "oswestry").percent == pytest.approx(26.6667, abs=1e-3)
+    shown = [*(s.value for s in page.subheader), *(m.value for m in page.markdown)]
+    shown += [str(m.value) for m in page.metric]
+    text = " ".join(shown)
+    assert "27%" in text and {str(m.value) for m in page.metric} == {"27%"}
+    assert "26.6" not in text and "26.7" not in text
+
+
+def test_peg_reads_to_one_decimal(page):
+    for item, value in zip(load_peg().items, (6, 5, 6), strict=True):
+        page.radio(key=f"peg_{item.id}").set_value(value)
+    click(page, "Score PEG")
+    text = " ".join([*(s.value for s in page.subheader), *(m.value for m in page.markdown)])
+    assert "5.7" in text and "5.66" not in text
+    assert [str(m.value) for m in page.metric] == ["5.7"]
 
 
 def test_oswestry_two_sections_left_out_gives_no_score_and_says_why(page):

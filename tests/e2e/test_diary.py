@@ -79,7 +79,7 @@ def test_three_entries_are_saved_and_listed(page: Page, local_server):
     add_entry(page, 5)
     add_entry(page, 3)
     expect(page.get_by_text("3 entries, newest first.")).to_be_visible()
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    expect(page.get_by_test_id("stTable")).to_be_visible()
     choices = entry_choices(page)
     assert len(choices) == 3
     assert sorted(c.split("· pain ")[1][:1] for c in choices) == ["3", "5", "7"]
@@ -121,7 +121,7 @@ def test_a_note_with_script_and_image_is_plain_text_and_fetches_nothing(
     screenshot(page, "diary-note-plain-text")
     page.reload()  # a fresh render of the stored note must not fetch it either
     wait_for_app(page)
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    expect(page.get_by_test_id("stTable")).to_be_visible()
     expect(page.locator("img[src*='pixel.png']")).to_have_count(0)
     expect(page.locator("script:text('alert(1)')")).to_have_count(0)
     page.wait_for_load_state("networkidle")

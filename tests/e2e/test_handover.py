@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from backcare.exercises import load_catalogue
 from backcare.reports import latin1
 from backcare.routine import load_rules
+from backcare.ui.routine_widgets import drawing_alt
 from tests.support.browser import SCREENSHOTS, wait_for_app
 from tests.support.fixtures import server_fixture
 
@@ -57,10 +58,8 @@ def _build_routine(page: Page, url: str) -> list[str]:
     expect(page.get_by_text("Your routine: about")).to_be_visible()
     drawings = page.get_by_role("img", name="Line drawing:")
     shown = {drawings.nth(n).get_attribute("alt") for n in range(drawings.count())}
-    # Each drawing's alt text is "Line drawing: <name>, <position>" (routine_widgets).
-    names = [
-        ex.name for ex in load_catalogue() if f"Line drawing: {ex.name}, {ex.position}" in shown
-    ]
+    # Each drawing's alt text names the exercise (routine_widgets.drawing_alt).
+    names = [ex.name for ex in load_catalogue() if drawing_alt(ex) in shown]
     assert len(names) == len(shown) > 0, shown
     return names
 

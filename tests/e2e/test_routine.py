@@ -71,10 +71,14 @@ def test_build_a_routine_and_see_the_drawings(page: Page, app_url):
 
 def test_swap_and_download_the_handout(page: Page, app_url, tmp_path):
     _build(page, app_url)
-    second = page.get_by_text(re.compile(r"^2\. ")).first
-    before = second.inner_text()
-    page.get_by_role("button", name="Swap for another exercise").nth(1).click()
-    expect(second).not_to_have_text(before)
+    # The main set's first exercise: without neck moves (opt-in since issue 17) the warm-up
+    # of this profile has no other exercise that fits.
+    routine = build_routine(Profile(minutes=20, equipment=frozenset(), age=40))
+    n = next(k for k, i in enumerate(routine.items) if i.exercise.phase == "main")
+    shown = page.get_by_text(re.compile(rf"^{n + 1}\. ")).first
+    before = shown.inner_text()
+    page.get_by_role("button", name="Swap for another exercise").nth(n).click()
+    expect(shown).not_to_have_text(before)
     wait_for_app(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the handout (PDF)").click()
@@ -82,7 +86,7 @@ def test_swap_and_download_the_handout(page: Page, app_url, tmp_path):
     info.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
     with page.expect_download() as info:
-        page.get_by_role("button", name="Add to my calendar (.ics)").click()
+        page.get_by_role("button", name="Add calendar reminders (.ics)").click()
     ics = tmp_path / "routine.ics"
     info.value.save_as(ics)
     assert ics.read_text().count("BEGIN:VEVENT") == 3 * 8

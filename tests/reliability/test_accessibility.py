@@ -1,5 +1,9 @@
 """Accessibility in Chromium: axe-core on every page and main state, and keyboard-only use.
 
+Every page as first opened, a built routine and a diary with entries and its edit form are
+checked in both colour schemes (the browser's light or dark preference picks the theme);
+the other states in the light one.
+
 axe-core comes bundled in axe-playwright-python (no download). Every rule runs; the test
 fails on any violation of impact "critical" or "serious", and on a skipped heading level
 (heading-order), and prints each one's id, help, help URL and the nodes it names. Other
@@ -40,10 +44,19 @@ RULES = load_red_flags()
 server = server_fixture("a11y")
 
 
-def open_page(page: Page, server: Server, path: str) -> None:
+# Both themes: the browser's light or dark preference picks one (.streamlit/config.toml).
+SCHEMES = ["light", "dark"]
+
+
+def open_page(page: Page, server: Server, path: str, scheme: str = "light") -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.emulate_media(color_scheme=scheme)
     page.goto(f"{server.url}/{path}")
     wait_for_app(page)
+    theme = "dark" if scheme == "dark" else "light"
+    background = page.get_by_test_id("stApp").evaluate("e => getComputedStyle(e).backgroundColor")
+    luminance = sum(int(v) for v in background[4:-1].split(",")[:3]) / 3
+    assert (luminance < 128) == (theme == "dark"), f"{scheme} scheme drew {background}"
 
 
 def describe(violations: list[dict]) -> str:
@@ -72,13 +85,14 @@ def check_axe(page: Page, state: str) -> None:
 # --------------------------------------------------------------------------- axe
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize(
     "path", [p[2] for p in PAGE_TABLE], ids=[p[1].split(" ·")[0] for p in PAGE_TABLE]
 )
-def test_every_page_as_first_opened_has_no_serious_axe_violations(page: Page, server, path):
-    open_page(page, server, path)
+def test_every_page_as_first_opened_has_no_serious_axe_violations(page: Page, server, path, scheme):
+    open_page(page, server, path, scheme)
     expect(page.locator("h1").first).to_be_visible()
-    check_axe(page, path or "Home")
+    check_axe(page, f"{path or 'Home'}, {scheme}")
 
 
 def test_screening_with_an_emergency_result_and_a_peg_score(page: Page, server):
@@ -148,19 +162,21 @@ def test_the_routine_builder_asks_for_the_warning_sign_check_first(page: Page, s
     check_axe(page, "Routine builder: check for warning signs first")
 
 
-def test_a_built_routine(page: Page, server):
-    open_page(page, server, "Routine_builder")
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_built_routine(page: Page, server, scheme):
+    open_page(page, server, "Routine_builder", scheme)
     page.get_by_role("button", name=load_rules().check_first["confirm"]).click()
     wait_for_app(page)
     page.get_by_label(load_rules().age_question).fill("40")
     page.get_by_role("button", name="Build my routine").click()
     wait_for_app(page)
     expect(page.get_by_text("Your routine: about")).to_be_visible()
-    check_axe(page, "Routine builder: a built routine")
+    check_axe(page, f"Routine builder: a built routine, {scheme}")
 
 
-def test_a_diary_with_entries_and_the_edit_form_open(page: Page, server):
-    open_page(page, server, "Pain_diary")
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_diary_with_entries_and_the_edit_form_open(page: Page, server, scheme):
+    open_page(page, server, "Pain_diary", scheme)
     for pain in (6, 3):
         page.get_by_role("radiogroup", name="Pain now").get_by_role(
             "radio", name=str(pain), exact=True
@@ -170,13 +186,13 @@ def test_a_diary_with_entries_and_the_edit_form_open(page: Page, server):
         page.get_by_role("button", name="Save entry").click()
         wait_for_app(page)
         expect(page.get_by_text("Saved: ").first).to_contain_text(f"pain {pain}", timeout=30_000)
-    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
-    check_axe(page, "Pain diary: entries, charts")
+    expect(page.get_by_test_id("stTable").first).to_be_visible()
+    check_axe(page, f"Pain diary: entries, charts, {scheme}")
     page.get_by_label("Choose an entry to change or delete").click()
     page.get_by_role("option").first.click()
     wait_for_app(page)
     expect(page.get_by_role("button", name="Save changes")).to_be_visible()
-    check_axe(page, "Pain diary: edit form open")
+    check_axe(page, f"Pain diary: edit form open, {scheme}")
 
 
 def test_a_refused_import_lists_its_problems_accessibly(page: Page, server, tmp_path):

@@ -14,12 +14,15 @@
 from __future__ import annotations
 
 import http.cookies
+import ipaddress
 import json
+import socket
 import subprocess
 import sys
 import tomllib
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 import streamlit
@@ -27,10 +30,10 @@ from playwright.sync_api import Page, expect
 from streamlit.testing.v1 import AppTest
 
 from backcare.diary.io import MAX_IMPORT_BYTES
-from tests.helpers import APP, ROOT
+from tests.helpers import APP, ROOT, table_value
 from tests.support.browser import wait_for_app
 from tests.support.fixtures import server_fixture
-from tests.support.server import Server
+from tests.support.server import Server, start_server, storage_env
 
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
 MB = 1024 * 1024
@@ -55,6 +58,61 @@ def test_the_upload_limit_is_5_mb_in_streamlit_and_in_the_library():
 
 def test_users_never_see_error_details():
     assert CONFIG["client"]["showErrorDetails"] in ("none", False)
+
+
+def _outward_address() -> str | None:
+    """This machine's address on its network (the one other computers would use), or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # UDP: picks the route, sends nothing
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if ipaddress.ip_address(address).is_loopback else address
+
+
+def _listening(port: int) -> set[str]:
+    """The local addresses with a socket listening on ``port`` (Linux /proc/net/tcp*)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            hex_address, hex_port = local.split(":")
+            if state != "0A" or int(hex_port, 16) != port:  # 0A: LISTEN
+                continue
+            raw = bytes.fromhex(hex_address)
+            if len(raw) == 4:
+                found.add(str(ipaddress.IPv4Address(raw[::-1])))
+            else:  # four little-endian 32-bit words
+                words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
+                found.add(str(ipaddress.IPv6Address(words)))
+    return found
+
+
+def test_the_server_listens_on_this_computer_only(tmp_path):
+    """Issue 17: started as a person starts it (no address given), BackCare cannot be
+    reached from other computers on the network: it listens on loopback only."""
+    assert CONFIG["server"]["address"] in ("localhost", "127.0.0.1")
+    started = start_server(tmp_path, env=storage_env(tmp_path / "data"), address=None)
+    try:
+        port = int(started.url.rsplit(":", 1)[1])
+        listening = _listening(port)
+        if listening:  # Linux: read the socket table
+            assert all(ipaddress.ip_address(a).is_loopback for a in listening), listening
+        outward = _outward_address()
+        if outward is None and not listening:
+            pytest.skip("no network address and no socket table to check against")
+        if outward is not None:
+            with pytest.raises(OSError):  # refused: nothing listens there
+                socket.create_connection((outward, port), timeout=3).close()
+        with socket.create_connection(("127.0.0.1", port), timeout=3):
+            pass
+    finally:
+        started.stop()
 
 
 # --------------------------------------------------------------------------- running server
@@ -134,7 +192,7 @@ def test_a_file_over_5_mb_that_reaches_the_page_is_refused_by_the_library(tmp_pa
     next(b for b in at.button if b.label == "Import entries").click().run()
     assert not at.exception
     assert at.error[0].value.startswith("Nothing was imported")
-    problems = list(at.dataframe[-1].value["Problem"])
+    problems = list(table_value(at.table[-1])["Problem"])
     assert problems == ["The file is 6.0 MB; the limit is 5 MB. Split it."]
 
 

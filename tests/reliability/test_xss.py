@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from backcare.routine import SHARE_PARAM
+from tests.helpers import table_value
 from tests.support.browser import choose_file, screenshot, wait_for_app
 from tests.support.fixtures import server_fixture
 from tests.support.server import Server, recording_server
@@ -104,8 +105,8 @@ def test_a_hostile_note_is_plain_text_in_the_list_and_the_edit_form(page: Page, 
     # The list: a fresh render of the stored note (a reload is a new session).
     page.reload()
     wait_for_app(page)
-    # The list is a data grid drawn on a canvas: cells are painted text, never markup.
-    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    # The list is a table of plain text: the note shows as typed, as characters.
+    expect(page.get_by_test_id("stTable").first).to_contain_text("<script>fetch(")
     assert_nothing_left_the_page(page, watch, recorded, base)
 
     # The edit form: the note comes back exactly as typed, in a text box.
@@ -132,7 +133,7 @@ def test_a_hostile_import_file_is_reported_as_plain_text(page: Page, server, rec
     page.get_by_role("button", name="Import entries").click()
     wait_for_app(page)
     expect(page.get_by_text("Nothing was imported").first).to_be_visible()
-    expect(page.get_by_test_id("stDataFrame").last).to_be_visible()  # the problems, as cells
+    expect(page.get_by_test_id("stTable").last).to_be_visible()  # the problems, as cells
     assert_nothing_left_the_page(page, watch, recorded, base)
 
     # A good file with hostile notes imports, and the notes stay inert in the list.
@@ -205,8 +206,10 @@ def test_the_problems_table_holds_the_hostile_text_verbatim(tmp_path, monkeypatc
     at.file_uploader(key="diary_upload").set_value(("x.csv", data, "text/csv")).run()
     next(b for b in at.button if b.label == "Import entries").click().run()
     assert not at.exception
-    problems = at.dataframe[-1].value
+    problems = table_value(at.table[-1])
     assert f"unknown column {column!r}" in list(problems["Problem"])
-    # Shown in a grid cell; no markdown element carries it.
+    # Plain text in a table cell: every mark escaped, so no tag, link or image.
+    assert "&#60;img" in at.table[-1].value["Problem"].iloc[0]
+    # No markdown element carries it.
     assert not [m.value for m in at.markdown if "<img" in m.value]
     assert not [e.value for e in at.error if "<img" in e.value]

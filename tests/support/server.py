@@ -70,10 +70,14 @@ def start_server(
     script: Path = ROOT / "app.py",
     timeout: float = 60.0,
     port: int | None = None,
+    address: str | None = "127.0.0.1",
 ) -> Server:
     """Start Streamlit as its own e2e suite does and wait for /_stcore/health (on a free
     port, or on ``port``: a restart where the browser's storage must be found again, since
-    it belongs to the origin, port included)."""
+    it belongs to the origin, port included).
+
+    ``address=None`` leaves the listening address to ``.streamlit/config.toml``, as a
+    person's own ``streamlit run app.py`` does."""
     port = port or free_port()
     log = log_dir / f"streamlit-{port}-{time.monotonic_ns()}.log"
     cmd = [
@@ -86,8 +90,7 @@ def start_server(
         "true",
         "--server.port",
         str(port),
-        "--server.address",
-        "127.0.0.1",
+        *(["--server.address", address] if address else []),
         "--browser.gatherUsageStats",
         "false",
         "--server.fileWatcherType",

@@ -26,6 +26,7 @@ def profiles(*, pain=ANY_PAIN, conditions=SOME_CONDITIONS, age=ADULT_OR_UNKNOWN)
         pain_now=pain,
         conditions=conditions,
         include_yoga=st.booleans(),
+        include_neck=st.booleans(),
         triage_level=st.sampled_from([None, "gp", "self_care"]),
         start_back_risk=st.sampled_from([None, "low", "medium", "high"]),
         age=age,

@@ -291,6 +291,11 @@ def test_the_target_is_shown_as_a_score_people_can_reach(measure, before, shown)
         ("pain", 3.14, "3.1"),
         ("pain", 4.0, "4.0"),
         ("peg", 6.6667, "6.7"),
+        ("rmdq", 7.0, "7"),  # whole points
+        ("rmdq", 14.0, "14"),
+        ("psfs", 14 / 3, "4.7"),  # one decimal
+        ("psfs", 6.0, "6.0"),
+        ("start_back", 5.0, "5"),
     ],
 )
 def test_scores_as_people_read_them(measure, value, text):

@@ -196,6 +196,31 @@ def test_screening_chart_writes_scores_as_people_read_them():
     }
 
 
+def test_rmdq_and_psfs_charts_write_whole_points_and_one_decimal():
+    rows = [("2026-01-01", "rmdq", 14.0), ("2026-02-01", "rmdq", 7.0)]
+    rows += [("2026-01-01", "psfs", 3.0), ("2026-02-01", "psfs", 19 / 3)]
+    trends = {t.instrument: t for t in a.screening_trends(screenings_frame(rows))}
+    rmdq = _texts(c.screening_chart(trends["rmdq"]).to_dict())
+    psfs = _texts(c.screening_chart(trends["psfs"]).to_dict())
+    assert {"14", "7"} <= rmdq and not any("." in t for t in rmdq)
+    assert {"3.0", "6.3"} <= psfs and not any("6.33" in t for t in psfs)
+
+
+@pytest.mark.parametrize("instrument", ["oswestry", "rmdq", "psfs"])
+def test_screening_chart_tooltips_show_scores_as_written(instrument):
+    """Issue 17: hovering a point shows 27%, not the raw 26.6667."""
+    rows = [("2026-01-01", instrument, 8.0), ("2026-02-01", instrument, 20 / 3)]
+    (trend,) = a.screening_trends(screenings_frame(rows))
+    spec = c.screening_chart(trend).to_dict()
+    tips = [
+        tip
+        for layer in _layers(spec)
+        for tip in layer.get("encoding", {}).get("tooltip", [])
+        if tip.get("title") == "Score"
+    ]
+    assert tips and all(t["field"] == "text" for t in tips)
+
+
 def test_start_back_chart_has_no_mic_line(demo):
     _, _, screenings = demo
     start_back = next(t for t in a.screening_trends(screenings) if t.instrument == "start_back")

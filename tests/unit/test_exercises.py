@@ -129,6 +129,7 @@ BAD_ENTRIES = [
     ("aerobic no range", _entry("brisk_walk", flexible_minutes=None), "flexible_minutes"),
     ("range on strength", _entry(flexible_minutes=[1, 2]), "only aerobic"),
     ("bad id", _entry(id="Bridge Two"), "lower-case"),
+    ("bad area", _entry(area="arm"), "area .arm."),
 ]
 
 
@@ -167,12 +168,35 @@ def test_doses_read_as_plain_words(dose, minutes, words):
     assert dose.describe(minutes) == words
 
 
-def test_illustrations_match_their_generator():
-    """data/illustrations is exactly what tools/make_illustrations.py draws, one per id."""
+def _drawing_tool():
+    """tools/make_illustrations.py, loaded as a module."""
     path = Path(__file__).resolve().parents[2] / "tools" / "make_illustrations.py"
     spec = importlib.util.spec_from_file_location("make_illustrations", path)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
+    return tool
+
+
+def test_illustrations_match_their_generator():
+    """data/illustrations is exactly what tools/make_illustrations.py draws, one per id."""
+    tool = _drawing_tool()
     assert set(tool.POSES) == {e.id for e in CATALOGUE}
     for ex in CATALOGUE:
-        assert ex.illustration.read_text(encoding="utf-8") == tool.render(tool.POSES[ex.id]), ex.id
+        assert ex.illustration.read_text(encoding="utf-8") == tool.drawing(ex.id), ex.id
+
+
+def test_every_drawing_shows_the_movement():
+    """Issue 17: a drawing shows where the movement starts (faint) and ends (solid), with an
+    arrow; only exercises held still show one position."""
+    tool = _drawing_tool()
+    assert set(tool.STARTS) | tool.STILL == set(tool.POSES)
+    assert not set(tool.STARTS) & tool.STILL
+    assert len(tool.STILL) <= 6
+    for ex in CATALOGUE:
+        svg = ex.illustration.read_text(encoding="utf-8")
+        if ex.id in tool.STILL:
+            assert tool.START_INK not in svg and tool.ARROW not in svg, ex.id
+            continue
+        assert tool.STARTS[ex.id] != tool.POSES[ex.id], ex.id
+        assert svg.count(f'stroke="{tool.START_INK}"') >= 3, ex.id  # a faint start figure
+        assert svg.count(f'stroke="{tool.ARROW}"') == 2, ex.id  # the arrow and its head

@@ -78,7 +78,9 @@ def test_the_handout_in_severe_pain_says_see_your_gp_or_pharmacist():
 
 def test_calendar_events_carry_the_same_pain_rule():
     routine = build_routine(Profile(minutes=20))
-    cal = Calendar.from_ical(routine_ics(routine, start=dt.date(2026, 1, 5), days_per_week=2))
+    cal = Calendar.from_ical(
+        routine_ics(routine, start=dt.date(2026, 1, 5), days_per_week=2, at=dt.time(18, 0))
+    )
     for event in cal.walk("VEVENT"):
         description = " ".join(str(event["description"]).split())
         assert RULES.pain.short in description

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from pathlib import Path
 
@@ -105,22 +106,112 @@ def test_refused_routine_cannot_be_exported():
     with pytest.raises(ValueError, match="no routine"):
         routine_pdf(refused)
     with pytest.raises(ValueError, match="no routine"):
-        routine_ics(refused, start=dt.date(2026, 1, 5), days_per_week=3)
+        routine_ics(refused, start=dt.date(2026, 1, 5), days_per_week=3, at=dt.time(18, 0))
 
 
 @pytest.mark.parametrize("days", range(1, 8))
 def test_calendar_has_one_event_per_session_day(days):
     routine = build_routine(Profile(minutes=20, days_per_week=days))
     weeks = len(progression_plan(routine).weeks)
-    cal = Calendar.from_ical(routine_ics(routine, start=dt.date(2026, 1, 5), days_per_week=days))
+    cal = Calendar.from_ical(
+        routine_ics(routine, start=dt.date(2026, 1, 5), days_per_week=days, at=dt.time(18, 0))
+    )
     events = list(cal.walk("VEVENT"))
     assert len(events) == days * weeks
     starts = sorted(e.decoded("dtstart") for e in events)
-    assert starts[0] == dt.date(2026, 1, 5)
+    assert starts[0] == dt.datetime(2026, 1, 5, 18, 0)
     assert len(set(starts)) == len(starts)
     for week in range(weeks):  # `days` sessions in every 7-day block
         block = [s for s in starts if (s - starts[0]).days // 7 == week]
         assert len(block) == days
+
+
+@pytest.mark.parametrize("at", [dt.time(7, 30), dt.time(18, 0), dt.time(21, 45, 12)])
+def test_calendar_events_remind_at_the_chosen_time_and_are_busy(at):
+    """Issue 17: reminders that remind. Each event starts at the time of day the person
+    chose (their own local time), has an alarm at its start, and is not marked free."""
+    routine = build_routine(Profile(minutes=20))
+    ics = routine_ics(routine, start=dt.date(2026, 1, 5), days_per_week=3, at=at)
+    events = list(Calendar.from_ical(ics).walk("VEVENT"))
+    for event in events:
+        start = event.decoded("dtstart")
+        assert isinstance(start, dt.datetime) and start.tzinfo is None  # floating local time
+        assert (start.hour, start.minute) == (at.hour, at.minute)
+        assert str(event["transp"]) == "OPAQUE"
+        alarms = event.walk("VALARM")
+        assert len(alarms) == 1
+        assert str(alarms[0]["action"]) == "DISPLAY"
+        assert alarms[0].decoded("trigger") == dt.timedelta(0)
+    assert b"TRANSPARENT" not in ics
+
+
+def test_calendar_events_follow_the_week_of_the_plan():
+    """Each event is named with and lasts as long as its week's session, and lists that
+    week's doses (an exercise left out that week is not in it)."""
+    routine = build_routine(Profile(minutes=20))
+    plan = progression_plan(routine)
+    ics = routine_ics(routine, start=dt.date(2026, 1, 5), days_per_week=1, at=dt.time(9, 0))
+    events = sorted(Calendar.from_ical(ics).walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
+    assert len(events) == len(plan.weeks)
+    for event, week in zip(events, plan.weeks, strict=True):
+        length = event.decoded("dtend") - event.decoded("dtstart")
+        assert length == dt.timedelta(minutes=math.ceil(week.minutes))
+        assert str(event["summary"]) == (
+            f"Back exercises, week {week.week}: about {week.minutes:g} min"
+        )
+        description = str(event["description"])
+        for item in week.items:
+            assert f"{item.exercise.name}: {item.describe()}" in description
+        for name in week.left_out:
+            assert f"- {name}:" not in description
+
+
+def test_calendar_needs_a_time_of_day():
+    routine = build_routine(Profile(minutes=20))
+    with pytest.raises(ValueError, match="time of day"):
+        routine_ics(routine, start=dt.date(2026, 1, 5), days_per_week=3, at="18:00")
+
+
+def _page_bottoms(pdf: bytes) -> list[float]:
+    """For each page, how far down the page its lowest text reaches (0 = top, 1 = bottom),
+    leaving out the footer."""
+    reader = PdfReader(io.BytesIO(pdf))
+    shares = []
+    for page in reader.pages:
+        height = float(page.mediabox.height)
+        ys: list[float] = []
+
+        def visit(text, _cm, tm, _font, _size, ys=ys):
+            if text.strip() and "not a diagnosis - page" not in text:
+                ys.append(tm[5])
+
+        page.extract_text(visitor_text=visit)
+        shares.append(1 - min(ys) / height if ys else 0.0)
+    return shares
+
+
+@pytest.mark.parametrize(("_case", "profile"), PROFILES, ids=[c[0] for c in PROFILES])
+def test_the_handout_has_no_half_empty_pages(_case, profile):
+    """Issue 17: every page but the last is filled at least three quarters of the way."""
+    bottoms = _page_bottoms(routine_pdf(build_routine(profile)))
+    assert all(share >= 0.75 for share in bottoms[:-1]), [round(b, 2) for b in bottoms]
+
+
+def test_the_handout_has_a_place_for_name_and_date_and_is_dated_today():
+    pdf = routine_pdf(build_routine(Profile(minutes=20)), made_on=dt.date(2026, 3, 4))
+    text = _text(pdf)
+    assert "Name:" in text and "Date:" in text
+    assert "Made with BackCare on 4 Mar 2026" in text
+    assert PdfReader(io.BytesIO(pdf)).metadata.creation_date.date() == dt.date(2026, 3, 4)
+    today = PdfReader(io.BytesIO(routine_pdf(build_routine(Profile(minutes=20)))))
+    assert today.metadata.creation_date.date() == dt.datetime.now(dt.UTC).date()
+
+
+def test_the_handout_plan_shows_each_weeks_minutes():
+    routine = build_routine(Profile(minutes=20))
+    text = _text(routine_pdf(routine))
+    minutes = " ".join(f"{w.minutes:g}" for w in progression_plan(routine).weeks)
+    assert f"Minutes, about {minutes}" in text
 
 
 def test_calendar_events_hold_no_health_conditions():
@@ -131,7 +222,9 @@ def test_calendar_events_hold_no_health_conditions():
         start_back_risk="high",
         triage_level="gp",
     )
-    ics = routine_ics(build_routine(profile), start=dt.date(2026, 1, 5), days_per_week=2)
+    ics = routine_ics(
+        build_routine(profile), start=dt.date(2026, 1, 5), days_per_week=2, at=dt.time(18, 0)
+    )
     text = ics.decode().lower()
     for word in ["pregnan", "sciatica", "start back", "risk", "triage", "gp ", "midwife"]:
         assert word not in text
@@ -139,7 +232,9 @@ def test_calendar_events_hold_no_health_conditions():
 
 def test_calendar_doses_grow_over_the_weeks():
     routine = build_routine(Profile(minutes=20))
-    cal = Calendar.from_ical(routine_ics(routine, start=dt.date(2026, 1, 5), days_per_week=1))
+    cal = Calendar.from_ical(
+        routine_ics(routine, start=dt.date(2026, 1, 5), days_per_week=1, at=dt.time(18, 0))
+    )
     descriptions = [str(e["description"]) for e in cal.walk("VEVENT")]
     assert "Bridge: 5 reps" in descriptions[0]
     assert "Bridge: 7 reps" in descriptions[1]
@@ -340,6 +435,25 @@ def test_every_page_of_both_pdfs_says_it_is_not_a_diagnosis():
         for number, page in enumerate(reader.pages, start=1):
             footer = f"{name} - not a diagnosis - page {number}"
             assert footer in " ".join(page.extract_text().split()), (name, number)
+
+
+def test_the_clinician_summary_writes_saved_scores_as_people_read_them():
+    """Issue 17: a saved Oswestry of 26.6667 reads 27%, a PEG of 5.6667 reads 5.7."""
+    screenings = diary_data.screenings_frame(
+        [("2026-02-01", "oswestry", 26.6667), ("2026-02-01", "peg", 5.6667)]
+    )
+    pdf = summary_pdf(
+        entries_frame([]),
+        events_frame([]),
+        screenings,
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 3, 1),
+        include=["screening"],
+        made_on=dt.date(2026, 3, 1),
+    )
+    text = _text(pdf)
+    assert "27%" in text and "5.7" in text
+    assert "26.6" not in text and "5.66" not in text
 
 
 # ------------------------------------------------- clinician summary: issue 16 (handover)

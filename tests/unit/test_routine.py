@@ -198,6 +198,7 @@ BAD_PROFILES = [
     ({"pain_now": True}, "pain_now"),
     ({"conditions": {"flu"}}, "conditions"),
     ({"include_yoga": "yes"}, "include_yoga"),
+    ({"include_neck": 1}, "include_neck"),
     ({"triage_level": "soon"}, "triage_level"),
     ({"start_back_risk": "very high"}, "start_back_risk"),
 ]
@@ -211,9 +212,10 @@ def test_invalid_profile_values_name_the_field(changes, field):
 
 def test_swap_cycles_and_refuses_a_bad_index():
     routine = build_routine(Profile(minutes=30))
-    once = swap(routine, 3)
-    assert once.items[3].exercise.id != routine.items[3].exercise.id
-    assert swap(routine, 3) == once  # deterministic
+    n = next(n for n, i in enumerate(routine.items) if i.phase == "main") + 1
+    once = swap(routine, n)
+    assert once.items[n].exercise.id != routine.items[n].exercise.id
+    assert swap(routine, n) == once  # deterministic
     with pytest.raises(ValueError, match="no item"):
         swap(routine, 99)
 
@@ -248,6 +250,52 @@ def test_stretch_holds_grow_to_thirty_seconds_at_most():
     )
     holds = [dose_in_week(item, w).hold_seconds for w in range(1, 9)]
     assert holds[0] == 20 and holds[-1] == 30 and max(holds) <= 30
+
+
+@FAST
+@given(profiles)
+def test_every_week_of_the_plan_stays_within_ten_percent_of_the_session(profile):
+    """Issue 17: the plan never outgrows the session length chosen. Each PlanWeek carries
+    its minutes, which are its exercises' minutes, within 10% of the routine's length;
+    doses never fall below the first week's, and the phases keep their order."""
+    routine = build_routine(profile)
+    plan = progression_plan(routine)
+    target = routine.target_minutes
+    first = {i.exercise.id: i for i in routine.items}
+    for week in plan.weeks:
+        assert week.minutes == pytest.approx(sum(i.minutes for i in week.items))
+        assert abs(week.minutes - target) <= TOLERANCE * target + 1e-9, (week.week, week.minutes)
+        assert [i.phase for i in week.items] == sorted(
+            (i.phase for i in week.items), key=PHASES.index
+        )
+        assert {"warm_up", "cool_down"} <= {i.phase for i in week.items}
+        for item in week.items:
+            start = first[item.exercise.id]
+            assert item.reps >= start.reps and item.hold_seconds >= start.hold_seconds
+        kept = {i.exercise.id for i in week.items}
+        assert set(week.left_out) == {
+            i.exercise.name for i in routine.items if i.exercise.id not in kept
+        }
+    assert plan.weeks[0].items == routine.items
+
+
+@FAST
+@given(profiles)
+def test_an_exercise_left_out_stays_out_and_one_a_week_at_most(profile):
+    plan = progression_plan(build_routine(profile))
+    for before, after in itertools.pairwise(plan.weeks):
+        assert set(before.left_out) <= set(after.left_out)
+        assert len(after.left_out) - len(before.left_out) <= 1
+
+
+def test_a_twenty_minute_plan_no_longer_triples():
+    """Before issue 17, the 20-minute routine's plan took 57 minutes by week 8."""
+    routine = build_routine(Profile(minutes=20))
+    minutes = [w.minutes for w in progression_plan(routine).weeks]
+    assert max(minutes) <= 22
+    weeks = progression_plan(routine).weeks
+    bridge = [w.item_for("bridge").reps for w in weeks]
+    assert bridge[-1] > bridge[0]  # the doses still grow
 
 
 def test_high_risk_plan_is_paced():
@@ -315,3 +363,31 @@ def test_a_shared_routine_says_it_was_not_checked():
     assert back.total_minutes == 3.0
     assert any("not checked" in n for n in back.notes)
     assert back.items[1].dose == replace(CATALOGUE.get("bridge").dose, sets=2, reps=6)
+
+
+# ----------------------------------------------------------------------------- neck
+@FAST
+@given(profiles)
+def test_neck_exercises_only_when_asked(profile):
+    """Issue 17: a routine for back pain does not open with neck exercises unless the person
+    asks for them."""
+    routine = build_routine(profile)
+    neck = [i.exercise.id for i in routine.items if i.exercise.area == "neck"]
+    if not profile.include_neck:
+        assert neck == []
+
+
+def test_an_acute_low_back_routine_opens_with_back_and_hip_moves():
+    routine = build_routine(Profile(minutes=20, pain_now=6))
+    assert routine.items[0].exercise.area == "back"
+    assert not any(i.exercise.id.startswith("neck_") for i in routine.items)
+    asked = build_routine(Profile(minutes=20, pain_now=6, include_neck=True))
+    assert any(i.exercise.area == "neck" for i in asked.items)
+
+
+def test_the_neck_exercises_are_marked_as_such():
+    assert {ex.id for ex in CATALOGUE if ex.area == "neck"} == {
+        "neck_chin_tuck",
+        "neck_side_tilt",
+        "neck_turn",
+    }

@@ -93,6 +93,22 @@ def test_list_filters_by_time_sorts_and_limits(store):
     assert store.last("nobody") is None
 
 
+def test_list_pages_through_every_entry(store):
+    """Issue 17: any entry can be found, not only the latest few: pages of newest first,
+    from any day back."""
+    entries = [entry(hours=6 * n) for n in range(11)]
+    store.add_many(entries)
+    newest = list(reversed(entries))
+    pages = [store.list("me", limit=4, offset=start, newest_first=True) for start in (0, 4, 8)]
+    assert [e for page in pages for e in page] == newest
+    assert store.list("me", limit=4, offset=12, newest_first=True) == []
+    day = entries[5].timestamp.date()
+    assert (
+        store.list("me", until=day, limit=2, offset=1, newest_first=True)
+        == [e for e in newest if e.timestamp.date() <= day][1:3]
+    )
+
+
 def test_the_chart_frame_matches_entries_frame(store):
     entries = [
         entry(hours=2, pain=5, exercised=True, exercise_minutes=20, mood=6),

@@ -21,8 +21,9 @@ from backcare.routine import load_rules
 from backcare.screening import load_red_flags
 from backcare.ui.browser import CONTINUE, FORGET, READING, WAIT_SECONDS
 from backcare.ui.browser_component import COMPONENT_NAME
+from backcare.ui.diary_widgets import PAIN_COLUMN
 from backcare.ui.state import BROWSER_FLUSH_KEY, BROWSER_MIRROR_KEY, BROWSER_TRANSPORT_KEY
-from tests.helpers import APP, click, quick_key
+from tests.helpers import APP, click, quick_key, table_value
 from tests.support.fake_browser import FakeBrowser, Profile
 
 DIARY = "pages/4_Pain_diary.py"
@@ -60,7 +61,8 @@ def save(at: AppTest, pain: int) -> AppTest:
 
 
 def pains(at: AppTest) -> list[int]:
-    return list(at.dataframe[0].value["Pain"]) if at.dataframe else []
+    """The pains in the recent entries table, newest first ([] without a table)."""
+    return [int(p) for p in table_value(at.table[0])[PAIN_COLUMN]] if at.table else []
 
 
 def texts(elements) -> str:

@@ -128,9 +128,9 @@ def test_the_person_sees_why_the_plan_holds_and_where_they_are(clock):
         "You are in week 2 of 8 of your plan, which started on Mon 23 Nov 2026. "
         "The doses below are week 1's." in said
     )
-    # The plan marks the doses' week, in words.
-    [table] = at.dataframe
-    assert "Week 1 (now)" in table.value.columns
+    # The plan's week picker marks the doses' week, in words, and shows it first.
+    [picker] = [s for s in at.get("button_group") if "Week of the plan" in str(s.proto.label)]
+    assert "1 (now)" in [o.content for o in picker.proto.options]
 
 
 def test_leg_symptoms_leave_the_exercise_out_with_a_note(clock):

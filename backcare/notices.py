@@ -26,15 +26,18 @@ class CallLine:
     emergency_number: str  # 999: the emergency signs
     urgent_number: str  # 111: urgent, not an emergency
     text: str  # with {emergency} and {urgent} where the numbers go
+    emergency_text: str  # while an emergency result stands: the {emergency} part alone
     signs_label: str  # "Which signs are emergencies?"
     signs: tuple[str, ...]  # every emergency sign, from data/red_flags.toml
     source: str
 
-    def parts(self) -> list[tuple[str, str | None]]:
-        """The text in order as (words, None) and (number, number to call) pieces."""
+    def parts(self, *, emergency_only: bool = False) -> list[tuple[str, str | None]]:
+        """The text in order as (words, None) and (number, number to call) pieces;
+        ``emergency_only``: the line shown while an emergency result stands."""
         numbers = {"{emergency}": self.emergency_number, "{urgent}": self.urgent_number}
         pieces: list[tuple[str, str | None]] = []
-        for chunk in re.split(r"(\{emergency\}|\{urgent\})", self.text):
+        text = self.emergency_text if emergency_only else self.text
+        for chunk in re.split(r"(\{emergency\}|\{urgent\})", text):
             if chunk in numbers:
                 pieces.append((numbers[chunk], numbers[chunk]))
             elif chunk:
@@ -84,6 +87,7 @@ def _call_line(raw: dict, signs: tuple[str, ...], path: Path) -> CallLine:
         emergency_number=str(raw["emergency_number"]).strip(),
         urgent_number=str(raw["urgent_number"]).strip(),
         text=" ".join(raw["text"].split()),
+        emergency_text=" ".join(raw["emergency_text"].split()),
         signs_label=raw["signs_label"].strip(),
         signs=signs,
         source=raw["source"].strip(),
@@ -93,4 +97,6 @@ def _call_line(raw: dict, signs: tuple[str, ...], path: Path) -> CallLine:
             raise ValueError(f"{path.name}: call_line numbers are digits only, not {number!r}")
     if "{emergency}" not in line.text or "{urgent}" not in line.text:
         raise ValueError(f"{path.name}: call_line.text must contain {{emergency}} and {{urgent}}")
+    if "{emergency}" not in line.emergency_text or "{urgent}" in line.emergency_text:
+        raise ValueError(f"{path.name}: call_line.emergency_text must contain {{emergency}} only")
     return line

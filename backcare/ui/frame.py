@@ -15,7 +15,7 @@ from backcare.screening.triage import HOLD_LEVELS, Level, as_level
 from backcare.ui.browser import frame_store, gate
 from backcare.ui.demo import demo_banner, demo_switch
 from backcare.ui.kept import kept
-from backcare.ui.phone import phone_frame
+from backcare.ui.phone import emergency_call_line, phone_frame
 
 # Page files, relative to app.py (Streamlit's pages/ directory convention), with the
 # menu label and icon. Streamlit's own menu is off (client.showSidebarNavigation) so
@@ -66,10 +66,12 @@ def frame(
             label="Check for warning signs",
             icon=":material/emergency:",
         )
-    phone_frame()  # phone: stylesheet, the menu closing on choice, the call line
+    call_line = phone_frame()  # phone: stylesheet, the menu closing on choice, the call line
     demo_banner()
     if browser is not None:
         gate(browser)
+    if kept().hold_level == "emergency":
+        emergency_call_line(call_line)
 
 
 # Each triage level's icon, next to its words (never colour or icon alone).

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from html import escape
+from typing import Any
 
 import streamlit as st
 
@@ -155,11 +156,12 @@ def _scroll_script(target: str, nonce: object) -> None:
     )
 
 
-def call_line_html(line: CallLine) -> str:
-    """The call line as HTML: words escaped, each number a ``tel:`` link."""
+def call_line_html(line: CallLine, *, emergency_only: bool = False) -> str:
+    """The call line as HTML: words escaped, each number a ``tel:`` link;
+    ``emergency_only`` while an emergency result stands (it speaks alone)."""
     words = "".join(
         escape(text) if number is None else f'<a href="tel:{escape(number)}">{escape(text)}</a>'
-        for text, number in line.parts()
+        for text, number in line.parts(emergency_only=emergency_only)
     )
     signs = "".join(f"<li>{escape(sign)}</li>" for sign in line.signs)
     return (
@@ -168,10 +170,20 @@ def call_line_html(line: CallLine) -> str:
     )
 
 
-def phone_frame() -> None:
-    """The stylesheet, the menu script and the call line, at the top of every page."""
+def phone_frame() -> Any:
+    """The stylesheet, the menu script and the call line, at the top of every page.
+    Returns the call line's place, for ``emergency_call_line`` once the page knows the
+    person's check."""
     st.html(STYLES)  # style only: Streamlit puts it where it takes no space
     with st.container(key=SCRIPT_KEY):
         st.html(MENU_SCRIPT, unsafe_allow_javascript=True)
     with st.container(key=CALL_LINE_KEY):
-        st.html(call_line_html(load_notices().call_line))
+        place = st.empty()
+        place.html(call_line_html(load_notices().call_line))
+    return place
+
+
+def emergency_call_line(place: Any) -> None:
+    """While an emergency result stands: the call line says 999 alone (no "urgent but not
+    an emergency" next to it)."""
+    place.html(call_line_html(load_notices().call_line, emergency_only=True))

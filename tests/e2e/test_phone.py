@@ -191,6 +191,12 @@ def _score_oswestry(page: Page) -> None:
     """12 of a possible 45 (one section left out): 26.67%, read as 27%."""
     tool = load_oswestry()
     page.get_by_role("tab", name="Oswestry").click()
+    # The server is shared by the module's tests: once a result is kept, the form is folded
+    # under "Answer it again" (the other size's run kept one).
+    again = page.locator("[role='tabpanel']:visible").get_by_text("Answer it again")
+    page.wait_for_timeout(300)
+    if again.count() and not page.get_by_role("button", name="Score Oswestry").is_visible():
+        again.click()
     for section, answer in zip(tool.sections, [2, 2, 2, 2, 2, 1, 1, None, 0, 0], strict=True):
         group = page.get_by_role("radiogroup", name=f"Section {section.number}:")
         label = tool.skip_label if answer is None else section.statements[answer]
@@ -242,8 +248,15 @@ def test_tables_read_without_sideways_scrolling_and_numbers_as_people_read_them(
 def test_the_plan_reads_a_week_at_a_time_with_its_minutes(open_at, size):
     rules = load_rules()
     page = open_at(size, "Routine_builder")
-    page.get_by_role("button", name=rules.check_first["confirm"]).click()
-    wait_for_app(page)
+    # The server is shared by the module's tests: the other size's run may have confirmed the
+    # check (it counts for 7 days) and kept a routine (its form is then folded away).
+    confirm = page.get_by_role("button", name=rules.check_first["confirm"])
+    if confirm.count():
+        confirm.click()
+        wait_for_app(page)
+    change = page.get_by_text("Change your answers and build a new routine")
+    if change.count():
+        change.click()
     page.get_by_label(rules.age_question).fill("40")
     page.get_by_role("button", name="Build my routine").click()
     wait_for_app(page)

@@ -44,6 +44,15 @@ def test_the_call_line_html_is_tap_to_call_and_escaped():
     assert "<b>x</b>" not in html and "&lt;b&gt;" in html
 
 
+def test_while_an_emergency_stands_the_call_line_says_999_alone():
+    """An emergency result speaks alone: no "urgent but not an emergency: call 111" beside it."""
+    from backcare.ui.phone import call_line_html
+
+    html = call_line_html(load_notices().call_line, emergency_only=True)
+    assert '<a href="tel:999">999</a>' in html
+    assert "111" not in html and "not an emergency" not in html
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

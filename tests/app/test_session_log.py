@@ -183,6 +183,11 @@ def test_the_diary_shows_sessions_per_week_against_planned(clock):
     )
     assert summary in [c.value for c in at.caption]
     assert "Exercise sessions" in [h.value for h in at.header]
+    # Sessions are a factor in "what goes with better days", by the same minimum-days rule.
+    assert any(
+        "This needs at least 7 days after a day with a logged routine session" in i.value
+        for i in at.info
+    )
 
 
 def test_the_handout_and_calendar_are_the_adapted_plan(clock, request):

@@ -589,8 +589,9 @@ class BetterDays:
     after_other_days: int
     enough: bool
     summary: str
-    factor: str = "an exercise day"  # "After an exercise day": the chart's group label
+    factor: str = "an exercise day"  # in the summary: "on the day after an exercise day"
     title: str = "Pain the day after exercise and other days"  # the chart's title
+    label: str = "After an exercise day"  # the chart's group label, short for a phone
 
     @property
     def difference(self) -> float | None:
@@ -606,14 +607,20 @@ ASSOCIATION_NOTE = (
 )
 SESSION_FACTOR = "a day with a logged routine session"
 SESSION_TITLE = "Pain the day after a session and other days"
+SESSION_LABEL = "After a session day"
 
 
 def _better(
-    days: pd.DataFrame, marked: pd.Series, min_days: int, factor: str, title: str
+    days: pd.DataFrame,
+    marked: pd.Series,
+    min_days: int,
+    words: tuple[str, str, str] = ("an exercise day", BetterDays.title, BetterDays.label),
 ) -> BetterDays:
     """The comparison over ``days`` (``daily``), ``marked`` saying which days had the
-    factor. Only pairs of consecutive calendar days that both have entries count; hidden
-    (``enough`` is False) until each group has at least ``min_days`` pairs."""
+    factor, ``words`` its (factor, title, label). Only pairs of consecutive calendar days
+    that both have entries count; hidden (``enough`` is False) until each group has at
+    least ``min_days`` pairs."""
+    factor = words[0]
     if min_days < 1:
         raise ValueError(f"min_days must be at least 1, got {min_days}")
     previous = days.shift(1)
@@ -632,7 +639,7 @@ def _better(
             f"and {min_days} days after other days, each with entries on both days. "
             f"So far: {n_ex} and {n_other}."
         )
-        return BetterDays(mean_ex, mean_other, n_ex, n_other, False, summary, factor, title)
+        return BetterDays(mean_ex, mean_other, n_ex, n_other, False, summary, *words)
     diff = mean_ex - mean_other
     if abs(diff) < 0.5:
         compare = "about the same as"
@@ -646,7 +653,7 @@ def _better(
         f"{_fmt(mean_other)} ({_plural(n_other, 'day')}). That is {compare} after other days. "
         + ASSOCIATION_NOTE
     )
-    return BetterDays(mean_ex, mean_other, n_ex, n_other, True, summary, factor, title)
+    return BetterDays(mean_ex, mean_other, n_ex, n_other, True, summary, *words)
 
 
 def better_days(entries: pd.DataFrame, min_days: int = MIN_DAYS_EACH) -> BetterDays:
@@ -658,7 +665,7 @@ def better_days(entries: pd.DataFrame, min_days: int = MIN_DAYS_EACH) -> BetterD
     if min_days < 1:
         raise ValueError(f"min_days must be at least 1, got {min_days}")
     days = daily(entries)
-    return _better(days, days["exercise"], min_days, "an exercise day", BetterDays.title)
+    return _better(days, days["exercise"], min_days)
 
 
 def better_after_sessions(
@@ -674,4 +681,4 @@ def better_after_sessions(
     days = daily(entries)
     logged = {pd.Timestamp(d) for d in session_days}
     marked = days["day"].isin(logged)
-    return _better(days, marked, min_days, SESSION_FACTOR, SESSION_TITLE)
+    return _better(days, marked, min_days, (SESSION_FACTOR, SESSION_TITLE, SESSION_LABEL))

@@ -337,7 +337,7 @@ def better_days_chart(result: BetterDays) -> alt.LayerChart:
         raise ValueError("not enough days yet to compare; show the summary text instead")
     data = pd.DataFrame(
         {
-            "group": [f"After {result.factor}", "After other days"],
+            "group": [result.label, "After other days"],
             "pain": [result.after_exercise_mean, result.after_other_mean],
             "days": [result.after_exercise_days, result.after_other_days],
         }

@@ -186,9 +186,11 @@ if sessions is not None and week is not None:
     log_session(shown, week, sessions)
 show_plan(routine, None if week is None else step)
 days = routine.profile.days_per_week if routine.profile and not shared else 3
-if decision is not None and week is not None and start is not None:
-    # The adapted plan: from the doses the sessions set, in the calendar from this week.
-    show_downloads(routine, days, start + timedelta(weeks=week - 1), from_week=step)
+if decision is not None and start is not None:
+    # The adapted plan: from the doses the sessions set, in the calendar from the first
+    # day of this week (by the calendar: after the plan's last week too).
+    this_weeks_first = start + timedelta(weeks=(today() - start).days // 7)
+    show_downloads(routine, days, this_weeks_first, from_week=step)
 else:
     show_downloads(routine, days, None if shared else start)
 show_share_link(encode_share(routine))

@@ -38,12 +38,16 @@ Choices made here (documented once, used everywhere):
 - Screening trends compare the first and the latest score as they are shown (Oswestry
   whole percent, PEG one decimal) against the same MIC table.
 - "What goes with better days" needs ``MIN_DAYS_EACH`` (7) next-day pairs in each group:
-  with fewer, one or two unusual days would decide the answer.
+  with fewer, one or two unusual days would decide the answer. Two factors, by the same
+  rule: an exercise day (``better_days``) and a day with a logged routine session
+  (``better_after_sessions``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 import pandas as pd
@@ -576,7 +580,8 @@ def _trend(instrument: str, name: str, frame: pd.DataFrame) -> ScreeningTrend:
 
 @dataclass(frozen=True)
 class BetterDays:
-    """Pain on the day after an exercise day versus the day after other days."""
+    """Pain on the day after a day with the factor (an exercise day; a day with a logged
+    routine session) versus the day after other days."""
 
     after_exercise_mean: float | None
     after_other_mean: float | None
@@ -584,10 +589,13 @@ class BetterDays:
     after_other_days: int
     enough: bool
     summary: str
+    factor: str = "an exercise day"  # in the summary: "on the day after an exercise day"
+    title: str = "Pain the day after exercise and other days"  # the chart's title
+    label: str = "After an exercise day"  # the chart's group label, short for a phone
 
     @property
     def difference(self) -> float | None:
-        """after exercise minus after other days; negative: lower pain after exercise."""
+        """after the factor minus after other days; negative: lower pain after it."""
         if self.after_exercise_mean is None or self.after_other_mean is None:
             return None
         return self.after_exercise_mean - self.after_other_mean
@@ -597,6 +605,55 @@ ASSOCIATION_NOTE = (
     "This shows what goes together in your diary, not what causes what. Other things, "
     "like sleep, work or a flare, can change both."
 )
+SESSION_FACTOR = "a day with a logged routine session"
+SESSION_TITLE = "Pain the day after a session and other days"
+SESSION_LABEL = "After a session day"
+
+
+def _better(
+    days: pd.DataFrame,
+    marked: pd.Series,
+    min_days: int,
+    words: tuple[str, str, str] = ("an exercise day", BetterDays.title, BetterDays.label),
+) -> BetterDays:
+    """The comparison over ``days`` (``daily``), ``marked`` saying which days had the
+    factor, ``words`` its (factor, title, label). Only pairs of consecutive calendar days
+    that both have entries count; hidden (``enough`` is False) until each group has at
+    least ``min_days`` pairs."""
+    factor = words[0]
+    if min_days < 1:
+        raise ValueError(f"min_days must be at least 1, got {min_days}")
+    previous = days.shift(1)
+    follows = (days["day"] - previous["day"]) == pd.Timedelta(days=1)
+    after_marked = marked.shift(1, fill_value=False).astype(bool)
+    pairs = days[follows].assign(after=after_marked[follows])
+    after_ex = pairs.loc[pairs["after"], "mean"]
+    after_other = pairs.loc[~pairs["after"], "mean"]
+    n_ex, n_other = len(after_ex), len(after_other)
+    mean_ex = float(after_ex.mean()) if n_ex else None
+    mean_other = float(after_other.mean()) if n_other else None
+    enough = n_ex >= min_days and n_other >= min_days
+    if not enough or mean_ex is None or mean_other is None:  # enough: both means exist
+        summary = (
+            f"Not enough days yet. This needs at least {min_days} days after {factor} "
+            f"and {min_days} days after other days, each with entries on both days. "
+            f"So far: {n_ex} and {n_other}."
+        )
+        return BetterDays(mean_ex, mean_other, n_ex, n_other, False, summary, *words)
+    diff = mean_ex - mean_other
+    if abs(diff) < 0.5:
+        compare = "about the same as"
+    elif diff < 0:
+        compare = f"{abs(diff):.1f} points lower than"
+    else:
+        compare = f"{diff:.1f} points higher than"
+    summary = (
+        f"On the day after {factor} your pain averaged {_fmt(mean_ex)} "
+        f"({_plural(n_ex, 'day')}); on the day after other days it averaged "
+        f"{_fmt(mean_other)} ({_plural(n_other, 'day')}). That is {compare} after other days. "
+        + ASSOCIATION_NOTE
+    )
+    return BetterDays(mean_ex, mean_other, n_ex, n_other, True, summary, *words)
 
 
 def better_days(entries: pd.DataFrame, min_days: int = MIN_DAYS_EACH) -> BetterDays:
@@ -608,33 +665,20 @@ def better_days(entries: pd.DataFrame, min_days: int = MIN_DAYS_EACH) -> BetterD
     if min_days < 1:
         raise ValueError(f"min_days must be at least 1, got {min_days}")
     days = daily(entries)
-    previous = days.shift(1)
-    follows = (days["day"] - previous["day"]) == pd.Timedelta(days=1)
-    pairs = days[follows].assign(after_exercise=previous.loc[follows, "exercise"].astype(bool))
-    after_ex = pairs.loc[pairs["after_exercise"], "mean"]
-    after_other = pairs.loc[~pairs["after_exercise"], "mean"]
-    n_ex, n_other = len(after_ex), len(after_other)
-    mean_ex = float(after_ex.mean()) if n_ex else None
-    mean_other = float(after_other.mean()) if n_other else None
-    enough = n_ex >= min_days and n_other >= min_days
-    if not enough or mean_ex is None or mean_other is None:  # enough: both means exist
-        summary = (
-            f"Not enough days yet. This needs at least {min_days} days after an exercise day "
-            f"and {min_days} days after other days, each with entries on both days. "
-            f"So far: {n_ex} and {n_other}."
-        )
-        return BetterDays(mean_ex, mean_other, n_ex, n_other, False, summary)
-    diff = mean_ex - mean_other
-    if abs(diff) < 0.5:
-        compare = "about the same as"
-    elif diff < 0:
-        compare = f"{abs(diff):.1f} points lower than"
-    else:
-        compare = f"{diff:.1f} points higher than"
-    summary = (
-        f"On the day after an exercise day your pain averaged {_fmt(mean_ex)} "
-        f"({_plural(n_ex, 'day')}); on the day after other days it averaged "
-        f"{_fmt(mean_other)} ({_plural(n_other, 'day')}). That is {compare} after other days. "
-        + ASSOCIATION_NOTE
-    )
-    return BetterDays(mean_ex, mean_other, n_ex, n_other, True, summary)
+    return _better(days, days["exercise"], min_days)
+
+
+def better_after_sessions(
+    entries: pd.DataFrame, session_days: Iterable[date], min_days: int = MIN_DAYS_EACH
+) -> BetterDays:
+    """Average pain on days that follow a day with a logged routine session
+    (``backcare.records.SessionRecord``) versus days that follow other days: the same
+    pairs and the same minimum as ``better_days`` (each day of a pair with diary entries,
+    ``min_days`` pairs in each group), so a session day without a diary entry does not
+    count."""
+    if min_days < 1:
+        raise ValueError(f"min_days must be at least 1, got {min_days}")
+    days = daily(entries)
+    logged = {pd.Timestamp(d) for d in session_days}
+    marked = days["day"].isin(logged)
+    return _better(days, marked, min_days, (SESSION_FACTOR, SESSION_TITLE, SESSION_LABEL))

@@ -331,12 +331,13 @@ def screening_chart(trend: ScreeningTrend) -> alt.LayerChart:
 
 
 def better_days_chart(result: BetterDays) -> alt.LayerChart:
-    """Average pain the day after exercise days versus other days, with counts as text."""
+    """Average pain the day after days with the factor (exercise; a logged routine session)
+    versus other days, with counts as text."""
     if not result.enough:
         raise ValueError("not enough days yet to compare; show the summary text instead")
     data = pd.DataFrame(
         {
-            "group": ["After an exercise day", "After other days"],
+            "group": [result.label, "After other days"],
             "pain": [result.after_exercise_mean, result.after_other_mean],
             "days": [result.after_exercise_days, result.after_other_days],
         }
@@ -363,9 +364,9 @@ def better_days_chart(result: BetterDays) -> alt.LayerChart:
         x=alt.X("pain:Q", scale=PAIN_SCALE), text="text:N"
     )
     return alt.LayerChart(layer=[bars, labels]).properties(
-        title=alt.TitleParams("Pain the day after exercise and other days", anchor="start"),
-        description="Bar chart of pain on the day after exercise days and after other days. "
-        + result.summary,
+        title=alt.TitleParams(result.title, anchor="start"),
+        description=f"Bar chart of pain on the day after {result.factor} and after other "
+        "days. " + result.summary,
         height=220,
         padding=PADDING,
     )

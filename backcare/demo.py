@@ -21,8 +21,8 @@ from typing import Any
 from backcare import records
 from backcare.diary.frames import ROUTINE_STARTED
 from backcare.diary.model import PAIN_MAX, PAIN_MIN, Entry, Event, Screening
-from backcare.records import CURRENT, CheckRecord, RoutineRecord
-from backcare.routine import Profile, Routine, build_routine
+from backcare.records import CURRENT, CheckRecord, RoutineRecord, SessionRecord, plan_week
+from backcare.routine import Profile, Routine, build_routine, load_rules, pain_limit
 from backcare.screening import (
     OswestryResult,
     PegResult,
@@ -77,6 +77,11 @@ class Persona:
     # before it: signs like these need help the same day, never days of diary entries.
     signs_from_day: int | None = None
     activities: tuple[str, ...] = ()  # the PSFS activities the persona rates each time
+    # Sessions logged on the Routine builder over the plan's weeks, on the diary's exercise
+    # days (up to the days a week planned). Each is within the pain rule (pain during it
+    # no higher than the limit, back to usual the next day) except these: (diary day, pain
+    # during, back to usual the next day).
+    breaches: tuple[tuple[int, int, bool], ...] = ()
 
 
 def _odi(total: int) -> tuple[int, ...]:
@@ -166,6 +171,9 @@ PERSONAS: dict[str, Persona] = {
             routine_day=4,
             pain=_acute_pain,
             entries_per_day=2,
+            # Plan week 2 (days 11-17): pain 6 during a session, over the limit of 5, so
+            # week 3 holds week 2's doses ("same as last week").
+            breaches=((13, 6, True),),
         ),
         Persona(
             id="chronic",
@@ -173,7 +181,9 @@ PERSONAS: dict[str, Persona] = {
             story=(
                 "Back pain for six months with flare-ups. Started an exercise routine in "
                 "week 8. Oswestry falls from 42% to 24%, Roland-Morris from 14 to 7, and "
-                "what Alex can do (PSFS) rises from 3.0 to 6.3 as pain eases."
+                "what Alex can do (PSFS) rises from 3.0 to 6.3 as pain eases. Logged "
+                "sessions: a flare held the plan in its week 4; pain over the limit in "
+                "weeks 6 and 7 stepped it back one week."
             ),
             seed=202,
             days=182,
@@ -207,6 +217,10 @@ PERSONAS: dict[str, Persona] = {
             routine_day=49,  # the first day of week 8
             pain=_chronic_pain,
             flare_days=_chronic_flares(),
+            # Plan week 4 (days 70-76): a flare, pain 7 during a session: hold. Week 6
+            # (days 84-90): pain 6 during one; week 7 (91-97): pain not back to usual the
+            # next day: a hold, then one step back.
+            breaches=((74, 7, True), (88, 6, True), (91, 5, False)),
         ),
         Persona(
             id="red_flag",
@@ -256,6 +270,7 @@ class DemoPatient:
     entries: tuple[Entry, ...]
     events: tuple[Event, ...]
     screenings: tuple[Screening, ...]
+    sessions: tuple[SessionRecord, ...] = ()  # logged on the Routine builder
 
     @property
     def first_day(self) -> date:
@@ -315,6 +330,38 @@ def _entries(persona: Persona, first: date, owner: str, rng: random.Random) -> l
                 )
             )
     return entries
+
+
+SESSION_OFFSETS = (0, 2, 4, 5)  # the diary's exercise days, counted from the routine's start
+
+
+def _sessions(
+    persona: Persona, first: date, today: date, entries: list[Entry]
+) -> list[SessionRecord]:
+    """The sessions the persona logged over the plan's weeks (``Persona.breaches``)."""
+    if persona.routine_day is None:
+        return []
+    start = first + timedelta(days=persona.routine_day)
+    limit = pain_limit(persona.profile.pain_now)
+    pain_on = {e.timestamp.date(): e.pain for e in entries}  # the day's last entry
+    offsets = SESSION_OFFSETS[: persona.profile.days_per_week]
+    over = {day: (pain, settled) for day, pain, settled in persona.breaches}
+    found: list[SessionRecord] = []
+    for days in range(7 * load_rules().weeks):
+        day = start + timedelta(days=days)
+        if days % 7 not in offsets or day >= today or day not in pain_on:
+            continue
+        pain, settled = over.get(persona.routine_day + days, (min(pain_on[day], limit), True))
+        found.append(
+            SessionRecord(
+                day,
+                plan_week(start, day),
+                pain_during=pain,
+                # Yesterday's session: "back to usual?" is asked today.
+                settled_next_day=None if day + timedelta(days=1) >= today else settled,
+            )
+        )
+    return found
 
 
 def demo_patient(
@@ -381,6 +428,8 @@ def demo_patient(
                 id=f"demo-{persona.id}-v0",
             )
         )
+    entries = _entries(persona, first, owner, rng)
+    sessions = _sessions(persona, first, today, entries) if built.refused is None else []
     return DemoPatient(
         persona=persona,
         today=today,
@@ -394,16 +443,18 @@ def demo_patient(
         profile=persona.profile,
         routine=None if built.refused else built,
         refused=built.refused,
-        entries=tuple(_entries(persona, first, owner, rng)),
+        entries=tuple(entries),
         events=tuple(events),
         screenings=tuple(screenings),
+        sessions=tuple(sessions),
     )
 
 
 def fill_store(store: Store, patient: DemoPatient) -> int:
     """Write a demo patient's diary and kept records into ``store`` (a fresh session store):
     entries, events, questionnaire results with their answers, today's warning-sign check
-    and the routine, its plan started on the day the persona began it. Returns entries."""
+    and the routine, its plan started on the day the persona began it, with the sessions
+    logged on it. Returns entries."""
     added = store.add_many(patient.entries)
     for s in patient.screenings:
         store.add_screening(
@@ -420,4 +471,8 @@ def fill_store(store: Store, patient: DemoPatient) -> int:
             started = patient.today
         kept = RoutineRecord.from_routine(patient.routine, started)
         store.put_record(patient.owner, records.ROUTINE, kept.to_payload(), record_id=CURRENT)
+    for session in patient.sessions:
+        store.put_record(
+            patient.owner, records.SESSION, session.to_payload(), record_id=session.record_id
+        )
     return added

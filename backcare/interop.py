@@ -9,7 +9,10 @@ FHIR R4 ``Bundle`` of type ``collection`` holding
 - an ``Observation`` for each of its scores, coded with LOINC where a code exists (the codes
   and where each was looked up: ``data/instruments/<id>.toml``, ``[loinc]``) and otherwise
   in BackCare's own code system (``data/fhir.toml``);
-- an ``Observation`` for each diary pain score (LOINC 72514-3, ``data/fhir.toml``).
+- an ``Observation`` for each diary pain score (LOINC 72514-3, ``data/fhir.toml``);
+- with logged routine sessions (``adherence``), an ``Observation`` for each plan week in the
+  range: sessions done and planned as components, in BackCare's own code system (no LOINC
+  code was found for it: ``data/fhir.toml`` ``[sessions]`` says where we looked).
 
 Why "collection", not "document": a FHIR document is a clinical document attested by an
 author about a subject, led by a ``Composition``; this is the person's own self-report, with
@@ -44,6 +47,7 @@ from typing import Any
 from backcare.change import as_read, fmt_score
 from backcare.diary.model import PAIN_MAX, PAIN_MIN, Entry, Screening
 from backcare.paths import DATA_DIR
+from backcare.records import Adherence, WeekAdherence
 from backcare.screening.base import LOINC_SYSTEM, Code
 from backcare.screening.instruments import INSTRUMENTS, Instrument
 from backcare.screening.rmdq import load_rmdq
@@ -78,6 +82,10 @@ class FhirSettings:
     loinc_questionnaire_base: str
     pain: Code
     pain_source: str
+    sessions: Code
+    sessions_done: Code
+    sessions_planned: Code
+    sessions_category: str
 
 
 @cache
@@ -85,13 +93,17 @@ def load_fhir_settings() -> FhirSettings:
     with FHIR_FILE.open("rb") as fh:
         raw = tomllib.load(fh)
     try:
-        pain = raw["pain"]
+        pain, sessions = raw["pain"], raw["sessions"]
         return FhirSettings(
             local_system=raw["local_system"],
             questionnaire_base=raw["questionnaire_base"],
             loinc_questionnaire_base=raw["loinc_questionnaire_base"],
             pain=Code(pain["code"], pain["display"]),
             pain_source=pain["source"],
+            sessions=Code(sessions["code"], sessions["display"]),
+            sessions_done=Code(sessions["done_code"], sessions["done_display"]),
+            sessions_planned=Code(sessions["planned_code"], sessions["planned_display"]),
+            sessions_category=sessions["category"],
         )
     except KeyError as missing:
         raise ValueError(f"{FHIR_FILE.name}: missing {missing}") from None
@@ -295,6 +307,68 @@ def _pain_entry(when: dt.datetime, pain: int, subject: dict[str, str] | None) ->
     return {"fullUrl": f"urn:uuid:{observation_id}", "resource": observation}
 
 
+# ------------------------------------------------------------------------------ sessions
+def _session_weeks(
+    adherence: Adherence | None, start: dt.date, end: dt.date
+) -> list[tuple[WeekAdherence, dt.date, dt.date]]:
+    """(week, first day, last day) of each plan week that overlaps ``start``..``end``."""
+    if adherence is None or adherence.start is None:
+        return []
+    out = []
+    for week in adherence.weeks:
+        first = adherence.start + dt.timedelta(weeks=week.week - 1)
+        last = first + dt.timedelta(days=6)
+        if first <= end and last >= start:
+            out.append((week, first, last))
+    return out
+
+
+def _sessions_entry(
+    week: WeekAdherence, first: dt.date, last: dt.date, subject: dict[str, str] | None
+) -> dict[str, Any]:
+    settings = load_fhir_settings()
+    local = settings.local_system
+    observation_id = _id("Observation", "sessions", first, week.week, week.done, week.planned)
+    so_far = " so far (the week is not over)" if week.current else ""
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": observation_id,
+        "text": _narrative(
+            f"Exercise routine, plan week {week.week} ({first:%-d %b} to {last:%-d %b %Y}): "
+            f"{week.done} of {week.planned} planned sessions logged{so_far}."
+        ),
+        "status": "preliminary" if week.current else "final",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                        "code": settings.sessions_category,
+                    }
+                ]
+            }
+        ],
+        "code": {
+            "coding": [_coding(local, settings.sessions)],
+            "text": "Exercise sessions in a plan week",
+        },
+        "effectivePeriod": {"start": first.isoformat(), "end": last.isoformat()},
+        "component": [
+            {
+                "code": {"coding": [_coding(local, settings.sessions_done)]},
+                "valueInteger": week.done,
+            },
+            {
+                "code": {"coding": [_coding(local, settings.sessions_planned)]},
+                "valueInteger": week.planned,
+            },
+        ],
+    }
+    if subject:
+        observation["subject"] = subject
+    return {"fullUrl": f"urn:uuid:{observation_id}", "resource": observation}
+
+
 # ------------------------------------------------------------------------------ bundle
 def fhir_bundle(
     screenings: Iterable[Screening],
@@ -306,6 +380,7 @@ def fhir_bundle(
     include_activity_names: bool = False,
     demo: bool = False,
     made_at: dt.datetime | None = None,
+    adherence: Adherence | None = None,
 ) -> dict[str, Any]:
     """A FHIR R4 Bundle (type collection) of ``start``..``end`` (both days included), as a
     JSON-ready dict.
@@ -315,7 +390,9 @@ def fhir_bundle(
     ``Entry`` values, of which only the time and pain score are read; ``label``: the
     person's optional name or initials (a ``Patient`` with that name, else no identity);
     ``include_activity_names``: put the PSFS activity names in (else "Activity 1", ...);
-    ``demo``: a made-up patient's data, labelled HTEST.
+    ``demo``: a made-up patient's data, labelled HTEST; ``adherence``: the routine's
+    logged sessions per plan week (``backcare.records.adherence``), one Observation for
+    each week that overlaps the range.
     """
     for value, name in ((start, "start"), (end, "end")):
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
@@ -352,9 +429,11 @@ def fhir_bundle(
     for record in records:
         resources += _questionnaire_entries(record, subject, include_activity_names)
     resources += [_pain_entry(when, pain, subject) for when, pain in pains]
+    weeks = _session_weeks(adherence, start, end)
+    resources += [_sessions_entry(week, first, last, subject) for week, first, last in weeks]
 
     made = made_at or dt.datetime.now().replace(microsecond=0)
-    bundle_id = _id("Bundle", start, end, label, len(records), len(pains), made)
+    bundle_id = _id("Bundle", start, end, label, len(records), len(pains), len(weeks), made)
     bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "id": bundle_id,

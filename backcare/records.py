@@ -614,6 +614,7 @@ class Adherence:
 
     weeks: tuple[WeekAdherence, ...]
     summary: str
+    start: date | None = None  # the plan's first day: week n is start + 7(n-1) days on
 
     @property
     def done(self) -> int:
@@ -638,7 +639,9 @@ def adherence(sessions: Sessions, days_per_week: int, start: date, today: date) 
     now = weeks[-1]
     this_week = f"This week (week {now.week}) so far: {now.done} of {now.planned}."
     if not finished:
-        return Adherence(weeks, f"Sessions logged in week 1 so far: {now.done} of {now.planned}.")
+        return Adherence(
+            weeks, f"Sessions logged in week 1 so far: {now.done} of {now.planned}.", start
+        )
     done = sum(min(w.done, w.planned) for w in finished)
     planned = sum(w.planned for w in finished)
     count = len(finished)
@@ -647,7 +650,7 @@ def adherence(sessions: Sessions, days_per_week: int, start: date, today: date) 
         f"week{'s' if count > 1 else ''} of your plan, against {planned} planned "
         f"({round(100 * done / planned)}% of planned sessions done). {this_week}"
     )
-    return Adherence(weeks, summary)
+    return Adherence(weeks, summary, start)
 
 
 # --------------------------------------------------------------------------- questionnaires

@@ -1,12 +1,13 @@
 """Things to take away: the routine handout (PDF) and the calendar file (.ics).
 
-- ``routine_pdf(routine)``: an fpdf2 handout with illustrations, steps, doses, the
+- ``routine_pdf(routine, from_week=n)``: an fpdf2 handout with illustrations, steps, doses, the
   progression table, the pain rule, when to get help, a red-flag box and the not-a-diagnosis
   notice. It uses a core PDF font, so all text is made Latin-1 safe first.
 - ``routine_ics(routine, start=..., days_per_week=n, at=time)``: one event per session day
-  for the plan's weeks, at the time of day the person chose, as long as that week's session,
-  with a reminder (VALARM) at its start, and shown as busy. Events carry exercise names and
-  doses only, never health conditions.
+  for the plan's weeks (from ``from_week``, the adapted plan, when logged sessions held it),
+  at the time of day the person chose, as long as that week's session, with a reminder
+  (VALARM) at its start, and shown as busy. Events carry exercise names and doses only,
+  never health conditions.
 
 - ``summary_pdf(entries, events, screenings, start=..., end=...)``: a one-to-two page
   clinician summary of a chosen date range: screening results with their working, the
@@ -45,8 +46,10 @@ from backcare.routine import (
     ProgressionPlan,
     Routine,
     RoutineItem,
+    load_next_step_rules,
     load_rules,
     progression_plan,
+    this_week,
 )
 from backcare.screening import TriageResult, load_red_flags
 from backcare.screening.base import Worked
@@ -241,11 +244,26 @@ def _created(made_on: dt.date | None) -> tuple[dt.date, dt.datetime]:
     return made_on, dt.datetime.combine(made_on, dt.time(0, 0), tzinfo=dt.UTC)
 
 
-def routine_pdf(routine: Routine, *, made_on: dt.date | None = None) -> bytes:
-    """The printable handout for a routine, as PDF bytes (made today, or on ``made_on``)."""
+def _from_week(from_week: int, plan: ProgressionPlan) -> tuple[PlanWeek, ...]:
+    """The plan's weeks from ``from_week`` on (the adapted plan after logged sessions)."""
+    if isinstance(from_week, bool) or not isinstance(from_week, int):
+        raise ValueError("from_week must be a whole number of a week of the plan.")
+    if not 1 <= from_week <= len(plan.weeks):
+        raise ValueError(f"from_week must be a week of the plan, 1 to {len(plan.weeks)}.")
+    return plan.weeks[from_week - 1 :]
+
+
+def routine_pdf(routine: Routine, *, from_week: int = 1, made_on: dt.date | None = None) -> bytes:
+    """The printable handout for a routine, as PDF bytes (made today, or on ``made_on``).
+
+    ``from_week``: the plan week whose doses the person does now (``plan_step``): the
+    exercises show that week's doses and the plan table starts there (the adapted plan).
+    """
     routine = _usable(routine)
     notices = load_notices()
     plan = progression_plan(routine)
+    weeks = _from_week(from_week, plan)
+    base, routine = routine, this_week(routine, from_week)
     made_on, created = _created(made_on)
 
     pdf = _Document("BackCare exercise handout")
@@ -261,6 +279,8 @@ def routine_pdf(routine: Routine, *, made_on: dt.date | None = None) -> bytes:
         f"{len(routine.items)} exercises, about {routine.total_minutes:g} minutes. "
         "Do them slowly, in this order: warm-up, main set, cool-down.",
     )
+    if from_week > 1:
+        _para(pdf, load_next_step_rules().handout_from.format(week=from_week), 10, "B")
     pdf.ln(3)
     _box(pdf, "Not a diagnosis", notices.not_a_diagnosis, (60, 60, 60))
     _box(
@@ -289,7 +309,7 @@ def routine_pdf(routine: Routine, *, made_on: dt.date | None = None) -> bytes:
             number += 1
             _exercise(pdf, number, item, routine.cautions(item))
 
-    _progression(pdf, routine, plan)
+    _progression(pdf, base, plan, weeks)
     return bytes(pdf.output())
 
 
@@ -306,19 +326,26 @@ PLAN_KEY = (
 )
 
 
-def _progression(pdf: FPDF, routine: Routine, plan: ProgressionPlan) -> None:
+def _progression(
+    pdf: FPDF, routine: Routine, plan: ProgressionPlan, shown: Sequence[PlanWeek]
+) -> None:
     # Right after the cool-down when there is room for the heading and a few rows, so no
     # page is left half empty; the table carries its headings onto the next page.
     if _room(pdf) < 70:
         pdf.add_page()
     else:
         pdf.ln(2)
-    _heading(pdf, f"Your {len(plan.weeks)}-week plan", 14)
+    title = (
+        f"Your {len(plan.weeks)}-week plan"
+        if shown[0].week == 1
+        else f"Your plan from week {shown[0].week} to week {shown[-1].week}"
+    )
+    _heading(pdf, title, 14)
     _para(pdf, plan.how_it_grows, 9)
     pdf.ln(1)
     _para(pdf, plan.schedule, 9)
     pdf.ln(2)
-    weeks = [w.week for w in plan.weeks]
+    weeks = [w.week for w in shown]
     pdf.set_font("Helvetica", "", 7)
     name_w = 38
     week_w = (pdf.epw - name_w) / len(weeks)
@@ -331,14 +358,12 @@ def _progression(pdf: FPDF, routine: Routine, plan: ProgressionPlan) -> None:
     ) as table:
         table.row([latin1("Exercise"), *[f"Week {w}" for w in weeks]])
         for item in routine.items:
-            table.row(
-                [latin1(item.exercise.name), *[latin1(plan_cell(w, item)) for w in plan.weeks]]
-            )
-        table.row(["Minutes, about", *[f"{w.minutes:g}" for w in plan.weeks]])
+            table.row([latin1(item.exercise.name), *[latin1(plan_cell(w, item)) for w in shown]])
+        table.row(["Minutes, about", *[f"{w.minutes:g}" for w in shown]])
     pdf.ln(2)
     _para(pdf, PLAN_KEY, 8, "I")
     pdf.ln(1)
-    for week in plan.weeks:
+    for week in shown:
         _para(pdf, f"Week {week.week}: {week.focus}", 8)
     pdf.ln(1)
     _para(pdf, plan.keep_going, 9, "B")
@@ -382,8 +407,12 @@ def session_dates(start: dt.date, days_per_week: int, weeks: int) -> list[dt.dat
     ]
 
 
-def routine_ics(routine: Routine, *, start: dt.date, days_per_week: int, at: dt.time) -> bytes:
+def routine_ics(
+    routine: Routine, *, start: dt.date, days_per_week: int, at: dt.time, from_week: int = 1
+) -> bytes:
     """A calendar with one session on each chosen day of the plan, at ``at`` (local time).
+    ``from_week``: the plan week of the first week from ``start`` (the adapted plan after
+    logged sessions, ``plan_step``); the plan's weeks from there on follow.
 
     Each event lasts as long as its week's session and is named with it ("Back exercises,
     week 3: about 20 min"); it holds that week's doses, reminds at its start (a VALARM,
@@ -393,7 +422,7 @@ def routine_ics(routine: Routine, *, start: dt.date, days_per_week: int, at: dt.
     routine = _usable(routine)
     if not isinstance(at, dt.time):
         raise ValueError("at must be a time of day, such as 18:30.")
-    plan = progression_plan(routine)
+    weeks = _from_week(from_week, progression_plan(routine))
     pain_rule = load_rules().pain.short
     cal = Calendar()
     cal.add("prodid", "-//BackCare//Exercise routine//EN")
@@ -401,8 +430,8 @@ def routine_ics(routine: Routine, *, start: dt.date, days_per_week: int, at: dt.
     cal.add("x-wr-calname", "BackCare exercises")
     stamp = dt.datetime.combine(start, dt.time(0, 0), tzinfo=dt.UTC)
     when = at.replace(second=0, microsecond=0, tzinfo=None)  # floating: the person's own time
-    for n, day in enumerate(session_dates(start, days_per_week, len(plan.weeks))):
-        week = plan.weeks[(day - start).days // 7]
+    for n, day in enumerate(session_dates(start, days_per_week, len(weeks))):
+        week = weeks[(day - start).days // 7]
         title = f"Back exercises, week {week.week}: about {week.minutes:g} min"
         lines = [f"Week {week.week}: {week.focus}", ""]
         lines += [f"- {item.exercise.name}: {item.describe()}" for item in week.items]

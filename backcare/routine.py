@@ -892,6 +892,14 @@ def fit_week(
     return fallback
 
 
+def this_week(routine: Routine, week: int) -> Routine:
+    """The routine with each dose as the plan has it in ``week`` (1: as built)."""
+    if week <= 1:
+        return routine
+    paced = progression_plan(routine).paced
+    return replace(routine, items=tuple(dose_in_week(i, week, paced=paced) for i in routine.items))
+
+
 def progression_plan(routine: Routine) -> ProgressionPlan:
     """A week-by-week plan (at least 6 weeks) for the routine's items, each week fitted to
     the session's length (``fit_week``)."""
@@ -1037,6 +1045,7 @@ class NextStepRules:
     leg_spread: str
     leg_note: str
     offer: str
+    handout_from: str
     source: str
 
 
@@ -1060,6 +1069,7 @@ def load_next_step_rules(path: Path = RULES_FILE) -> NextStepRules:
                     "leg_spread",
                     "leg_note",
                     "offer",
+                    "handout_from",
                 )
             },
             source=rules["source"],

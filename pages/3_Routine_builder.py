@@ -4,6 +4,8 @@ The routine is kept: the page opens on it at the week of its plan the person is 
 an emergency or urgent check stands, there is no routine, not even from a share link.
 """
 
+from datetime import timedelta
+
 import streamlit as st
 
 from backcare.records import plan_week
@@ -19,6 +21,7 @@ from backcare.routine import (
     plan_step,
     refusal,
     swap,
+    this_week,
 )
 from backcare.ui import frame
 from backcare.ui.browser import flush_later
@@ -38,7 +41,6 @@ from backcare.ui.routine_widgets import (
     show_refusal,
     show_routine,
     show_share_link,
-    this_week,
     where_in_plan,
 )
 from backcare.ui.session_widgets import log_session, show_decision
@@ -162,6 +164,7 @@ if routine is None:
 week = None
 sessions = None
 step = 1
+decision = None
 if not shared and start is not None:
     week = plan_week(start, today())
     # The plan answers the logged sessions by the pain rule (backcare.routine.next_step).
@@ -183,5 +186,11 @@ if sessions is not None and week is not None:
     log_session(shown, week, sessions)
 show_plan(routine, None if week is None else step)
 days = routine.profile.days_per_week if routine.profile and not shared else 3
-show_downloads(routine, days, None if shared else start)
+if decision is not None and start is not None:
+    # The adapted plan: from the doses the sessions set, in the calendar from the first
+    # day of this week (by the calendar: after the plan's last week too).
+    this_weeks_first = start + timedelta(weeks=(today() - start).days // 7)
+    show_downloads(routine, days, this_weeks_first, from_week=step)
+else:
+    show_downloads(routine, days, None if shared else start)
 show_share_link(encode_share(routine))

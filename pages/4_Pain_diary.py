@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from backcare.ui import frame, hold_notice
-from backcare.ui.adherence_widgets import render_adherence
+from backcare.ui.adherence_widgets import render_adherence, session_days
 from backcare.ui.diary_charts import render_diary_charts
 from backcare.ui.diary_widgets import (
     load_view,
@@ -51,7 +51,7 @@ with list_col:
 
 st.divider()
 frames = chart_frames(choice)
-render_diary_charts(*frames)
+render_diary_charts(*frames, session_days=session_days())
 render_adherence()
 
 st.divider()

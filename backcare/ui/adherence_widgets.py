@@ -7,6 +7,8 @@ alt text.
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from backcare.charts import adherence_chart
@@ -24,6 +26,14 @@ def current_adherence() -> Adherence | None:
     if not sessions.all:
         return None
     return adherence(sessions, saved.routine.profile.days_per_week, start, day)
+
+
+def session_days() -> frozenset[date]:
+    """The days with a logged session of the kept routine's plan (empty: none)."""
+    saved = kept()
+    if saved.routine is None:
+        return frozenset()
+    return frozenset(s.date for s in saved.sessions(saved.routine.start, today()).all)
 
 
 def render_adherence() -> None:

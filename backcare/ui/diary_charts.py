@@ -21,7 +21,9 @@ from user text, so they are safe to show with ``st.caption``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -158,9 +160,14 @@ def _pain_section(digest: str, entries: pd.DataFrame, events: pd.DataFrame) -> N
 
 
 def render_diary_charts(
-    entries: pd.DataFrame, events: pd.DataFrame, screenings: pd.DataFrame
+    entries: pd.DataFrame,
+    events: pd.DataFrame,
+    screenings: pd.DataFrame,
+    session_days: Collection[date] = (),
 ) -> None:
-    """Draw the charts section of the diary page. Shows an error, never a traceback."""
+    """Draw the charts section of the diary page. Shows an error, never a traceback.
+    ``session_days``: the days with a logged routine session (a second factor in "what
+    goes with better days", shown once any is logged)."""
     st.header("Your pain over time")
     try:
         digest = check_frames(entries, events, screenings)
@@ -186,9 +193,21 @@ def render_diary_charts(
         st.caption(trend.summary)
 
     st.header("What goes with better days")
-    better = prepared.better
-    if prepared.better_spec is None:
+    _better(prepared.better, prepared.better_spec)
+    if session_days:
+        try:
+            after = analytics.better_after_sessions(entries, session_days)
+        except ValueError as err:
+            st.error(f"The sessions comparison could not be made: {err}")
+            return
+        _better(after, vega_spec(charts.better_days_chart(after)) if after.enough else None)
+
+
+def _better(better: analytics.BetterDays, spec: dict | None) -> None:
+    """One factor of "what goes with better days": its chart and summary, or what it
+    still needs."""
+    if spec is None:
         st.info(f"**{NOT_ENOUGH_TITLE}.** {better.summary.removeprefix(NOT_ENOUGH_TITLE + '. ')}")
     else:
-        _chart(prepared.better_spec)
+        _chart(spec)
         st.caption(better.summary)

@@ -588,6 +588,7 @@ def render_clinician_summary(
                 label=who,
                 include_activity_names=with_names,
                 demo=demo,
+                adherence=sessions,
             ),
             file_name=handover_file_name(
                 "health-record", "json", start=start, end=end, label=who, demo=demo
@@ -600,9 +601,9 @@ def render_clinician_summary(
         )
     st.caption(
         "The health-record file is a FHIR R4 file that many clinic record systems can import: "
-        "your questionnaire scores (with LOINC codes where they exist) and your diary's pain "
-        "scores in these dates. It has no notes, medication, mood or sleep, and no name "
-        "unless you give one above."
+        "your questionnaire scores (with LOINC codes where they exist), your diary's pain "
+        "scores and your logged exercise sessions per week in these dates. It has no notes, "
+        "medication, mood or sleep, and no name unless you give one above."
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -32,7 +31,6 @@ from backcare.routine import (
     Profile,
     Routine,
     condition_labels,
-    dose_in_week,
     load_rules,
     progression_plan,
 )
@@ -177,14 +175,6 @@ def profile_form(
         return None
 
 
-def this_week(routine: Routine, week: int) -> Routine:
-    """The routine with each dose as the plan has it in ``week`` (1: as built)."""
-    if week <= 1:
-        return routine
-    paced = progression_plan(routine).paced
-    return replace(routine, items=tuple(dose_in_week(i, week, paced=paced) for i in routine.items))
-
-
 def where_in_plan(week: int, start: dt.date) -> None:
     """Where the person is in the plan: "You are in week 3 of 8", from the day it started."""
     st.success(
@@ -312,8 +302,15 @@ def show_plan(routine: Routine, week: int | None = None) -> None:
     st.caption(f"Sources: {plan.source}; {load_rules().schedule_source}; {plan.see_someone_source}")
 
 
-def show_downloads(routine: Routine, days_per_week: int, start: dt.date | None = None) -> None:
+def show_downloads(
+    routine: Routine, days_per_week: int, start: dt.date | None = None, *, from_week: int = 1
+) -> None:
     """The handout and the calendar, made only when the button is pressed.
+
+    ``from_week``: the plan week whose doses the person does now (``plan_step``, after
+    logged sessions held or stepped the plan back): the handout starts there and the
+    calendar's first week, from ``start``, is that week. Every value is captured here, in
+    the script run: the callables run later in a thread without the session.
 
     ``on_click="ignore"``: a download needs no rerun. With a rerun, the end of that run
     sweeps Streamlit's unreferenced files, and a file made for the next download could be
@@ -322,15 +319,17 @@ def show_downloads(routine: Routine, days_per_week: int, start: dt.date | None =
     """
     st.header("Take it with you")
     left, right = st.columns(2)
+    first = int(from_week)
     left.download_button(
         "Download the handout (PDF)",
-        data=lambda: routine_pdf(routine),
+        data=lambda: routine_pdf(routine, from_week=first),
         file_name="backcare-routine.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
         on_click="ignore",
     )
-    # The plan's own first day, so the calendar's weeks are the plan's weeks.
+    # The plan's own first day (or this week's, for an adapted plan), so the calendar's
+    # weeks are the plan's weeks.
     start = right.date_input(
         "First session day", value=start or dt.date.today(), format="DD/MM/YYYY"
     )
@@ -338,7 +337,9 @@ def show_downloads(routine: Routine, days_per_week: int, start: dt.date | None =
     days = right.number_input("Sessions per week", 1, 7, days_per_week, key="ics_days")
     right.download_button(
         "Add calendar reminders (.ics)",
-        data=lambda: routine_ics(routine, start=start, days_per_week=int(days), at=at),
+        data=lambda: routine_ics(
+            routine, start=start, days_per_week=int(days), at=at, from_week=first
+        ),
         file_name="backcare-routine.ics",
         mime="text/calendar",
         icon=":material/calendar_month:",
@@ -347,6 +348,7 @@ def show_downloads(routine: Routine, days_per_week: int, start: dt.date | None =
     right.caption(
         "Each session goes in your calendar at this time, as long as that week's session, "
         "with a reminder when it starts."
+        + (f" It starts at week {first} of your plan, the doses you do now." if first > 1 else "")
     )
 
 

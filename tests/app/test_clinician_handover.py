@@ -147,3 +147,30 @@ def test_a_demo_patients_files_say_demo_in_their_names_and_on_every_page(app, do
     fhir_name, make_fhir = only(downloads, "backcare-health-record-")
     assert fhir_name.endswith("-demo-data-made-up-patient.json")
     assert json.loads(later(make_fhir))["meta"]["security"][0]["code"] == "HTEST"
+
+
+def test_the_fhir_file_has_the_logged_sessions_per_week(app, diary, downloads, sql_store):
+    """Issue 18: with a routine and logged sessions, one Observation per plan week in the
+    range, made from values captured in the run (the callable runs in another thread)."""
+    start = date.today() - timedelta(days=8)  # week 2 of the plan today
+    routine = build_routine(Profile(minutes=20, days_per_week=3))
+    kept = records.RoutineRecord.from_routine(routine, start)
+    sql_store.put_record("local", records.ROUTINE, kept.to_payload(), record_id=records.CURRENT)
+    session = records.SessionRecord(start + timedelta(days=1), 1, pain_during=3)
+    sql_store.put_record(
+        "local", records.SESSION, session.to_payload(), record_id=session.record_id
+    )
+    app.switch_page(DIARY).run()
+    assert not app.exception
+    _, make = only(downloads, "backcare-health-record-")
+    bundle = json.loads(later(make))
+    weeks = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"].get("effectivePeriod") and "component" in e["resource"]
+    ]
+    assert weeks, "no sessions in the health-record file"
+    first = min(weeks, key=lambda w: w["effectivePeriod"]["start"])
+    assert first["effectivePeriod"]["start"] == start.isoformat()
+    done = {c["code"]["coding"][0]["code"]: c["valueInteger"] for c in first["component"]}
+    assert list(done.values()) == [1, 3]

@@ -217,3 +217,28 @@ def test_clinician_summary_range_follows_a_changed_diary(app, sql_store):
         yesterday.date(),
         datetime.now().date(),
     )
+
+
+def _decision(at: AppTest) -> str:
+    return " ".join(w.value for w in (*at.warning, *at.success) if "This week:" in w.value)
+
+
+def test_demo_personas_show_the_plan_holding_and_stepping_back(app):
+    """Issue 18: the demo's logged sessions show a clinician the plan answering them: the
+    chronic persona's plan steps back a week, the acute one's holds (nothing written for
+    the demo: its store is the tab's)."""
+    switch(app, HOME_TOGGLE, True)
+    app.switch_page(ROUTINE).run()
+    no_exception(app)
+    said = _decision(app)
+    assert "This week: one step back, because pain on" in said, said
+    assert "The doses below are week 4's." in said
+    app.selectbox(key=DEMO_PICK_PREFIX + "sidebar").set_value("acute").run()
+    no_exception(app)
+    said = _decision(app)
+    assert "This week: same as last week, because pain on" in said, said
+    assert "was 6 during the session (your limit is 5)" in said
+    assert "The doses below are week 2's." in said
+    app.switch_page(DIARY).run()
+    no_exception(app)
+    assert "Exercise sessions" in [h.value for h in app.header]

@@ -278,7 +278,7 @@ def fake_charts(monkeypatch):
     calls: list[tuple] = []
     module = types.ModuleType("backcare.ui.diary_charts")
 
-    def render_diary_charts(entries, events, screenings):
+    def render_diary_charts(entries, events, screenings, session_days=()):
         calls.append((entries, events, screenings))
         st.write(f"fake charts: {len(entries)} entries")
 

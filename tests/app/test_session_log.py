@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from icalendar import Calendar
 from streamlit.testing.v1 import AppTest
 
 from backcare import records, storage
@@ -16,7 +17,9 @@ from backcare.diary.frames import ROUTINE_STARTED
 from backcare.records import IN_PART, SessionRecord
 from backcare.routine import Profile, build_routine
 from backcare.ui import kept as kept_module
+from backcare.ui.routine_widgets import PLAN_WEEK_KEY
 from backcare.ui.state import SESSION_PAIN_KEY, SESSION_SKIPPED_KEY
+from tests.app.test_clinician_handover import downloads, later, only, pdf_text  # noqa: F401
 from tests.helpers import APP, click, keep
 
 PAGE = "pages/3_Routine_builder.py"
@@ -128,9 +131,9 @@ def test_the_person_sees_why_the_plan_holds_and_where_they_are(clock):
         "You are in week 2 of 8 of your plan, which started on Mon 23 Nov 2026. "
         "The doses below are week 1's." in said
     )
-    # The plan's week picker marks the doses' week, in words, and shows it first.
-    [picker] = [s for s in at.get("button_group") if "Week of the plan" in str(s.proto.label)]
-    assert "1 (now)" in [o.content for o in picker.proto.options]
+    # The plan marks the doses' week, in words.
+    plan_weeks = at.segmented_control(key=PLAN_WEEK_KEY)
+    assert plan_weeks.value == 1 and "1 (now)" in [o.content for o in plan_weeks.proto.options]
 
 
 def test_leg_symptoms_leave_the_exercise_out_with_a_note(clock):
@@ -180,3 +183,48 @@ def test_the_diary_shows_sessions_per_week_against_planned(clock):
     )
     assert summary in [c.value for c in at.caption]
     assert "Exercise sessions" in [h.value for h in at.header]
+    # Sessions are a factor in "what goes with better days", by the same minimum-days rule.
+    assert any(
+        "This needs at least 7 days after a day with a logged routine session" in i.value
+        for i in at.info
+    )
+
+
+def test_the_handout_and_calendar_are_the_adapted_plan(clock, request):
+    """A good week 1 (the plan steps on to week 2), then a breach in week 2 (held), in week
+    3: both downloads are made from week 2's doses, the calendar from this week on, and
+    without the exercise leg symptoms spread down a leg during. The callables run as
+    Streamlit runs them: after the script run, in another thread."""
+    made = request.getfixturevalue("downloads")  # file name -> the download's callable
+    week_3 = datetime(2026, 12, 7, 9, 0)
+    keep(routine=ROUTINE, start=START, checked=True, when=week_3)
+    main = [i.exercise for i in ROUTINE.items if i.exercise.phase == "main"]
+    dropped = main[0]
+    _keep_session(SessionRecord(date(2026, 11, 24), 1, pain_during=2, settled_next_day=True))
+    _keep_session(
+        SessionRecord(
+            date(2026, 12, 1),
+            2,
+            done=IN_PART,
+            felt_wrong=frozenset({dropped.id}),
+            pain_during=7,
+            settled_next_day=True,
+            leg_symptoms_spread=True,
+        )
+    )
+    clock(week_3)
+    at = _visit()
+    assert "The doses below are week 2's." in _texts(at)
+    _, make_pdf = only(made, "backcare-routine.pdf")
+    handout = pdf_text(later(make_pdf))
+    assert "This handout starts at week 2 of your plan" in handout
+    assert "Your plan from week 2 to week 8" in handout
+    assert dropped.name not in handout
+    _, make_ics = only(made, "backcare-routine.ics")
+    calendar = Calendar.from_ical(later(make_ics))
+    events = sorted(calendar.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
+    first = events[0]
+    assert first.decoded("dtstart").date() == date(2026, 12, 7)  # this week's first day
+    assert str(first["summary"]).startswith("Back exercises, week 2:")
+    assert str(events[-1]["summary"]).startswith("Back exercises, week 8:")
+    assert not any(dropped.name in str(e["description"]) for e in events)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -509,3 +511,63 @@ def test_any_diary_gives_consistent_results(rows):
     total_pairs = better.after_exercise_days + better.after_other_days
     assert total_pairs <= max(len(a.daily(entries)) - 1, 0)
     a.compare_periods(entries, events_frame([]))
+
+
+def _session_days(days: int) -> set[dt.date]:
+    """A routine session logged every other day (the days _alternating marks exercised)."""
+    return {dt.date(2026, 1, 1) + dt.timedelta(days=d) for d in range(0, days, 2)}
+
+
+def test_sessions_are_a_factor_compared_the_same_way():
+    """Issue 18: days after a logged routine session against days after other days, from
+    the sessions, not the diary's own exercise tick."""
+    entries = _alternating(30)
+    entries["exercised"] = False  # the diary says nothing about exercise: sessions do
+    result = a.better_after_sessions(entries, _session_days(30))
+    assert result.enough
+    assert (result.after_exercise_days, result.after_other_days) == (15, 14)
+    assert result.difference == -3.0
+    assert result.summary.startswith(
+        "On the day after a day with a logged routine session your pain averaged 3.0 (15 days)"
+    )
+    assert "not what causes what" in result.summary
+    assert not a.better_days(entries).after_exercise_days  # the diary factor sees none
+
+
+@pytest.mark.parametrize(("days", "enough"), [(10, False), (14, False), (15, True)])
+def test_sessions_factor_has_the_same_minimum_days(days, enough):
+    """The same rule as the diary's factor: MIN_DAYS_EACH next-day pairs in each group."""
+    result = a.better_after_sessions(_alternating(days), _session_days(days))
+    assert result.enough is enough is a.better_days(_alternating(days)).enough
+    if not enough:
+        assert result.summary.startswith(
+            f"Not enough days yet. This needs at least {a.MIN_DAYS_EACH} days after a day "
+            "with a logged routine session"
+        )
+
+
+def test_a_session_day_without_a_diary_entry_makes_no_pair():
+    entries = entries_frame([("2026-01-02 09:00", 2)])
+    result = a.better_after_sessions(entries, {dt.date(2026, 1, 1)})
+    assert (result.after_exercise_days, result.after_other_days) == (0, 0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 10)), max_size=40),
+    st.sets(st.integers(0, 60)),
+)
+def test_sessions_factor_counts_each_next_day_pair_once(rows, logged):
+    """Property: with sessions on exactly the diary's exercise days, both factors agree."""
+    start = pd.Timestamp("2026-01-01 09:00")
+    entries = entries_frame(
+        [(start + pd.Timedelta(days=d), p, False, d in logged) for d, p in rows]
+    )
+    days = {(start + pd.Timedelta(days=d)).date() for d in logged}
+    by_sessions = a.better_after_sessions(entries, days)
+    by_diary = a.better_days(entries)
+    assert (by_sessions.after_exercise_days, by_sessions.after_other_days) == (
+        by_diary.after_exercise_days,
+        by_diary.after_other_days,
+    )
+    assert by_sessions.enough is by_diary.enough

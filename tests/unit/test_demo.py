@@ -203,3 +203,27 @@ def test_fill_store_writes_only_the_demo_owner(tmp_path):
     assert [e.label for e in demo_store.events(DEMO_OWNER)] == [ROUTINE_STARTED]
     assert (real.list("local"), real.screenings("local"), real.events("local")) == before
     assert real.count(DEMO_OWNER) == 0
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "action", "step"), [("acute", "hold", 2), ("chronic", "step_back", 4)]
+)
+def test_demo_sessions_show_a_hold_and_a_step_back(persona_id, action, step):
+    """Issue 18: the personas' logged sessions, read back from the store as the Routine
+    builder reads them, make the plan hold (acute) and step back (chronic)."""
+    from backcare import records
+    from backcare.routine import plan_step
+
+    patient = demo_patient(persona_id, TODAY)
+    store = SessionStore()
+    fill_store(store, patient)
+    start = patient.first_day + timedelta(days=patient.persona.routine_day or 0)
+    kept = store.records(DEMO_OWNER, records.SESSION)
+    sessions = records.sessions_by_week(kept, start, TODAY)
+    assert len(sessions.all) == len(patient.sessions) > 0
+    found, decision = plan_step(sessions.weeks, usual_pain=patient.profile.pain_now)
+    assert decision is not None and (decision.action, found) == (action, step)
+
+
+def test_no_sessions_without_a_routine():
+    assert demo_patient("red_flag", TODAY).sessions == ()

@@ -249,3 +249,67 @@ def test_the_date_range_keeps_only_those_days():
 def test_bad_dates_are_refused_with_a_clear_message(kwargs, message):
     with pytest.raises(ValueError, match=message):
         fhir_bundle([], [], **kwargs)
+
+
+def _adherence():
+    """Three plan weeks from Mon 2 Mar 2026 (3 a week planned); week 3 in progress."""
+    from backcare.records import SessionRecord, Sessions, adherence
+
+    logged = (
+        SessionRecord(dt.date(2026, 3, 2), 1, pain_during=3),
+        SessionRecord(dt.date(2026, 3, 4), 1, pain_during=7),
+        SessionRecord(dt.date(2026, 3, 10), 2, pain_during=4),
+        SessionRecord(dt.date(2026, 3, 16), 3, pain_during=2),
+    )
+    return adherence(Sessions(logged), 3, dt.date(2026, 3, 2), dt.date(2026, 3, 17))
+
+
+def test_sessions_go_in_as_one_observation_a_week_in_our_own_code():
+    """Issue 18: done against planned per plan week, valid R4B, BackCare's own code (no
+    LOINC code was found for it), the week in progress marked preliminary."""
+    bundle = fhir_bundle(
+        [],
+        [],
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 3, 31),
+        made_at=dt.datetime(2026, 3, 17, 12),
+        adherence=_adherence(),
+        label="A. B.",
+    )
+    Bundle.model_validate(bundle)
+    settings = load_fhir_settings()
+    weeks = [
+        r for r in _resources(bundle, "Observation") if (LOCAL, settings.sessions.code) in _codes(r)
+    ]
+    assert len(weeks) == 3
+    rows = [
+        (
+            w["effectivePeriod"]["start"],
+            w["effectivePeriod"]["end"],
+            w["status"],
+            {c["code"]["coding"][0]["code"]: c["valueInteger"] for c in w["component"]},
+        )
+        for w in weeks
+    ]
+    done, planned = settings.sessions_done.code, settings.sessions_planned.code
+    assert rows == [
+        ("2026-03-02", "2026-03-08", "final", {done: 2, planned: 3}),
+        ("2026-03-09", "2026-03-15", "final", {done: 1, planned: 3}),
+        ("2026-03-16", "2026-03-22", "preliminary", {done: 1, planned: 3}),
+    ]
+    assert all(c["system"] == LOCAL for w in weeks for c in w["code"]["coding"])
+    assert all(w["category"][0]["coding"][0]["code"] == "activity" for w in weeks)
+    assert all(w["subject"]["display"] == "A. B." for w in weeks)
+    assert (
+        "plan week 1 (2 Mar to 8 Mar 2026): 2 of 3 planned sessions logged"
+        in (weeks[0]["text"]["div"])
+    )
+
+
+def test_sessions_only_for_the_weeks_in_the_range_and_only_when_logged():
+    bundle = fhir_bundle(
+        [], [], start=dt.date(2026, 3, 9), end=dt.date(2026, 3, 12), adherence=_adherence()
+    )
+    [week] = _resources(bundle, "Observation")
+    assert week["effectivePeriod"]["start"] == "2026-03-09"
+    assert not fhir_bundle([], [], start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))["entry"]

@@ -634,3 +634,35 @@ def test_summary_has_a_sessions_line_when_sessions_were_logged():
         "planned (67% of planned sessions done)."
     ) in with_sessions
     assert "Exercise sessions:" not in _text(_summary()[0])
+
+
+@pytest.mark.parametrize("from_week", [2, 5, 8])
+def test_the_adapted_plan_starts_at_the_week_the_sessions_set(from_week):
+    """Issue 18: after logged sessions held or stepped the plan back, the calendar's first
+    week from ``start`` is that plan week and the handout starts there, with its doses."""
+    routine = build_routine(Profile(minutes=20))
+    plan = progression_plan(routine)
+    ics = routine_ics(
+        routine, start=dt.date(2026, 1, 5), days_per_week=1, at=dt.time(9, 0), from_week=from_week
+    )
+    events = sorted(Calendar.from_ical(ics).walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
+    shown = plan.weeks[from_week - 1 :]
+    assert len(events) == len(shown)
+    assert events[0].decoded("dtstart") == dt.datetime(2026, 1, 5, 9, 0)
+    for event, week in zip(events, shown, strict=True):
+        assert str(event["summary"]).startswith(f"Back exercises, week {week.week}:")
+    text = _text(routine_pdf(routine, from_week=from_week))
+    assert f"This handout starts at week {from_week} of your plan" in text
+    assert f"Your plan from week {from_week} to week {len(plan.weeks)}" in text
+    assert f"Week {from_week - 1}:" not in text  # the weeks before are not in its table
+
+
+@pytest.mark.parametrize("bad", [0, 9, True, 2.0, "2"])
+def test_a_week_outside_the_plan_is_refused_in_words(bad):
+    routine = build_routine(Profile(minutes=20))
+    with pytest.raises(ValueError, match="from_week"):
+        routine_pdf(routine, from_week=bad)
+    with pytest.raises(ValueError, match="from_week"):
+        routine_ics(
+            routine, start=dt.date(2026, 1, 5), days_per_week=1, at=dt.time(9, 0), from_week=bad
+        )

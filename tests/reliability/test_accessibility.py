@@ -40,8 +40,9 @@ EXCLUDE: list[list[str]] = []
 RULES = load_red_flags()
 
 
-# Our own app server, so the diary states are known; tab-only storage: each test's new tab starts clean. With the SQL diary, what one test
-# kept (a check, a routine) would be the next test's starting page on this shared server.
+# Our own app server, so the diary states are known. Tab-only storage: each test's new tab
+# starts clean (with the SQL diary, what one test kept, a check or a routine, would be the
+# next test's starting page on this shared server).
 server = server_fixture("a11y", mode="session")
 
 

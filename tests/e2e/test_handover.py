@@ -57,6 +57,8 @@ def _build_routine(page: Page, url: str) -> list[str]:
     wait_for_app(page)
     expect(page.get_by_text("Your routine: about")).to_be_visible()
     drawings = page.get_by_role("img", name="Line drawing:")
+    expect(drawings.first).to_be_visible()  # the routine is drawn, not only its heading
+    wait_for_app(page)
     shown = {drawings.nth(n).get_attribute("alt") for n in range(drawings.count())}
     # Each drawing's alt text names the exercise (routine_widgets.drawing_alt).
     names = [ex.name for ex in load_catalogue() if drawing_alt(ex) in shown]

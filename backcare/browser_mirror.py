@@ -56,7 +56,7 @@ Value = dict[str, Any]
 # years with long notes still loads.
 CHUNK_BYTES = 4_000_000
 # What the browser is asked to show: nothing, or the form to choose a passphrase.
-UI_SET_PASSPHRASE = "set_passphrase"  # noqa: S105 (a form name, not a secret)
+UI_SET_PASSPHRASE = "set_passphrase"  # noqa: S105  # nosec B105: a form name, not a secret
 
 # Why the browser refused, in words, by the DOMException name it gave (the one home of
 # these words; the technical text is kept apart in ``error``).

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import screenshot, wait_for_app
+from tests.support.browser import open_entry_list, screenshot, wait_for_app
 from tests.support.fixtures import server_fixture
 from tests.support.server import Server, recording_server
 
@@ -45,21 +45,6 @@ def add_entry(page: Page, pain: int, *, flare: bool = False, note: str = "") -> 
     page.get_by_role("button", name="Save entry").click()
     wait_for_app(page)
     expect(page.get_by_text("Saved: ").first).to_contain_text(f"pain {pain}")
-
-
-def open_entry_list(page: Page):
-    """Open "Choose an entry to change or delete" and return its options."""
-    page.bring_to_front()  # the list opens on focus; a page in the background has none
-    select = page.get_by_label("Choose an entry to change or delete")
-    options = page.get_by_role("option")
-    for _attempt in range(3):
-        select.click()
-        try:
-            expect(options.first).to_be_visible(timeout=5_000)
-            return options
-        except AssertionError:
-            page.keyboard.press("Escape")
-    raise AssertionError("the entry list did not open")
 
 
 def entry_choices(page: Page) -> list[str]:

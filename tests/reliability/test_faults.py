@@ -302,7 +302,10 @@ def test_an_old_schema_file_is_migrated_when_the_app_opens_it(clean):
     assert any(c.value == "1 entry, newest first." for c in at.caption)
     save(at, 2)
     with sqlite3.connect(db_file) as db:
-        assert db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == storage.SCHEMA_VERSION
+        assert (
+            db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+            == storage.SCHEMA_VERSION
+        )
         notes = sorted(row[0] for row in db.execute("SELECT note FROM entries"))
         assert notes == ["", "written by BackCare 0.1"]
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

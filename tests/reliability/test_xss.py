@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from backcare.routine import SHARE_PARAM
 from tests.helpers import table_value
-from tests.support.browser import choose_file, screenshot, wait_for_app
+from tests.support.browser import choose_file, open_entry_list, screenshot, wait_for_app
 from tests.support.fixtures import server_fixture
 from tests.support.server import Server, recording_server
 
@@ -110,8 +110,7 @@ def test_a_hostile_note_is_plain_text_in_the_list_and_the_edit_form(page: Page, 
     assert_nothing_left_the_page(page, watch, recorded, base)
 
     # The edit form: the note comes back exactly as typed, in a text box.
-    page.get_by_label("Choose an entry to change or delete").click()
-    page.get_by_role("option").first.click()
+    open_entry_list(page).first.click()
     wait_for_app(page)
     expect(page.get_by_label("Note (only you see it)").last).to_have_value(note)
     expect(page.get_by_label("Medication (name and dose)").last).to_have_value(

@@ -48,3 +48,18 @@ def choose_file(page: Page, path: Path) -> None:
     expect(page.get_by_role("button", name=f"Remove {path.name}")).to_be_visible()
     page.wait_for_timeout(500)
     wait_for_app(page)
+
+
+def open_entry_list(page: Page):
+    """Open "Choose an entry to change or delete" and return its options."""
+    page.bring_to_front()  # the list opens on focus; a page in the background has none
+    select = page.get_by_label("Choose an entry to change or delete")
+    options = page.get_by_role("option")
+    for _attempt in range(3):
+        select.click()
+        try:
+            expect(options.first).to_be_visible(timeout=5_000)
+            return options
+        except AssertionError:
+            page.keyboard.press("Escape")
+    raise AssertionError("the entry list did not open")

@@ -17,7 +17,7 @@ from backcare.exercises import load_catalogue
 from backcare.reports import latin1
 from backcare.routine import load_rules
 from backcare.ui.routine_widgets import drawing_alt
-from tests.support.browser import SCREENSHOTS, wait_for_app
+from tests.support.browser import SCREENSHOTS, open_questionnaire, wait_for_app
 from tests.support.fixtures import server_fixture
 
 handover_server = server_fixture("handover")
@@ -126,17 +126,6 @@ def test_the_health_record_file_is_valid_fhir(page: Page, handover_server, tmp_p
     assert pains and all(isinstance(p["valueInteger"], int) for p in pains)
 
 
-def _open_form(page, tab: str) -> None:
-    """Open a questionnaire's tab and its form (folded under "Answer it again" once a result
-    is kept: the server is shared by the tests of this module)."""
-    page.get_by_role("tab", name=tab).click()
-    again = page.locator("[role='tabpanel']:visible").get_by_text("Answer it again")
-    button = page.get_by_role("button", name=f"Score {tab}")
-    page.wait_for_timeout(300)  # the tab's content is drawn
-    if again.count() and not button.is_visible():
-        again.click()
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_rmdq_psfs_and_the_handover_section_at_phone_and_laptop_size(
     browser, handover_server, size
@@ -148,9 +137,9 @@ def test_rmdq_psfs_and_the_handover_section_at_phone_and_laptop_size(
         page.goto(f"{handover_server.url}/Screening")
         wait_for_app(page)
         for tab, button in (("Roland-Morris", "Score Roland-Morris"), ("PSFS", "Score PSFS")):
-            _open_form(page, tab)
+            open_questionnaire(page, tab)
             expect(page.get_by_role("button", name=button)).to_be_visible()
-        _open_form(page, "Roland-Morris")
+        open_questionnaire(page, "Roland-Morris")
         # The sentences with their numbers: the form's, not the last result's table.
         page.get_by_text("1. I stay at home most of the time because of my back.").click()
         page.get_by_text(re.compile(r"^\d+\. My back is painful almost all the time\.$")).click()
@@ -159,7 +148,7 @@ def test_rmdq_psfs_and_the_handover_section_at_phone_and_laptop_size(
         expect(page.get_by_text("Your Roland-Morris score: 2 out of 24")).to_be_visible()
         page.get_by_text("How it was worked out:").first.scroll_into_view_if_needed()
         shot(page, f"Screening-rmdq-{size}")
-        _open_form(page, "PSFS")
+        open_questionnaire(page, "PSFS")
         page.get_by_label("Activity 1", exact=True).fill("Walk to the shops")
         group = page.get_by_role("radiogroup", name=re.compile("^Activity 1: how well"))
         group.get_by_text("4", exact=True).click()

@@ -25,7 +25,7 @@ from backcare.routine import load_rules
 from backcare.screening import load_oswestry, load_peg
 from backcare.ui.phone import TARGET
 from tests.helpers import PAGE_TABLE
-from tests.support.browser import screenshot, wait_for_app
+from tests.support.browser import open_questionnaire, screenshot, wait_for_app
 from tests.support.fixtures import server_fixture
 from tests.support.server import Server
 
@@ -190,13 +190,7 @@ def test_checkbox_rows_and_the_peg_scale_fit_a_phone(open_at):
 def _score_oswestry(page: Page) -> None:
     """12 of a possible 45 (one section left out): 26.67%, read as 27%."""
     tool = load_oswestry()
-    page.get_by_role("tab", name="Oswestry").click()
-    # The server is shared by the module's tests: once a result is kept, the form is folded
-    # under "Answer it again" (the other size's run kept one).
-    again = page.locator("[role='tabpanel']:visible").get_by_text("Answer it again")
-    page.wait_for_timeout(300)
-    if again.count() and not page.get_by_role("button", name="Score Oswestry").is_visible():
-        again.click()
+    open_questionnaire(page, "Oswestry")  # the other size's run may have kept a result
     for section, answer in zip(tool.sections, [2, 2, 2, 2, 2, 1, 1, None, 0, 0], strict=True):
         group = page.get_by_role("radiogroup", name=f"Section {section.number}:")
         label = tool.skip_label if answer is None else section.statements[answer]

@@ -63,3 +63,13 @@ def open_entry_list(page: Page):
         except AssertionError:
             page.keyboard.press("Escape")
     raise AssertionError("the entry list did not open")
+
+
+def open_questionnaire(page: Page, tab: str) -> None:
+    """Open a questionnaire's tab and its form: once a result is kept (a server shared by a
+    module's tests), the form is folded under "Answer it again"."""
+    page.get_by_role("tab", name=tab).click()
+    again = page.locator("[role='tabpanel']:visible").get_by_text("Answer it again")
+    page.wait_for_timeout(300)  # the tab's content is drawn
+    if again.count() and not page.get_by_role("button", name=f"Score {tab}").is_visible():
+        again.click()

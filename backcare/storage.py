@@ -106,7 +106,7 @@ if TYPE_CHECKING:  # pandas loads only when a chart frame is asked for
 ENV_DATABASE_URL = "BACKCARE_DATABASE_URL"
 ENV_DATA_DIR = "BACKCARE_DATA_DIR"
 DB_FILENAME = "diary.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # A kept record's payload as JSON text: far more than any check or routine needs, and
 # small enough that a page never reads megabytes for one record.
@@ -624,6 +624,53 @@ records_table = sa.Table(
     sa.UniqueConstraint("owner", "kind", "record_id", name="uq_records_owner_kind_id"),
 )
 
+# Version 4: clinic mode (``backcare.accounts``). One account per signed-in person, keyed by
+# the provider's issuer and subject (never by e-mail); its id is the ``owner`` of every row
+# of that person. Share codes are kept as hashes only; a grant lets one clinician read one
+# patient's diary until it is withdrawn; the audit says who looked, and when. No foreign
+# keys: the one-person SQLite diary (owner "local") lives in the same tables.
+accounts_table = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # "acct-" and a uuid4 hex
+    sa.Column("issuer", sa.Text, nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("email", sa.Text, nullable=False),  # shown to people, never a key
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),  # as at the last sign-in
+    sa.Column("created_at", sa.DateTime, nullable=False),  # UTC, stored without a zone
+    sa.UniqueConstraint("issuer", "subject", name="uq_accounts_identity"),
+)
+share_codes_table = sa.Table(
+    "share_codes",
+    metadata,
+    sa.Column("code_hash", sa.String(64), primary_key=True),  # sha256 of the code
+    sa.Column("owner", sa.String(64), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("used_at", sa.DateTime),
+    sa.Column("used_by", sa.String(64)),
+)
+grants_table = sa.Table(
+    "grants",
+    metadata,
+    sa.Column("owner", sa.String(64), primary_key=True),  # the patient
+    sa.Column("clinician", sa.String(64), primary_key=True, index=True),
+    sa.Column("granted_at", sa.DateTime, nullable=False),
+    sa.Column("withdrawn_at", sa.DateTime),
+)
+audit_table = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("owner", sa.String(64), nullable=False, index=True),  # whose diary
+    sa.Column("actor", sa.String(64), nullable=False),  # who: kept after they are deleted
+    sa.Column("actor_label", sa.Text, nullable=False),  # their name and e-mail at the time
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+)
+V4_NEW_TABLES = (accounts_table, share_codes_table, grants_table, audit_table)
+
 # The schema BackCare 0.1 wrote (version 1), kept to test the migration on a real file.
 V1_SCHEMA_SQL = (
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
@@ -660,7 +707,12 @@ def _migrate_2_to_3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[records_table])
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def _migrate_3_to_4(conn: Connection) -> None:
+    """Version 4 adds clinic mode's accounts, share codes, grants and audit."""
+    metadata.create_all(conn, tables=list(V4_NEW_TABLES))
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 
 # The schema BackCare wrote as version 2 (round two, before kept records), as SQLite has it,
 # kept to test the 2 -> 3 migration on a real file.
@@ -935,11 +987,16 @@ class SqlStore:
 
     def delete_all(self, owner: str) -> int:
         with self._write() as conn:
-            removed = conn.execute(entries_table.delete().where(entries_table.c.owner == owner))
-            conn.execute(screenings_table.delete().where(screenings_table.c.owner == owner))
-            conn.execute(events_table.delete().where(events_table.c.owner == owner))
-            conn.execute(records_table.delete().where(records_table.c.owner == owner))
-            self._bump(conn, owner)
+            return self.delete_all_in(conn, owner)
+
+    def delete_all_in(self, conn: Connection, owner: str) -> int:
+        """``delete_all`` inside a transaction of the caller's (clinic mode deletes an
+        account with it, all or nothing)."""
+        removed = conn.execute(entries_table.delete().where(entries_table.c.owner == owner))
+        conn.execute(screenings_table.delete().where(screenings_table.c.owner == owner))
+        conn.execute(events_table.delete().where(events_table.c.owner == owner))
+        conn.execute(records_table.delete().where(records_table.c.owner == owner))
+        self._bump(conn, owner)
         return removed.rowcount
 
     def frame(self, owner: str) -> pd.DataFrame:

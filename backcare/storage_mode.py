@@ -12,6 +12,10 @@ Modes:
   default for everyone else, such as a visitor of a shared deployment. Nothing is written
   on the server.
 - ``session``: this browser tab only, for those who want nothing kept.
+- ``accounts``: clinic mode (never chosen by itself): everyone signs in (``st.login``) and
+  keeps one diary of their own in the database by URL, PostgreSQL for several servers
+  (``backcare.clinic``). Until a person signs in, or when sign-in is unavailable, what
+  they enter stays in their tab: never in a shared diary.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import os
 from collections.abc import Mapping
 from typing import Literal, cast, get_args
 
-Mode = Literal["sql", "session", "browser"]
+Mode = Literal["sql", "session", "browser", "accounts"]
 MODES: tuple[str, ...] = get_args(Mode)
 ENV_STORAGE = "BACKCARE_STORAGE"
 
@@ -31,7 +35,7 @@ class StorageError(ValueError):
 
 
 def configured_mode(env: Mapping[str, str] | None = None) -> Mode | None:
-    """BACKCARE_STORAGE forced by the operator ("sql", "session" or "browser"), or None."""
+    """BACKCARE_STORAGE forced by the operator (one of MODES), or None."""
     env = os.environ if env is None else env
     value = env.get(ENV_STORAGE, "").strip().lower()
     if not value:

@@ -541,7 +541,7 @@ def test_a_version_2_file_opens_and_keeps_every_row_byte_for_byte(tmp_path):
     assert [len(before[t]) for t in V2_ROWS] == [4, 3, 2, 2]
 
     made = SqlStore(f"sqlite:///{path}")
-    assert made.schema_version() == 3
+    assert made.schema_version() == storage.SCHEMA_VERSION
     made.engine.dispose()
     after = {table: _rows(path, table, V2_COLUMNS[table]) for table in V2_ROWS}
     assert after == before
@@ -549,6 +549,7 @@ def test_a_version_2_file_opens_and_keeps_every_row_byte_for_byte(tmp_path):
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("SELECT answers FROM screenings").fetchall() == [(None,)] * 3
         assert conn.execute("SELECT count(*) FROM records").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM accounts").fetchone() == (0,)
     conn.close()
 
     # Read through the store: every old row as it was, the old screenings without answers.
@@ -686,6 +687,8 @@ PRIVACY_RULE = [
     ("sql", "backcare.example.org", "203.0.113.9", "sql"),
     ("session", "localhost:8501", None, "session"),
     ("browser", "localhost:8501", None, "browser"),
+    ("accounts", "clinic.example.org", "203.0.113.9", "accounts"),
+    ("accounts", "localhost:8501", None, "accounts"),
 ]
 
 
@@ -695,7 +698,7 @@ def test_the_privacy_rule(forced, host, remote_ip, expected):
 
 
 def test_a_bad_storage_setting_is_explained():
-    with pytest.raises(StorageError, match="'sql', 'session' or 'browser'"):
+    with pytest.raises(StorageError, match="'sql', 'session', 'browser' or 'accounts'"):
         storage.configured_mode({"BACKCARE_STORAGE": "cloud"})
 
 

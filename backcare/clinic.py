@@ -180,7 +180,7 @@ class Clinic:
 
     def person(self, account_id: str) -> PersonStore:
         """The diary of this account and nothing else."""
-        return PersonStore(self.sql, account_id)
+        return PersonStore(self, account_id)
 
     def delete_account(self, account_id: str) -> int:
         """Everything of this person, in one transaction; returns the entries removed."""
@@ -334,13 +334,14 @@ class PersonStore:
 
     kind: Mode = "accounts"
 
-    def __init__(self, sql: SqlStore, account_id: str) -> None:
+    def __init__(self, clinic: Clinic, account_id: str) -> None:
         if not account_id.startswith(ACCOUNT_PREFIX):
             raise NotAllowed("a person's diary is reached through their signed-in account")
-        self._sql = sql
+        self.clinic = clinic
+        self._sql = clinic.sql
         self.account_id = account_id
-        self.location = sql.location
-        self.url = sql.url
+        self.location = clinic.sql.location
+        self.url = clinic.sql.url
 
     def _mine(self, owner: str) -> str:
         if owner != self.account_id:

@@ -13,12 +13,13 @@ import streamlit as st
 
 from backcare.charts import adherence_chart
 from backcare.records import Adherence, adherence
-from backcare.ui.kept import kept, today
+from backcare.ui.kept import Kept, kept, today
 
 
-def current_adherence() -> Adherence | None:
-    """Sessions per plan week of the kept routine, or None (no routine, no sessions)."""
-    saved = kept()
+def current_adherence(saved: Kept | None = None) -> Adherence | None:
+    """Sessions per plan week of the kept routine (this person's, or ``saved``: a shared
+    diary's), or None (no routine, no sessions)."""
+    saved = saved or kept()
     if saved.routine is None:
         return None
     start, day = saved.routine.start, today()
@@ -28,9 +29,9 @@ def current_adherence() -> Adherence | None:
     return adherence(sessions, saved.routine.profile.days_per_week, start, day)
 
 
-def session_days() -> frozenset[date]:
+def session_days(saved: Kept | None = None) -> frozenset[date]:
     """The days with a logged session of the kept routine's plan (empty: none)."""
-    saved = kept()
+    saved = saved or kept()
     if saved.routine is None:
         return frozenset()
     return frozenset(s.date for s in saved.sessions(saved.routine.start, today()).all)

@@ -5,7 +5,7 @@ and export. ``pages/4_Pain_diary.py`` calls them in order; the charts section is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
@@ -42,7 +42,7 @@ from backcare.reports import (
 )
 from backcare.storage import add_kept
 from backcare.ui.adherence_widgets import current_adherence
-from backcare.ui.kept import kept
+from backcare.ui.kept import Kept, kept
 from backcare.ui.state import (
     CHOSEN_ENTRY_KEY,
     CONFIRM_DELETE_KEY,
@@ -484,11 +484,23 @@ def render_saved_screenings(screenings: list[Screening]) -> None:
         )
 
 
+def _audited(audit: Callable[[str], None], kind: str, make: Callable[[], bytes]) -> bytes:
+    audit(kind)
+    return make()
+
+
 def render_clinician_summary(
-    frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], records: Sequence[Screening] = ()
+    frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    records: Sequence[Screening] = (),
+    *,
+    shared: tuple[Kept, str, Callable[[str], None]] | None = None,
 ) -> None:
     """The clinician summary PDF and the health-record file (FHIR): dates, parts to include
     and an optional name or initials, then the two downloads.
+
+    ``shared``: a patient's diary a clinician reads (clinic mode): what the patient kept,
+    their name for the files, and what to call with "pdf" or "fhir" on each download (the
+    audit the patient reads). Otherwise this person's own.
 
     Streamlit makes a download whose data is a callable later, in a thread of its own that
     cannot read the session ("missing ScriptRunContext"): every value the files need (the
@@ -527,39 +539,53 @@ def render_clinician_summary(
         key=SUMMARY_PARTS_KEY,
     )
     demo = demo_persona() is not None
-    label = st.text_input(
-        "Your name or initials (optional)",
-        max_chars=MAX_LABEL_CHARS,
-        key=SUMMARY_LABEL_KEY,
-        help="Printed on the summary and put in the file names, so your clinician knows whose "
-        "it is. BackCare does not save it anywhere.",
-    )
+    if shared is None:
+        label = st.text_input(
+            "Your name or initials (optional)",
+            max_chars=MAX_LABEL_CHARS,
+            key=SUMMARY_LABEL_KEY,
+            help="Printed on the summary and put in the file names, so your clinician knows "
+            "whose it is. BackCare does not save it anywhere.",
+        )
+    else:
+        label = shared[1]
     span = (dates[0], dates[-1]) if isinstance(dates, tuple) and len(dates) == 2 else None
     if span is None or not parts:
         st.warning("Choose a start and an end date, and at least one part to include.")
     start, end = span or (first_day, last_day)
     # Captured now, in the script run (see the docstring).
-    saved = kept()
+    saved = kept() if shared is None else shared[0]
     results = {name: saved.result(name) for name in SCREENING_RESULTS}
     routine = saved.current_routine()
-    sessions = current_adherence()
+    sessions = current_adherence(saved)
+
+    def audited(kind: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+        """A shared diary's file is written to the patient's audit as it is made: no
+        file without its audit row (a refused row, such as after a withdrawal, stops it)."""
+        if shared is None:
+            return make
+        return partial(_audited, shared[2], kind, make)
+
     kept_records = tuple(records)
     who = clean_label(label)
     pdf, fhir = st.columns(2)
     pdf.download_button(
         "Download the clinician summary (PDF)",
-        data=partial(
-            summary_pdf,
-            *frames,
-            start=start,
-            end=end,
-            results=results,
-            routine=routine,
-            include=tuple(parts),
-            records=kept_records,
-            label=who,
-            demo=demo,
-            adherence=sessions,
+        data=audited(
+            "pdf",
+            partial(
+                summary_pdf,
+                *frames,
+                start=start,
+                end=end,
+                results=results,
+                routine=routine,
+                include=tuple(parts),
+                records=kept_records,
+                label=who,
+                demo=demo,
+                adherence=sessions,
+            ),
         ),
         file_name=handover_file_name("summary", "pdf", start=start, end=end, label=who, demo=demo),
         mime="application/pdf",
@@ -579,16 +605,19 @@ def render_clinician_summary(
             )
         st.download_button(
             "Download for a health record (FHIR)",
-            data=partial(
-                fhir_json,
-                kept_records,
-                frames[0],
-                start=start,
-                end=end,
-                label=who,
-                include_activity_names=with_names,
-                demo=demo,
-                adherence=sessions,
+            data=audited(
+                "fhir",
+                partial(
+                    fhir_json,
+                    kept_records,
+                    frames[0],
+                    start=start,
+                    end=end,
+                    label=who,
+                    include_activity_names=with_names,
+                    demo=demo,
+                    adherence=sessions,
+                ),
             ),
             file_name=handover_file_name(
                 "health-record", "json", start=start, end=end, label=who, demo=demo

@@ -12,7 +12,8 @@ import streamlit as st
 from backcare.notices import load_notices
 from backcare.screening import load_red_flags
 from backcare.screening.triage import HOLD_LEVELS, Level, as_level
-from backcare.ui.browser import frame_store, gate
+from backcare.ui.account import sign_in_panel, sign_in_state
+from backcare.ui.browser import frame_store, gate, visitor_mode
 from backcare.ui.demo import demo_banner, demo_switch
 from backcare.ui.kept import kept
 from backcare.ui.phone import emergency_call_line, phone_frame
@@ -27,6 +28,7 @@ PAGES: dict[str, str] = {
     "routine": "pages/3_Routine_builder.py",
     "diary": "pages/4_Pain_diary.py",
     "about": "pages/5_About_and_privacy.py",
+    "account": "pages/6_Account_and_sharing.py",
 }
 MENU: list[tuple[str, str, str]] = [
     ("home", "Home", ":material/home:"),
@@ -35,6 +37,7 @@ MENU: list[tuple[str, str, str]] = [
     ("routine", "Routine builder", ":material/fitness_center:"),
     ("diary", "Pain diary", ":material/edit_note:"),
     ("about", "About and privacy", ":material/shield:"),
+    ("account", "Account and sharing", ":material/account_circle:"),  # clinic mode only
 ]
 
 
@@ -53,9 +56,14 @@ def frame(
     st.set_page_config(page_title=f"{title} · BackCare", page_icon=icon, layout=layout)
     browser = frame_store()
     notices = load_notices()
+    accounts = visitor_mode()[0] == "accounts"
     with st.sidebar:
+        if accounts:  # clinic mode: who is signed in, first
+            sign_in_panel(sign_in_state(), "sidebar")
+            st.divider()
         for key, label, menu_icon in MENU:
-            st.page_link(PAGES[key], label=label, icon=menu_icon)
+            if key != "account" or accounts:
+                st.page_link(PAGES[key], label=label, icon=menu_icon)
         st.divider()
         demo_switch("sidebar")
         st.divider()

@@ -37,6 +37,11 @@ SESSION_HELD_KEY = "bc_session_held"
 
 # The diary's store (backcare/ui/store.py). A tab-only diary's SessionStore and owner id:
 SESSION_STORE_KEY = "bc_diary_session_store"
+# Clinic mode (backcare/ui/account.py): the signed-in person's account, with the identity
+# and database it was read for; the patients whose diaries a clinician opened this visit
+# (one audit row each, not one per rerun).
+ACCOUNT_KEY = "bc_account"
+VIEWED_KEY = "bc_clinic_viewed"
 SESSION_OWNER_KEY = "bc_diary_owner"
 # Why this tab fell back to a tab-only diary; it stays there so entries never vanish.
 FALLBACK_KEY = "bc_diary_fallback"

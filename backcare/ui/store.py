@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import streamlit as st
 
 from backcare import records
+from backcare.accounts import Identity
 from backcare.browser_mirror import REFUSED
 from backcare.browser_store import BROWSER_OWNER, BrowserStore
+from backcare.clinic import Account, Clinic, PersonStore, SharedView
 from backcare.diary.io import Format, to_csv, to_json
 from backcare.diary.model import Entry, Event, Screening
 from backcare.storage import (
@@ -41,6 +43,7 @@ from backcare.storage import (
     add_kept,
     database_url,
 )
+from backcare.ui.account import sign_in_state
 from backcare.ui.browser import (
     CAVEATS,
     WHERE,
@@ -50,6 +53,7 @@ from backcare.ui.browser import (
 )
 from backcare.ui.browser_component import browser_mirror
 from backcare.ui.state import (
+    ACCOUNT_KEY,
     BROWSER_STORE_KEY,
     DEMO_STORE_KEY,
     FALLBACK_KEY,
@@ -79,11 +83,12 @@ class StoreChoice:
     owner: str
     mode: Mode | Literal["demo"]  # "demo": the demo patient's tab-only store
     problem: str | None = None  # why the SQL diary could not be used, if it could not
+    account: Account | None = None  # clinic mode: the signed-in person's account
 
     @property
     def cache_key(self) -> str:
         """Identifies this store for caches (never shared between session stores)."""
-        if isinstance(self.store, SqlStore):
+        if isinstance(self.store, SqlStore | PersonStore | SharedView):
             return "sql:" + hashlib.sha256(self.store.url.encode()).hexdigest()
         return f"{self.mode}:{id(self.store)}"
 
@@ -116,15 +121,34 @@ def _sql_or_problem(url: str) -> SqlStore | str:
     return store
 
 
-def _login_owner() -> str | None:
-    """The owner id of a logged-in user (st.login), when login is configured."""
+def _account(clinic: Clinic, who: Identity) -> Account:
+    """The signed-in person's account: read (or made) once a visit, again when who is
+    signed in or their name, e-mail or role changed."""
+    key = (clinic.sql.url, who)
+    held = st.session_state.get(ACCOUNT_KEY)
+    if held is not None and held[0] == key:
+        return held[1]
+    account = clinic.account(who)
+    st.session_state[ACCOUNT_KEY] = (key, account)
+    return account
+
+
+def _account_choice() -> StoreChoice:
+    """Clinic mode: the signed-in person's own diary in the database. Not signed in (or
+    sign-in unavailable): this tab only, never a shared diary. The database down: this
+    tab only, with the reason."""
+    who = sign_in_state().identity
+    if who is None:
+        return _session_choice(None)
+    found = _sql_or_problem(database_url())
+    if isinstance(found, str):
+        return _session_choice(found)
+    clinic = Clinic(found)
     try:
-        user = st.user
-        if user.get("is_logged_in") and user.get("sub"):
-            return "user-" + hashlib.sha256(str(user.get("sub")).encode()).hexdigest()[:32]
-    except (AttributeError, KeyError, RuntimeError):
-        return None
-    return None
+        account = _account(clinic, who)
+    except StorageError as exc:
+        return _session_choice(str(exc))
+    return StoreChoice(clinic.person(account.id), account.id, "accounts", account=account)
 
 
 def _session_choice(problem: str | None) -> StoreChoice:
@@ -170,6 +194,8 @@ def current_store() -> StoreChoice:
         return _session_choice(st.session_state[FALLBACK_KEY])
     if mode == "session":
         return _session_choice(None)
+    if mode == "accounts":
+        return _account_choice()
     if mode == "browser":
         store = browser_store()
         if said := store.mirror.take_confirmations():  # where "Saved: ..." shows in SQL
@@ -178,7 +204,7 @@ def current_store() -> StoreChoice:
     result = _sql_or_problem(database_url())
     if isinstance(result, str):
         return _session_choice(result)
-    return StoreChoice(result, _login_owner() or LOCAL_OWNER, "sql")
+    return StoreChoice(result, LOCAL_OWNER, "sql")
 
 
 def save_entry(choice: StoreChoice, entry: Entry) -> None:
@@ -199,7 +225,7 @@ def save_entry(choice: StoreChoice, entry: Entry) -> None:
     try:
         choice.store.add(entry)
     except StorageError as exc:
-        if choice.mode != "sql":
+        if choice.mode not in ("sql", "accounts"):
             raise
         hold_unsaved(str(exc), [entry])
     else:
@@ -415,6 +441,13 @@ _BROWSER = Where(
 )
 
 
+_ACCOUNT = Where(
+    "in your account",
+    "Everything you enter is kept in your own account on this BackCare: only you see it, "
+    "unless you give a clinician a share code.",
+)
+
+
 def where_kept(choice: StoreChoice) -> Where:
     """Where the diary, results, check and routine are kept, for this store choice."""
     if choice.mode == "demo":
@@ -424,6 +457,8 @@ def where_kept(choice: StoreChoice) -> Where:
         )
     if choice.mode == "browser":
         return _BROWSER
+    if choice.mode == "accounts":
+        return _ACCOUNT
     if choice.mode == "session" or choice.problem:
         return Where(
             "in this browser tab",
@@ -493,6 +528,14 @@ def storage_notice(choice: StoreChoice) -> None:
             icon=":material/warning:",
         )
         st.text(choice.problem)
+    elif choice.mode == "accounts":
+        st.info(
+            "Your diary, results and routine are kept in your own account, in this "
+            "clinic's database. Only you can see them. A clinician sees them only once "
+            "you give them a share code (Account and sharing), and no longer once you "
+            "withdraw it.",
+            icon=":material/account_circle:",
+        )
     elif choice.mode == "session":
         st.info(
             "Your diary, results and routine live in this browser tab only. Nothing is "
@@ -603,7 +646,7 @@ def chart_frames(choice: StoreChoice) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
     cached in its own session state, so no copy of it outlives the tab on the server.
     """
     revision = choice.store.revision(choice.owner)
-    if choice.mode == "sql":
+    if choice.mode in ("sql", "accounts"):
         return _frames(choice.cache_key, choice.owner, revision, choice.store)
     # Keyed by the store too: the demo store and the tab's own store count separately.
     key = (id(choice.store), choice.owner, revision)

@@ -208,7 +208,7 @@ def test_session_mode_keeps_entries_in_the_tab_and_writes_no_file(monkeypatch, t
     [
         ({"BACKCARE_DATABASE_URL": "sqlite:///{tmp}/notadb.sqlite3"}, "not a BackCare diary file"),
         ({"BACKCARE_DATABASE_URL": "nosuchdriver://x/y"}, "driver is not installed"),
-        ({"BACKCARE_STORAGE": "cloud"}, "'sql', 'session' or 'browser'"),
+        ({"BACKCARE_STORAGE": "cloud"}, "'sql', 'session', 'browser' or 'accounts'"),
     ],
 )
 def test_a_diary_that_cannot_be_opened_falls_back_to_the_tab(monkeypatch, tmp_path, env, words):

@@ -141,7 +141,7 @@ def test_two_people_each_see_only_their_own_diary(clinic):
 
 def test_a_person_store_is_only_made_for_an_account():
     with pytest.raises(NotAllowed):
-        PersonStore(None, "local")  # type: ignore[arg-type]
+        PersonStore(None, "local")  # type: ignore[arg-type]  # refused before it is used
 
 
 # --------------------------------------------------------------------------- sharing

@@ -1,4 +1,4 @@
-"""Suite-wide settings and the PostgreSQL fixture.
+"""Suite-wide settings, the PostgreSQL fixture and the test OpenID Connect provider.
 
 Hypothesis's default 200 ms deadline turns a busy machine into a failing test (CI and
 developers share 2 cores), and no test here is meant to measure time: speed is measured
@@ -46,3 +46,18 @@ def postgres_server_url():
         yield pg.url()
     finally:
         server.__exit__(None, None, None)
+
+
+# --------------------------------------------------------------------------------------
+# A local OpenID Connect provider for clinic mode's sign-in
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """oidc-provider-mock on a free loopback port for the session, with the predefined
+    users of tests/support/oidc.py (patient-a, patient-b, clinician-1)."""
+    from tests.support.oidc import oidc_provider as running_provider
+
+    with running_provider() as provider:
+        yield provider

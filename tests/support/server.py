@@ -7,6 +7,7 @@ folder, stopped afterwards); ``start_server`` with ``storage_env`` for one test 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -43,6 +44,64 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Secrets of test servers only (loopback, throw-away); not a deployment's.
+TEST_COOKIE_SECRET = "backcare-test-cookie-secret-of-40-bytes!"  # noqa: S105  # nosec B105
+
+
+def _toml_char(ch: str) -> str:
+    if ch in '"\\':
+        return "\\" + ch
+    if ord(ch) < 0x20 or ord(ch) == 0x7F:  # TOML forbids these raw in a basic string
+        return f"\\u{ord(ch):04X}"
+    return ch
+
+
+def _toml(value: object) -> str:
+    """One TOML value: a basic string (quotes, backslashes and control characters
+    escaped), an integer, a boolean or a list of those."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        escaped = "".join(_toml_char(ch) for ch in value)
+        return f'"{escaped}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    raise TypeError(f"no TOML rendering for {type(value).__name__}: {value!r}")
+
+
+def auth_secrets(
+    provider: Any,
+    port: int,
+    *,
+    cookie_secret: str = TEST_COOKIE_SECRET,
+    client_secret: str = "backcare-test-secret",  # noqa: S107  # nosec B107
+    clinic: dict[str, object] | None = None,
+) -> str:
+    """The secrets.toml text for a test server on ``port`` signing in at ``provider``
+    (tests/support/oidc.py; anything with ``.metadata_url``): Streamlit's ``[auth]`` for
+    the default provider and, when given, the ``[backcare_clinic]`` table (clinician_emails,
+    trusted_issuers, role_claim, clinician_values, share_code_days). oidc-provider-mock
+    accepts any client id and secret. The redirect_uri names 127.0.0.1 and ``port``: the
+    sign-in cookie's origin must equal the page's, so start the server on that port."""
+    auth = {
+        "redirect_uri": f"http://127.0.0.1:{port}/oauth2callback",
+        "cookie_secret": cookie_secret,
+        "client_id": "backcare-test",
+        "client_secret": client_secret,
+        "server_metadata_url": provider.metadata_url,
+    }
+    for key in clinic or {}:
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", key):
+            raise ValueError(f"not a bare TOML key: {key!r}")
+    tables = {"auth": auth, **({"backcare_clinic": clinic} if clinic is not None else {})}
+    return "".join(
+        f"[{name}]\n" + "".join(f"{key} = {_toml(value)}\n" for key, value in table.items()) + "\n"
+        for name, table in tables.items()
+    )
+
+
 @dataclass
 class Server:
     process: subprocess.Popen
@@ -71,15 +130,27 @@ def start_server(
     timeout: float = 60.0,
     port: int | None = None,
     address: str | None = "127.0.0.1",
+    secrets_text: str | None = None,
 ) -> Server:
     """Start Streamlit as its own e2e suite does and wait for /_stcore/health (on a free
     port, or on ``port``: a restart where the browser's storage must be found again, since
-    it belongs to the origin, port included).
+    it belongs to the origin, port included; a sign-in's redirect_uri, which names it).
 
     ``address=None`` leaves the listening address to ``.streamlit/config.toml``, as a
-    person's own ``streamlit run app.py`` does."""
+    person's own ``streamlit run app.py`` does.
+
+    ``secrets_text`` (e.g. from ``auth_secrets``) is written to a secrets.toml in
+    ``log_dir`` and passed with ``--secrets.files``, which replaces Streamlit's whole search
+    list (~/.streamlit, ./.streamlit and the one next to the script): a developer's own
+    ``.streamlit/secrets.toml`` is never read by such a server."""
     port = port or free_port()
-    log = log_dir / f"streamlit-{port}-{time.monotonic_ns()}.log"
+    stamp = time.monotonic_ns()
+    log = log_dir / f"streamlit-{port}-{stamp}.log"
+    secrets: list[str] = []
+    if secrets_text is not None:
+        secrets_path = log_dir / f"secrets-{port}-{stamp}.toml"
+        secrets_path.write_text(secrets_text, encoding="utf-8")
+        secrets = ["--secrets.files", str(secrets_path)]
     cmd = [
         sys.executable,
         "-m",
@@ -98,6 +169,7 @@ def start_server(
         # Tests want to see what went wrong; users get "none" from config.toml.
         "--client.showErrorDetails",
         "full",
+        *secrets,
     ]
     full_env = {**os.environ, **(env or {})}
     with log.open("wb") as out:

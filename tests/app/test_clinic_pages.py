@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from backcare import storage
+from backcare import clinic, storage
 from backcare.ui import account as account_ui
 from tests.app.test_diary_page import DIARY, quick_entry
 from tests.helpers import APP, click
@@ -221,10 +221,38 @@ def test_delete_my_account_removes_it_all_and_signs_out(database):
         assert rows(database, table) == (1 if table == "revisions" else 0), table
 
 
-def test_the_database_down_keeps_entries_in_the_tab_with_the_reason(monkeypatch):
+def test_the_database_down_at_sign_in_keeps_entries_in_the_tab_with_the_reason(monkeypatch):
     monkeypatch.setenv("BACKCARE_STORAGE", "accounts")
     monkeypatch.setenv("BACKCARE_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:9/backcare")
     at = visit(DIARY, ANNA)
     assert "could not be opened or written" in texts(at)
     quick_entry(at, 5)
-    assert "Saved" in texts(at) or at.table
+    assert "Saved:" in texts(at)
+    assert len(at.table[0].value) == 1  # in the tab, with the reason above
+
+
+def test_the_database_refusing_a_save_holds_it_in_the_tab(database, monkeypatch):
+    at = visit(DIARY, ANNA)
+
+    def refuse(self, entry):
+        raise storage.StorageError("the clinic's database went away")
+
+    monkeypatch.setattr(clinic.PersonStore, "add", refuse)
+    quick_entry(at, 5)
+    shown = texts(at)
+    assert "Not saved: the clinic's database went away" in shown
+    assert "1 entry is waiting in this tab." in shown
+    assert rows(database, "entries") == 0
+
+
+def test_a_signed_in_clinician_shows_the_demo_patient_and_nothing_is_written(database):
+    doc = visit("app.py", DOC)
+    before = {t: rows(database, t) for t in ("entries", "screenings", "records", "audit")}
+    doc.toggle(key="bc_demo_toggle_home").set_value(True).run()
+    doc.switch_page(DIARY).run()
+    assert not doc.exception
+    assert "Demo data" in texts(doc) and len(doc.table[0].value) > 0
+    doc.switch_page(ACCOUNT).run()
+    assert "The demo patient is on" in texts(doc)
+    after = {t: rows(database, t) for t in before}
+    assert after == before == dict.fromkeys(before, 0)

@@ -135,3 +135,25 @@ def test_the_provider_check_answers_and_remembers(monkeypatch):
     assert accounts.provider_reachable(f"{base}/.well-known/openid-configuration")
     assert not accounts.provider_reachable("file:///etc/passwd")
     assert not accounts.provider_reachable("http://127.0.0.1:9/.well-known/openid-configuration")
+
+
+def test_secrets_example_documents_every_clinic_setting():
+    """Uncommented, the example's clinic tables are valid and name every setting."""
+    import dataclasses
+    import re
+    import tomllib
+
+    from backcare.ui.account import AUTH_KEYS, PROVIDER_KEYS
+    from tests.helpers import ROOT
+
+    text = (ROOT / "secrets.example.toml").read_text()
+    clinic_part = text[text.index("\n# [auth]\n") :]
+    setting = re.compile(r"# (\[\w+\]|\w+ = .*)$")
+    uncommented = "\n".join(
+        m.group(1) for line in clinic_part.splitlines() if (m := setting.match(line))
+    )
+    found = tomllib.loads(uncommented)
+    assert set(found["auth"]) == {*AUTH_KEYS, *PROVIDER_KEYS}
+    fields = {f.name for f in dataclasses.fields(ClinicSettings)}
+    assert set(found[accounts.SETTINGS_SECTION]) == fields
+    assert ClinicSettings.from_settings(found[accounts.SETTINGS_SECTION]).share_code_days == 7

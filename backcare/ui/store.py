@@ -43,7 +43,7 @@ from backcare.storage import (
     add_kept,
     database_url,
 )
-from backcare.ui.account import sign_in_state
+from backcare.ui.account import sign_in_panel, sign_in_state
 from backcare.ui.browser import (
     CAVEATS,
     WHERE,
@@ -543,6 +543,8 @@ def storage_notice(choice: StoreChoice) -> None:
             "Export (JSON) to keep a copy and Import to bring it back.",
             icon=":material/tab:",
         )
+        if visitor_mode()[0] == "accounts":  # clinic mode, signed out: sign in right here
+            sign_in_panel(sign_in_state(), "notice")
     elif isinstance(choice.store, SqlStore) and choice.store.is_file:
         st.info(
             "Your diary, results and routine are saved on this computer, in the file below. "

@@ -27,17 +27,18 @@ from __future__ import annotations
 import base64
 import builtins
 import hashlib
+import logging
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from backcare.accounts import Identity, Role
-from backcare.diary.model import Entry, Event, Screening
+from backcare.diary.model import Entry, Event, Screening, new_id
 from backcare.storage import (
     Mode,
     SqlStore,
@@ -46,6 +47,7 @@ from backcare.storage import (
     accounts_table,
     audit_table,
     grants_table,
+    row_scope,
     share_codes_table,
 )
 
@@ -140,6 +142,8 @@ class Clinic:
 
     def __init__(self, sql: SqlStore) -> None:
         self.sql = sql
+        if sql.engine.dialect.name == "postgresql" and not sql.row_security:
+            secure_rows(sql)
 
     # -- accounts
 
@@ -184,7 +188,7 @@ class Clinic:
 
     def delete_account(self, account_id: str) -> int:
         """Everything of this person, in one transaction; returns the entries removed."""
-        with self.sql._write() as conn:
+        with row_scope(account_id), self.sql._write() as conn:
             removed = self.sql.delete_all_in(conn, account_id)
             conn.execute(share_codes_table.delete().where(share_codes_table.c.owner == account_id))
             g = grants_table
@@ -325,6 +329,64 @@ class Clinic:
             return [Share(_account(r), r.granted_at, r.withdrawn_at) for r in rows]
 
 
+# --------------------------------------------------------------------------- row security
+
+# The diary's tables: each row's owner is an account.
+OWNED_TABLES = ("entries", "screenings", "events", "records", "revisions")
+# PostgreSQL's row-level security, a second wall behind the stores' own checks: a row is
+# seen or written only by the account the transaction acts for, or read by a clinician
+# with a live grant. FORCE applies it to the tables' owner too (the role BackCare
+# connects as); a superuser or a role with BYPASSRLS is not held by it.
+# (A table name from OWNED_TABLES goes in for {table}; nothing else is put in.)
+ROW_SECURITY_SQL = """
+ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
+CREATE POLICY backcare_own ON {table}
+    USING (owner = nullif(current_setting('app.account', true), ''))
+    WITH CHECK (owner = nullif(current_setting('app.account', true), ''));
+CREATE POLICY backcare_shared ON {table} FOR SELECT USING (EXISTS (
+    SELECT 1 FROM grants g WHERE g.owner = {table}.owner
+    AND g.clinician = nullif(current_setting('app.account', true), '')
+    AND g.withdrawn_at IS NULL))
+"""
+
+
+def _secured(conn: sa.Connection) -> set[str]:
+    found = conn.execute(
+        sa.text("SELECT tablename FROM pg_policies WHERE policyname = 'backcare_shared'")
+    )
+    return set(found.scalars())
+
+
+def _add_policies(sql: SqlStore) -> None:
+    with sql._write() as conn:
+        for table in [t for t in OWNED_TABLES if t not in _secured(conn)]:
+            for statement in ROW_SECURITY_SQL.format(table=table).split(";"):
+                if statement.strip():
+                    conn.execute(sa.text(statement))
+
+
+def secure_rows(sql: SqlStore) -> None:
+    """Put the row-level security policies on the diary's tables (once per database) and
+    switch them on for this store. If the role BackCare connects as is a superuser or
+    may bypass row security, the policies do not hold it: that is logged as a warning."""
+    try:
+        _add_policies(sql)
+    except StorageError:  # another server added them at the same moment: look again
+        _add_policies(sql)
+    with sql._read() as conn:
+        bypass = conn.execute(
+            sa.text("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        ).scalar()
+    if bypass:
+        logging.getLogger(__name__).warning(
+            "BackCare connects to %s as a role that bypasses row-level security: connect "
+            "as an ordinary role (README, Clinic deployment)",
+            sql.location,
+        )
+    sql.row_security = True
+
+
 # --------------------------------------------------------------------------- the stores
 
 
@@ -350,27 +412,36 @@ class PersonStore:
 
     def add(self, entry: Entry) -> Entry:
         self._mine(entry.owner)
-        return self._sql.add(entry)
+        with row_scope(self.account_id):
+            return self._sql.add(entry)
 
     def add_many(self, entries: Iterable[Entry]) -> int:
-        batch = list(entries)
+        """Imported entries get ids of their own: an id from someone else's export may be
+        taken by their row, which row security keeps out of sight (exact duplicates are
+        still skipped, by content)."""
+        batch = [replace(entry, id=new_id()) for entry in entries]
         for entry in batch:
             self._mine(entry.owner)
-        return self._sql.add_many(batch)
+        with row_scope(self.account_id):
+            return self._sql.add_many(batch)
 
     def update(self, entry: Entry) -> Entry:
         self._mine(entry.owner)
-        return self._sql.update(entry)
+        with row_scope(self.account_id):
+            return self._sql.update(entry)
 
     def delete(self, owner: str, entry_id: str) -> Entry:
-        return self._sql.delete(self._mine(owner), entry_id)
+        with row_scope(self.account_id):
+            return self._sql.delete(self._mine(owner), entry_id)
 
     def restore(self, entry: Entry) -> None:
         self._mine(entry.owner)
-        self._sql.restore(entry)
+        with row_scope(self.account_id):
+            self._sql.restore(entry)
 
     def get(self, owner: str, entry_id: str) -> Entry:
-        return self._sql.get(self._mine(owner), entry_id)
+        with row_scope(self.account_id):
+            return self._sql.get(self._mine(owner), entry_id)
 
     def list(
         self,
@@ -382,24 +453,35 @@ class PersonStore:
         offset: int = 0,
         newest_first: bool = False,
     ) -> builtins.list[Entry]:
-        return self._sql.list(
-            self._mine(owner), since, until, limit=limit, offset=offset, newest_first=newest_first
-        )
+        with row_scope(self.account_id):
+            return self._sql.list(
+                self._mine(owner),
+                since,
+                until,
+                limit=limit,
+                offset=offset,
+                newest_first=newest_first,
+            )
 
     def count(self, owner: str) -> int:
-        return self._sql.count(self._mine(owner))
+        with row_scope(self.account_id):
+            return self._sql.count(self._mine(owner))
 
     def last(self, owner: str) -> Entry | None:
-        return self._sql.last(self._mine(owner))
+        with row_scope(self.account_id):
+            return self._sql.last(self._mine(owner))
 
     def delete_all(self, owner: str) -> int:
-        return self._sql.delete_all(self._mine(owner))
+        with row_scope(self.account_id):
+            return self._sql.delete_all(self._mine(owner))
 
     def frame(self, owner: str) -> pd.DataFrame:
-        return self._sql.frame(self._mine(owner))
+        with row_scope(self.account_id):
+            return self._sql.frame(self._mine(owner))
 
     def revision(self, owner: str) -> int:
-        return self._sql.revision(self._mine(owner))
+        with row_scope(self.account_id):
+            return self._sql.revision(self._mine(owner))
 
     def add_screening(
         self,
@@ -410,18 +492,22 @@ class PersonStore:
         details: Mapping[str, Any],
         answers: tuple | None = None,
     ) -> Screening:
-        return self._sql.add_screening(
-            self._mine(owner), instrument, taken_at, score, details, answers
-        )
+        with row_scope(self.account_id):
+            return self._sql.add_screening(
+                self._mine(owner), instrument, taken_at, score, details, answers
+            )
 
     def screenings(self, owner: str) -> builtins.list[Screening]:
-        return self._sql.screenings(self._mine(owner))
+        with row_scope(self.account_id):
+            return self._sql.screenings(self._mine(owner))
 
     def add_event(self, owner: str, date: date, label: str) -> Event:
-        return self._sql.add_event(self._mine(owner), date, label)
+        with row_scope(self.account_id):
+            return self._sql.add_event(self._mine(owner), date, label)
 
     def events(self, owner: str) -> builtins.list[Event]:
-        return self._sql.events(self._mine(owner))
+        with row_scope(self.account_id):
+            return self._sql.events(self._mine(owner))
 
     def put_record(
         self,
@@ -431,13 +517,16 @@ class PersonStore:
         *,
         record_id: str | None = None,
     ) -> StoredRecord:
-        return self._sql.put_record(self._mine(owner), kind, payload, record_id=record_id)
+        with row_scope(self.account_id):
+            return self._sql.put_record(self._mine(owner), kind, payload, record_id=record_id)
 
     def records(self, owner: str, kind: str) -> builtins.list[StoredRecord]:
-        return self._sql.records(self._mine(owner), kind)
+        with row_scope(self.account_id):
+            return self._sql.records(self._mine(owner), kind)
 
     def delete_records(self, owner: str, kind: str | None = None) -> int:
-        return self._sql.delete_records(self._mine(owner), kind)
+        with row_scope(self.account_id):
+            return self._sql.delete_records(self._mine(owner), kind)
 
 
 class SharedView:
@@ -467,7 +556,8 @@ class SharedView:
         return owner
 
     def get(self, owner: str, entry_id: str) -> Entry:
-        return self._sql.get(self._theirs(owner), entry_id)
+        with row_scope(self.clinician.id):
+            return self._sql.get(self._theirs(owner), entry_id)
 
     def list(
         self,
@@ -479,30 +569,43 @@ class SharedView:
         offset: int = 0,
         newest_first: bool = False,
     ) -> builtins.list[Entry]:
-        return self._sql.list(
-            self._theirs(owner), since, until, limit=limit, offset=offset, newest_first=newest_first
-        )
+        with row_scope(self.clinician.id):
+            return self._sql.list(
+                self._theirs(owner),
+                since,
+                until,
+                limit=limit,
+                offset=offset,
+                newest_first=newest_first,
+            )
 
     def count(self, owner: str) -> int:
-        return self._sql.count(self._theirs(owner))
+        with row_scope(self.clinician.id):
+            return self._sql.count(self._theirs(owner))
 
     def last(self, owner: str) -> Entry | None:
-        return self._sql.last(self._theirs(owner))
+        with row_scope(self.clinician.id):
+            return self._sql.last(self._theirs(owner))
 
     def frame(self, owner: str) -> pd.DataFrame:
-        return self._sql.frame(self._theirs(owner))
+        with row_scope(self.clinician.id):
+            return self._sql.frame(self._theirs(owner))
 
     def revision(self, owner: str) -> int:
-        return self._sql.revision(self._theirs(owner))
+        with row_scope(self.clinician.id):
+            return self._sql.revision(self._theirs(owner))
 
     def screenings(self, owner: str) -> builtins.list[Screening]:
-        return self._sql.screenings(self._theirs(owner))
+        with row_scope(self.clinician.id):
+            return self._sql.screenings(self._theirs(owner))
 
     def events(self, owner: str) -> builtins.list[Event]:
-        return self._sql.events(self._theirs(owner))
+        with row_scope(self.clinician.id):
+            return self._sql.events(self._theirs(owner))
 
     def records(self, owner: str, kind: str) -> builtins.list[StoredRecord]:
-        return self._sql.records(self._theirs(owner), kind)
+        with row_scope(self.clinician.id):
+            return self._sql.records(self._theirs(owner), kind)
 
     def _read_only(self, *_args: Any, **_kwargs: Any) -> Any:
         raise NotAllowed("a shared diary is read-only: only the patient can change it")

@@ -75,7 +75,9 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -814,10 +816,30 @@ def _entry_from_row(row: Any) -> Entry:
     return Entry(**data)
 
 
+# Clinic mode on PostgreSQL (``backcare.clinic``): row-level security policies compare each
+# diary row's owner with the transaction's ``app.account`` setting, which every
+# transaction of a store with ``row_security`` on sets from this context variable (the
+# account a PersonStore or SharedView call acts for; unset: no rows at all).
+_ROW_SCOPE: ContextVar[str | None] = ContextVar("backcare_row_scope", default=None)
+
+
+@contextmanager
+def row_scope(account: str) -> Iterator[None]:
+    """Run the store calls inside as ``account`` (under row-level security)."""
+    token = _ROW_SCOPE.set(account)
+    try:
+        yield
+    finally:
+        _ROW_SCOPE.reset(token)
+
+
 class SqlStore:
     """Entries in a SQL database through SQLAlchemy 2 (SQLite file by default)."""
 
     kind: Mode = "sql"
+
+    # True once clinic mode has put row-level security on this PostgreSQL database.
+    row_security = False
 
     def __init__(self, url: str, engine: Engine | None = None) -> None:
         self.url = url
@@ -1172,9 +1194,17 @@ class _Transaction:
         engine = self._store.engine
         self._context = engine.begin() if self._write else engine.connect()
         try:
-            return self._context.__enter__()
+            conn: Connection = self._context.__enter__()
         except sa.exc.SQLAlchemyError as exc:
             raise StorageError(_explain(exc, self._store.location)) from None
+        if self._store.row_security:
+            try:  # transaction-local ("true"): it ends with this transaction
+                scope = _ROW_SCOPE.get() or ""
+                conn.execute(sa.select(sa.func.set_config("app.account", scope, True)))
+            except sa.exc.SQLAlchemyError as exc:
+                self._context.__exit__(type(exc), exc, exc.__traceback__)
+                raise StorageError(_explain(exc, self._store.location)) from None
+        return conn
 
     def __exit__(
         self,

@@ -126,3 +126,41 @@ def temp_postgres() -> Iterator[TempPostgres]:
                 capture_output=True,
             )
         shutil.rmtree(base, ignore_errors=True)
+
+
+APP_ROLE = "backcare_app"
+
+
+def drop_backcare_tables(engine) -> None:
+    """Drop every BackCare table, with the row-security policies that tie them together
+    (SQLAlchemy's drop_all does not know a policy makes the diary's tables depend on
+    ``grants``)."""
+    import sqlalchemy as sa
+
+    from backcare import storage
+
+    names = ", ".join(storage.metadata.tables)  # our own table names
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {names} CASCADE"))
+
+
+def app_role_url(admin_url: str, role: str = APP_ROLE) -> str:
+    """The same database as ``admin_url``, reached as an ordinary role (not a superuser,
+    no BYPASSRLS) that may create tables, as the README's Clinic deployment asks: row-level
+    security holds it. BackCare's tables are dropped first, so the role makes and owns
+    them afresh. The server trusts loopback connections, so the role needs no password."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(admin_url)
+    try:
+        drop_backcare_tables(engine)
+        with engine.begin() as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": role}
+            ).scalar()
+            if not exists:  # roles belong to the cluster; the name is ours, not input
+                conn.execute(sa.text(f"CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS"))
+            conn.execute(sa.text(f"GRANT CREATE, USAGE ON SCHEMA public TO {role}"))
+    finally:
+        engine.dispose()
+    return sa.make_url(admin_url).set(username=role).render_as_string(hide_password=False)

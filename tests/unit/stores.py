@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from backcare import storage
 from backcare.storage import SessionStore, SqlStore, Store
+from tests.support.postgres import drop_backcare_tables
 from tests.unit.browser_support import settled_browser_store
 
 STORE_KINDS = ["sqlite", "session", "browser", "postgres"]
@@ -34,7 +34,7 @@ def made_store(kind: str, folder: Path, postgres_url: str | None = None) -> Iter
         assert postgres_url, "a PostgreSQL store needs the postgres_server_url fixture"
         # A fresh schema per test: drop every BackCare table in the test database.
         engine = sa.create_engine(postgres_url)
-        storage.metadata.drop_all(engine)
+        drop_backcare_tables(engine)
         engine.dispose()
         made = SqlStore(postgres_url)
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,8 @@ import sqlalchemy as sa
 from backcare.accounts import Identity
 from backcare.clinic import ACTIONS, Clinic, NotAllowed, PersonStore, ShareCodeError
 from backcare.diary.model import Entry, new_id
-from backcare.storage import SqlStore, Store, share_codes_table
+from backcare.storage import SqlStore, StorageError, Store, row_scope, share_codes_table
+from tests.support.postgres import app_role_url
 from tests.unit.stores import made_store
 
 ISSUER = "https://login.clinic.example"
@@ -27,10 +29,19 @@ NOW = datetime(2026, 11, 20, 9, 0)
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def clinic(request, tmp_path):
-    url = request.getfixturevalue("postgres_server_url") if request.param == "postgres" else None
-    with made_store(request.param, tmp_path, url) as sql:
-        assert isinstance(sql, SqlStore)
-        yield Clinic(sql)
+    """SQLite, or PostgreSQL reached as an ordinary role, so row security holds."""
+    if request.param == "sqlite":
+        with made_store("sqlite", tmp_path) as sql:
+            assert isinstance(sql, SqlStore)
+            yield Clinic(sql)
+        return
+    sql = SqlStore(app_role_url(request.getfixturevalue("postgres_server_url")))
+    try:
+        made = Clinic(sql)
+        assert sql.row_security
+        yield made
+    finally:
+        sql.engine.dispose()
 
 
 def _entry(owner: str, pain: int = 4, note: str = "") -> Entry:
@@ -324,3 +335,64 @@ def test_share_codes_expire_after_the_days_given(clinic):
         < code.expires_at - datetime.now(UTC).replace(tzinfo=None)
         <= timedelta(days=3)
     )
+
+
+# --------------------------------------------------------------------------- row security
+
+
+def _count(sql: SqlStore, query: str) -> int:
+    with sql._read() as conn:
+        return int(conn.execute(sa.text(query)).scalar_one())
+
+
+def test_row_security_holds_a_query_that_forgets_the_owner(clinic):
+    """PostgreSQL's policies are a second wall: a query with no owner filter at all sees
+    only the rows of the account it acts for, or of a patient who shared with it."""
+    if clinic.sql.engine.dialect.name != "postgresql":
+        pytest.skip("row-level security is PostgreSQL's")
+    sql = clinic.sql
+    anna, _ = _diary(clinic, ANNA, pains=(2, 3, 4))
+    ben, _ = _diary(clinic, BEN, pains=(8,))
+    doc = clinic.account(DOC)
+    everything = "SELECT count(*) FROM entries"
+    assert (
+        _count(
+            sql,
+            "SELECT count(*) FROM pg_roles WHERE rolname = current_user "
+            "AND (rolsuper OR rolbypassrls)",
+        )
+        == 0
+    )
+    with row_scope(anna):
+        assert _count(sql, everything) == 3
+        assert _count(sql, "SELECT count(*) FROM records") == 1
+    with row_scope(ben):
+        assert _count(sql, everything) == 1
+    assert _count(sql, everything) == 0  # acting for nobody: nothing
+    with row_scope(doc.id):
+        assert _count(sql, everything) == 0  # nothing shared yet
+    clinic.claim(doc, clinic.new_share_code(anna, 7).code)
+    with row_scope(doc.id):
+        assert _count(sql, everything) == 3  # Anna's, read-only
+    clinic.withdraw(anna, doc.id)
+    with row_scope(doc.id):
+        assert _count(sql, everything) == 0
+    # Writing a row for someone else is refused by the database itself.
+    with row_scope(ben), pytest.raises(StorageError), sql._write() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO entries (id, owner, timestamp, pain, flare, medication_taken, "
+                "exercised, note) VALUES ('x1', :o, now(), 1, false, false, false, '')"
+            ),
+            {"o": anna},
+        )
+    with row_scope(anna):
+        assert _count(sql, everything) == 3
+
+
+def test_an_import_of_someone_elses_export_gets_ids_of_its_own(clinic):
+    anna, annas = _diary(clinic, ANNA, pains=(2,))
+    ben = clinic.account(BEN).id
+    theirs = [replace(e, owner=ben) for e in annas.list(anna)]  # same ids as Anna's rows
+    assert clinic.person(ben).add_many(theirs) == 1
+    assert clinic.person(anna).count(anna) == 1 and clinic.person(ben).count(ben) == 1

@@ -235,6 +235,7 @@ def test_two_patients_and_a_clinician(browser: Browser, clinic_server: Server):
     expect(c.get_by_role("heading", name=A_VIEW)).to_be_visible()
     expect(c.get_by_role("heading", name="Your pain over time")).to_be_visible()
     shown = main_text(c)
+    assert f"you wrote 1 entry on 1 day. Average pain {A_PAIN}.0 out of 10." in shown, shown
     assert A_NOTE not in shown  # "only you see it"
     for label in EDIT_CONTROLS:
         expect(c.get_by_role("button", name=label, exact=True)).to_have_count(0)
@@ -242,6 +243,7 @@ def test_two_patients_and_a_clinician(browser: Browser, clinic_server: Server):
     expect(c.get_by_label("Choose an entry to change or delete")).to_have_count(0)
     summary = pdf_text(download(c, "Download the clinician summary (PDF)"))
     assert "Patient A" in summary, summary[:500]
+    assert f"Average pain {A_PAIN}.0" in summary, summary[:1500]
     assert A_NOTE not in summary
 
     # 4. A sees who looked, and stops sharing; the clinician's next run shows nothing.

@@ -235,7 +235,14 @@ def render_patients(choice: StoreChoice) -> None:
         ),
         key=PATIENT_KEY,
     )
-    render_patient(clinic, account, patients[chosen].other)
+    # In a border, ended by a line saying so: below it is the clinician's own account,
+    # which on a phone is otherwise one long scroll away and reads the same ("Your ...").
+    with st.container(border=True):
+        render_patient(clinic, account, patients[chosen].other)
+        st.caption(
+            f"End of {patients[chosen].other.label}'s shared diary. Below: your own "
+            "account and diary."
+        )
 
 
 def render_patient(clinic: Clinic, clinician: Account, patient: Account) -> None:

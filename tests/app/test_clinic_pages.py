@@ -258,3 +258,43 @@ def test_a_signed_in_clinician_shows_the_demo_patient_and_nothing_is_written(dat
     assert "The demo patient is on" in texts(doc)
     after = {t: rows(database, t) for t in before}
     assert after == before == dict.fromkeys(before, 0)
+
+
+def _bordered_blocks(node) -> list:
+    """Every container drawn with a border, under ``node`` (an AppTest tree node)."""
+    found = []
+    for child in getattr(node, "children", {}).values():
+        proto = getattr(child, "proto", None)
+        if proto is not None and "border: true" in str(proto).replace("\n", " "):
+            found.append(child)
+        found += _bordered_blocks(child)
+    return found
+
+
+def _texts_under(node) -> str:
+    parts = []
+    for child in getattr(node, "children", {}).values():
+        if hasattr(child, "value") and isinstance(child.value, str):
+            parts.append(child.value)
+        parts.append(_texts_under(child))
+    return "\n".join(p for p in parts if p)
+
+
+def test_a_clinician_sees_where_the_patients_read_only_diary_ends(database):
+    """On a phone the patient's read-only view and the clinician's own account ("Your
+    pain over time" ... "Share your diary with your clinician") are one long scroll: the
+    patient's view is boxed and ends with a line saying whose it was."""
+    anna = visit(DIARY, ANNA)
+    quick_entry(anna, 6)
+    anna.switch_page(ACCOUNT).run()
+    code = _share_code(anna)
+    doc = visit(ACCOUNT, DOC)
+    doc.text_input[0].set_value(code)
+    click(doc, "Open the shared diary")
+    doc.run()
+    boxes = [b for b in _bordered_blocks(doc.main) if "read-only" in _texts_under(b)]
+    assert boxes, "the patient's read-only view is not in a bordered container"
+    inside = _texts_under(boxes[-1])
+    assert "End of Anna (anna@example.org)'s shared diary. Below: your own account" in inside
+    assert "Share your diary with your clinician" not in inside
+    assert "Share your diary with your clinician" in _texts_under(doc.main)

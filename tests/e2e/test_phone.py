@@ -25,7 +25,7 @@ from backcare.routine import load_rules
 from backcare.screening import load_oswestry, load_peg
 from backcare.ui.phone import TARGET
 from tests.helpers import PAGE_TABLE
-from tests.support.browser import open_questionnaire, screenshot, wait_for_app
+from tests.support.browser import open_questionnaire, save_with_note, screenshot, wait_for_app
 from tests.support.fixtures import server_fixture
 from tests.support.server import Server
 
@@ -199,17 +199,6 @@ def _score_oswestry(page: Page) -> None:
     wait_for_app(page)
 
 
-def _add_entry(page: Page, pain: int, note: str) -> None:
-    page.get_by_role("radiogroup", name="Pain now").get_by_role(
-        "radio", name=str(pain), exact=True
-    ).click()
-    page.get_by_text("Add more detail (optional)").click()
-    page.get_by_label("Note (only you see it)").fill(note)
-    page.get_by_role("button", name="Save entry").click()
-    wait_for_app(page)
-    expect(page.get_by_text("Saved: ").first).to_contain_text(f"pain {pain}", timeout=30_000)
-
-
 LONG_NOTE = (
     "Stiff after the long drive to my sister's; eased after a walk and the stretches. "
     "Looked up https://www.nhs.uk/conditions/back-pain/ and "
@@ -226,7 +215,7 @@ def test_tables_read_without_sideways_scrolling_and_numbers_as_people_read_them(
     assert "26.6" not in page.get_by_test_id("stMain").inner_text()
     page.goto(page.url.replace("/Screening", "/Pain_diary"))  # a new session: the diary file
     wait_for_app(page)
-    _add_entry(page, 4, LONG_NOTE)
+    save_with_note(page, 4, LONG_NOTE)
     tables = page.get_by_test_id("stTable")
     expect(tables.first).to_contain_text("verylongword")
     expect(page.get_by_test_id("stTable").filter(has_text="Oswestry").first).to_contain_text("27%")
@@ -287,7 +276,7 @@ def test_a_topic_chosen_on_a_phone_comes_into_view_at_once(open_at):
 
 def test_the_picker_shows_the_new_description_after_save_changes(open_at):
     page = open_at("laptop", "Pain_diary")
-    _add_entry(page, 6, "before")
+    save_with_note(page, 6, "before")
     page.get_by_label("Choose an entry to change or delete").click()
     page.get_by_role("option").first.click()
     wait_for_app(page)

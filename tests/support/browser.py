@@ -73,3 +73,16 @@ def open_questionnaire(page: Page, tab: str) -> None:
     page.wait_for_timeout(300)  # the tab's content is drawn
     if again.count() and not page.get_by_role("button", name=f"Score {tab}").is_visible():
         again.click()
+
+
+def save_with_note(page: Page, pain: int, note: str, timeout: float = 30_000) -> None:
+    """Add one diary entry with the quick entry form, its note typed under "Add more
+    detail (optional)", and wait for its "Saved:" confirmation."""
+    page.get_by_role("radiogroup", name="Pain now").get_by_role(
+        "radio", name=str(pain), exact=True
+    ).click()
+    page.get_by_text("Add more detail (optional)").click()
+    page.get_by_label("Note (only you see it)").fill(note)
+    page.get_by_role("button", name="Save entry").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Saved: ").first).to_contain_text(f"pain {pain}", timeout=timeout)

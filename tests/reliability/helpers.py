@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 import statistics
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from tests.support.browser import CHROMIUM_ARGS, wait_for_app
 
 PAIN_LABEL = "Pain now"
 FLARE_LABEL = "This is a flare-up"
+DETAIL_LABEL = "Add more detail (optional)"
+NOTE_LABEL = "Note (only you see it)"
 # What a user would see as an error: an uncaught exception, or any st.error box.
 ERROR_SELECTOR = "[data-testid='stException'], [data-testid='stAlertContentError']"
 
@@ -107,6 +110,21 @@ def signature(session: int) -> tuple[int, bool]:
     return session % 11, session >= 11
 
 
+# With ``notes=True`` each entry carries a note unique to its session and number: letters
+# and digits only, so the entries table (which escapes punctuation) shows it as written.
+MARKER = re.compile(r"bcm(\d{2})n(\d{2})")
+
+
+def marker(session: int, entry: int) -> str:
+    """The note of a session's ``entry``-th save (from 0), e.g. "bcm07n03"."""
+    return f"bcm{session:02d}n{entry:02d}"
+
+
+def marker_sessions(text: str) -> set[int]:
+    """The sessions whose markers appear in ``text``."""
+    return {int(m.group(1)) for m in MARKER.finditer(text)}
+
+
 @dataclass
 class SessionResult:
     index: int
@@ -117,6 +135,11 @@ class SessionResult:
     errors: list[str] = field(default_factory=list)  # error texts seen, or a failure
     caption: str = ""  # "The latest 20 of your N entries, newest first." at the end
     exported: list[dict[str, str]] = field(default_factory=list)
+    url: str = ""  # the server this session used
+    attempted: int = 0  # clicks on "Save entry" (confirmed or not)
+    notes: list[str] = field(default_factory=list)  # markers of the confirmed saves
+    seen: set[int] = field(default_factory=set)  # sessions whose markers its page showed
+    cut_off: bool = False  # its server went away while it waited (``gone``)
 
 
 @dataclass
@@ -172,6 +195,20 @@ class _AllSaved:
             self.event.set()
 
 
+@dataclass(frozen=True)
+class Options:
+    """What a load run does beyond pain and flare (all off: the single-server load)."""
+
+    # Cookies a session's browser context gets before it opens its page (a sign-in).
+    cookies: Callable[[int, str], list[dict]] | None = None
+    notes: bool = False  # each entry gets its ``marker`` as its note
+    # Called right after each click on "Save entry", in the runner's thread (e.g. to kill
+    # a server while a save is on its way).
+    on_click: Callable[[SessionResult], None] | None = None
+    # True once a session's server is known to be gone: it stops waiting, ``cut_off``.
+    gone: Callable[[int], bool] | None = None
+
+
 async def _one_session(
     browser,
     url: str,
@@ -180,13 +217,41 @@ async def _one_session(
     export: bool,
     timeout: float,
     all_saved: _AllSaved,
+    options: Options,
 ) -> SessionResult:
+    """One session; with ``options.gone``, given up (``cut_off``) once its server is gone."""
     pain, flare = signature(index)
-    result = SessionResult(index, pain, flare)
+    result = SessionResult(index, pain, flare, url=url)
+    run = _session(browser, result, entries, export, timeout, all_saved, options)
+    if options.gone is None:
+        await run
+        return result
+    task = asyncio.create_task(run)
+    while not task.done():
+        await asyncio.wait({task}, timeout=0.5)
+        if not task.done() and options.gone(index):
+            task.cancel()
+            result.cut_off = True
+            await asyncio.gather(task, return_exceptions=True)
+    return result
+
+
+async def _session(
+    browser,
+    result: SessionResult,
+    entries: int,
+    export: bool,
+    timeout: float,
+    all_saved: _AllSaved,
+    options: Options,
+) -> None:
+    index, url, pain, flare = result.index, result.url, result.pain, result.flare
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = None
     saving = True
     try:
+        if options.cookies is not None:
+            await context.add_cookies(options.cookies(index, url))
         page = await context.new_page()
         await page.goto(f"{url}/Pain_diary", timeout=timeout)
         await _wait_for_app(page, timeout)
@@ -195,7 +260,8 @@ async def _one_session(
         )
         saved = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Saved: ")
         flare_switch = page.get_by_label(FLARE_LABEL)
-        for _ in range(entries):
+        note = page.get_by_label(NOTE_LABEL)
+        for number in range(entries):
             # A save empties the form; click only what must change (clicking a chosen
             # pain again would unchoose it), then wait until the pain shows as chosen.
             if await radio.get_attribute("aria-checked", timeout=timeout) != "true":
@@ -205,8 +271,15 @@ async def _one_session(
             ).wait_for(timeout=timeout)
             if await flare_switch.is_checked(timeout=timeout) != flare:
                 await page.get_by_text(FLARE_LABEL).click(timeout=timeout)
+            if options.notes:
+                if not await note.is_visible():  # the details are folded away
+                    await page.get_by_text(DETAIL_LABEL).click(timeout=timeout)
+                await note.fill(marker(index, number), timeout=timeout)
             start = time.perf_counter()
+            result.attempted += 1
             await page.get_by_role("button", name="Save entry").click(timeout=timeout)
+            if options.on_click is not None:
+                options.on_click(result)
             # Poll on a timer: animation frames are throttled in pages that are not in front.
             await page.wait_for_function(SAVED_OR_ERROR_JS, timeout=timeout, polling=100)
             shown = page.locator(ERROR_SELECTOR)
@@ -220,9 +293,13 @@ async def _one_session(
             if expected not in text:
                 result.errors.append(f"unexpected confirmation {text!r}")
             result.confirmed += 1
+            if options.notes:
+                result.notes.append(marker(index, number))
         caption = page.get_by_text("entries, newest first.")
         if await caption.count():
             result.caption = await caption.first.inner_text()
+        if options.notes:  # whose notes the whole page shows (its entries table included)
+            result.seen = marker_sessions(await page.locator("body").inner_text())
         saving = False
         all_saved.one_done()
         if export:
@@ -246,17 +323,17 @@ async def _one_session(
         if saving:
             all_saved.one_done()
         await context.close()
-    return result
 
 
 async def _run_load(
-    url: str,
+    urls: Sequence[str],
     sessions: int,
     entries: int,
     chromium: str,
     export: bool,
     timeout: float,
     overall: float,
+    options: Options,
 ) -> LoadResult:
     from playwright.async_api import async_playwright
 
@@ -267,7 +344,16 @@ async def _run_load(
             all_saved = _AllSaved(sessions)
             tasks = [
                 asyncio.create_task(
-                    _one_session(browser, url, i, entries, export, timeout, all_saved)
+                    _one_session(
+                        browser,
+                        urls[i % len(urls)],
+                        i,
+                        entries,
+                        export,
+                        timeout,
+                        all_saved,
+                        options,
+                    )
                 )
                 for i in range(sessions)
             ]
@@ -281,7 +367,13 @@ async def _run_load(
                 else:
                     pain, flare = signature(i)
                     results.append(
-                        SessionResult(i, pain, flare, errors=[f"not done within {overall}s"])
+                        SessionResult(
+                            i,
+                            pain,
+                            flare,
+                            errors=[f"not done within {overall}s"],
+                            url=urls[i % len(urls)],
+                        )
                     )
             return LoadResult(results, time.perf_counter() - start)
         finally:
@@ -289,7 +381,7 @@ async def _run_load(
 
 
 def run_load(
-    url: str,
+    url: str | Sequence[str],
     chromium: str,
     sessions: int = 20,
     entries: int = 25,
@@ -297,18 +389,33 @@ def run_load(
     export: bool = True,
     timeout: float = 60_000,
     overall: float = 600.0,
+    options: Options | None = None,
 ) -> LoadResult:
     """Run ``sessions`` browser contexts at once, each adding ``entries`` quick entries.
+
+    ``url`` may name several servers: session ``i`` uses ``url[i % len(url)]``.
 
     Runs the async Playwright API in its own thread, so it works next to the sync
     pytest-playwright fixtures (which own the main thread's event loop).
     """
+    urls = [url] if isinstance(url, str) else list(url)
     box: list[LoadResult | BaseException] = []
 
     def target() -> None:
         try:
             box.append(
-                asyncio.run(_run_load(url, sessions, entries, chromium, export, timeout, overall))
+                asyncio.run(
+                    _run_load(
+                        urls,
+                        sessions,
+                        entries,
+                        chromium,
+                        export,
+                        timeout,
+                        overall,
+                        options or Options(),
+                    )
+                )
             )
         except BaseException as exc:  # re-raised in the caller
             box.append(exc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from backcare.storage import StorageError
 from backcare.ui import frame
 from backcare.ui.account import sign_in_panel, sign_in_state
 from backcare.ui.account_widgets import (
@@ -50,14 +51,16 @@ if choice.mode != "accounts":  # not signed in, or the database cannot be used
         storage_notice(choice)
     st.stop()
 
-if choice.account is not None and choice.account.role == "clinician":
-    render_claim(choice)
-    render_patients(choice)
+try:
+    if choice.account is not None and choice.account.role == "clinician":
+        render_claim(choice)
+        render_patients(choice)
+        st.divider()
+    render_share(choice, state.settings.share_code_days)
+    render_shares(choice)
+    render_audit(choice)
     st.divider()
-
-render_share(choice, state.settings.share_code_days)
-render_shares(choice)
-render_audit(choice)
-st.divider()
-render_export_everything(choice)
-render_delete_account(choice)
+    render_export_everything(choice)
+    render_delete_account(choice)
+except StorageError as exc:  # the database went away since this visit began
+    st.error(f"Your account cannot be read right now: {exc}. Try again in a moment.")

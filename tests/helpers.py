@@ -24,7 +24,7 @@ PAGE_TABLE = [
 
 def table_value(element):
     """An ``st.table``'s frame as the reader sees it: the character references that keep
-    its text plain (``backcare.ui.tables.plain``) read back in headers and text cells."""
+    its text plain (``backcare.ui.text.plain``) read back in headers and text cells."""
     from html import unescape
 
     def shown(value):

@@ -25,6 +25,7 @@ from backcare.accounts import (
     provider_reachable,
 )
 from backcare.ui.state import ACCOUNT_KEY
+from backcare.ui.text import plain
 
 # The keys st.login needs, in [auth] and in the provider's table (Streamlit 1.67).
 AUTH_KEYS = ("redirect_uri", "cookie_secret")
@@ -93,7 +94,8 @@ def sign_in_panel(state: SignIn, place: str) -> None:
     ``place`` keeps widget keys apart (the sidebar and a page)."""
     if state.identity is not None:
         role = "clinician" if state.identity.role == "clinician" else "patient"
-        st.markdown(f"Signed in as **{state.identity.label}** ({role}).")
+        # The name and e-mail are the provider's, chosen by the person: shown plain.
+        st.markdown(f"Signed in as **{plain(state.identity.label)}** ({role}).")
         if st.button(SIGN_OUT, key=f"bc_sign_out_{place}", icon=":material/logout:"):
             st.session_state.pop(ACCOUNT_KEY, None)
             st.logout()

@@ -4,7 +4,9 @@ patients who shared their diaries, read-only.
 
 Every read and write goes through ``backcare.clinic`` (the store bound to the signed-in
 account, or a shared view checked against a live grant on every read): the page never
-names another person's rows.
+names another person's rows. Names and e-mail addresses come from the sign-in provider,
+where people choose them: in Markdown they are shown plain (``text.plain``), so a name
+such as ``![](http://x/y.png)`` makes the browser fetch nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from backcare.ui.kept import kept
 from backcare.ui.state import VIEWED_KEY
 from backcare.ui.store import StoreChoice, chart_frames, download_diary
 from backcare.ui.tables import text_table
+from backcare.ui.text import plain
 
 CODE_KEY = "bc_share_code"  # the code just made: shown until the page is left
 PATIENT_KEY = "bc_clinic_patient"
@@ -80,9 +83,9 @@ def render_shares(choice: StoreChoice) -> None:
     if not live:
         st.markdown("Nobody: your diary is yours alone.")
     for share in live:
-        st.markdown(f"**{share.other.label}**, since {when(share.granted_at)}.")
+        st.markdown(f"**{plain(share.other.label)}**, since {when(share.granted_at)}.")
         if st.button(
-            f"Stop sharing with {share.other.name or share.other.email or 'this clinician'}",
+            f"Stop sharing with {plain(share.other.name or share.other.email or 'this clinician')}",
             key=f"bc_withdraw_{share.other.id}",
             icon=":material/block:",
         ):
@@ -93,7 +96,9 @@ def render_shares(choice: StoreChoice) -> None:
         st.caption(
             "No longer shared with: "
             + "; ".join(
-                f"{s.other.label} (stopped {when(s.withdrawn_at)})" for s in ended if s.withdrawn_at
+                f"{plain(s.other.label)} (stopped {when(s.withdrawn_at)})"
+                for s in ended
+                if s.withdrawn_at
             )
         )
 
@@ -210,7 +215,7 @@ def render_claim(choice: StoreChoice) -> None:
                 st.error(f"The code could not be checked: {exc}")
             else:
                 st.session_state[PATIENT_KEY] = patient.id
-                st.success(f"{patient.label} shared their diary with you.")
+                st.success(f"{plain(patient.label)} shared their diary with you.")
 
 
 def render_patients(choice: StoreChoice) -> None:
@@ -240,7 +245,7 @@ def render_patients(choice: StoreChoice) -> None:
     with st.container(border=True):
         render_patient(clinic, account, patients[chosen].other)
         st.caption(
-            f"End of {patients[chosen].other.label}'s shared diary. Below: your own "
+            f"End of {plain(patients[chosen].other.label)}'s shared diary. Below: your own "
             "account and diary."
         )
 
@@ -255,7 +260,7 @@ def render_patient(clinic: Clinic, clinician: Account, patient: Account) -> None
             viewed.add(patient.id)
         shared = StoreChoice(view, patient.id, "accounts")
         saved = kept(shared)
-        st.subheader(f"{patient.label}: read-only")
+        st.subheader(f"{plain(patient.label)}: read-only")
         render_saved_screenings(view.screenings(patient.id))
         frames = chart_frames(shared)
         render_diary_charts(*frames, session_days=session_days(saved))
@@ -268,6 +273,8 @@ def render_patient(clinic: Clinic, clinician: Account, patient: Account) -> None
                 lambda kind: clinic.log(patient.id, clinician, kind),
             ),
         )
+    except StorageError as exc:
+        st.error(f"This patient's diary cannot be read right now: {exc}")
     except NotAllowed:
         st.error(
             "This patient's diary is no longer shared with you. Ask them for a new code if "

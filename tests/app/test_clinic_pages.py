@@ -4,6 +4,8 @@ with a clinician by a code and sees who looked, withdraws, and deletes the accou
 
 from __future__ import annotations
 
+import html
+
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
@@ -59,8 +61,18 @@ def visit(page: str = "app.py", user: dict | None = None, *, auth=True) -> AppTe
 
 
 def texts(at: AppTest) -> str:
+    """The page's text as a reader sees it (names are kept plain with character
+    references and invisible word joiners: backcare.ui.text.plain)."""
     parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
-    for kind in (at.info, at.warning, at.error, at.success):
+    for kind in (at.info, at.warning, at.error, at.success, at.subheader):
+        parts += [m.value for m in kind]
+    return html.unescape("\n".join(str(p) for p in parts)).replace("\u2060", "")
+
+
+def raw_texts(at: AppTest) -> str:
+    """The Markdown the page sends, before the browser reads the references."""
+    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
+    for kind in (at.info, at.warning, at.error, at.success, at.subheader):
         parts += [m.value for m in kind]
     return "\n".join(str(p) for p in parts)
 
@@ -170,7 +182,7 @@ def test_a_patient_shares_with_a_clinician_sees_who_looked_and_withdraws(databas
     click(doc, "Open the shared diary")
     assert "Anna (anna@example.org) shared their diary with you." in texts(doc)
     doc.run()
-    assert any("Anna (anna@example.org): read-only" in s.value for s in doc.subheader)
+    assert "Anna (anna@example.org): read-only" in texts(doc)
     assert not doc.exception
 
     anna.switch_page(ACCOUNT).run()
@@ -183,7 +195,7 @@ def test_a_patient_shares_with_a_clinician_sees_who_looked_and_withdraws(databas
     assert "Nobody: your diary is yours alone." in texts(anna)
     doc.run()
     assert "None yet." in texts(doc)
-    assert not any("read-only" in s.value for s in doc.subheader)
+    assert "(anna@example.org): read-only" not in texts(doc)
 
 
 def test_a_forged_or_used_code_shows_nothing(database):
@@ -275,7 +287,7 @@ def _texts_under(node) -> str:
     parts = []
     for child in getattr(node, "children", {}).values():
         if hasattr(child, "value") and isinstance(child.value, str):
-            parts.append(child.value)
+            parts.append(html.unescape(child.value).replace("\u2060", ""))
         parts.append(_texts_under(child))
     return "\n".join(p for p in parts if p)
 
@@ -298,3 +310,42 @@ def test_a_clinician_sees_where_the_patients_read_only_diary_ends(database):
     assert "End of Anna (anna@example.org)'s shared diary. Below: your own account" in inside
     assert "Share your diary with your clinician" not in inside
     assert "Share your diary with your clinician" in _texts_under(doc.main)
+
+
+def test_a_name_from_the_provider_is_shown_as_itself_never_as_markdown(database):
+    """People choose their name at the sign-in provider: a name made of Markdown (an image
+    that would make the clinician's browser fetch an address) is shown as its characters
+    to the clinician, and to the patient themself."""
+    sly = {
+        "sub": "sly-3",
+        "email": "sly@example.org",
+        "name": "![x](http://127.0.0.1:9/t.png) **Sly**",
+    }
+    patient = visit(ACCOUNT, sly)
+    code = _share_code(patient)
+    assert "Signed in as **![x](http://127.0.0.1:9/t.png) **Sly** (sly@example.org)**" in texts(
+        patient
+    )
+    doc = visit(ACCOUNT, DOC)
+    doc.text_input[0].set_value(code)
+    click(doc, "Open the shared diary")
+    doc.run()
+    assert "![x](http://127.0.0.1:9/t.png) **Sly** (sly@example.org): read-only" in texts(doc)
+    for at in (patient, doc):
+        sent = raw_texts(at)
+        assert "](http" not in sent and "![" not in sent and "**Sly**" not in sent
+    patient.switch_page(ACCOUNT).run()
+    assert "Stop sharing with" in " ".join(b.label for b in patient.button)
+    assert not any("](http" in b.label for b in patient.button)
+
+
+def test_the_account_page_says_so_when_the_database_goes_away(database, monkeypatch):
+    anna = visit(ACCOUNT, ANNA)
+
+    def gone(self, owner):
+        raise storage.StorageError("the clinic's database went away")
+
+    monkeypatch.setattr(clinic.Clinic, "shares", gone)
+    anna.run()
+    assert not anna.exception
+    assert "Your account cannot be read right now: the clinic's database went away" in texts(anna)

@@ -48,6 +48,7 @@ from backcare.storage import (
     audit_table,
     grants_table,
     row_scope,
+    serialise_schema_changes,
     share_codes_table,
 )
 
@@ -360,6 +361,7 @@ def _secured(conn: sa.Connection) -> set[str]:
 
 def _add_policies(sql: SqlStore) -> None:
     with sql._write() as conn:
+        serialise_schema_changes(conn)
         for table in [t for t in OWNED_TABLES if t not in _secured(conn)]:
             for statement in ROW_SECURITY_SQL.format(table=table).split(";"):
                 if statement.strip():
@@ -370,10 +372,7 @@ def secure_rows(sql: SqlStore) -> None:
     """Put the row-level security policies on the diary's tables (once per database) and
     switch them on for this store. If the role BackCare connects as is a superuser or
     may bypass row security, the policies do not hold it: that is logged as a warning."""
-    try:
-        _add_policies(sql)
-    except StorageError:  # another server added them at the same moment: look again
-        _add_policies(sql)
+    _add_policies(sql)
     with sql._read() as conn:
         bypass = conn.execute(
             sa.text("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")

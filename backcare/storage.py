@@ -833,6 +833,19 @@ def row_scope(account: str) -> Iterator[None]:
         _ROW_SCOPE.reset(token)
 
 
+# PostgreSQL: one advisory lock (any fixed number) for every schema change BackCare makes,
+# so servers that open a new database at the same moment take turns; the second then finds
+# the tables made (without it, it failed "duplicate key ... pg_type_typname_nsp_index").
+SCHEMA_LOCK = 0x4261636B43617265  # "BackCare"
+
+
+def serialise_schema_changes(conn: Connection) -> None:
+    """Wait for any other BackCare making or changing the schema (PostgreSQL; held to the
+    end of this transaction). SQLite serialises writers by itself."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SCHEMA_LOCK)))
+
+
 class SqlStore:
     """Entries in a SQL database through SQLAlchemy 2 (SQLite file by default)."""
 
@@ -856,6 +869,7 @@ class SqlStore:
 
     def _open(self) -> None:
         with self.engine.begin() as conn:
+            serialise_schema_changes(conn)
             inspector = sa.inspect(conn)
             tables = set(inspector.get_table_names())
             if not tables:

@@ -143,8 +143,8 @@ def _account_choice() -> StoreChoice:
     found = _sql_or_problem(database_url())
     if isinstance(found, str):
         return _session_choice(found)
-    clinic = Clinic(found)
     try:
+        clinic = Clinic(found)  # the first time on a database: its row-security policies
         account = _account(clinic, who)
     except StorageError as exc:
         return _session_choice(str(exc))

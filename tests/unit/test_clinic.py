@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from backcare import storage
 from backcare.accounts import Identity
 from backcare.clinic import ACTIONS, Clinic, NotAllowed, PersonStore, ShareCodeError
 from backcare.diary.model import Entry, new_id
@@ -396,3 +397,35 @@ def test_an_import_of_someone_elses_export_gets_ids_of_its_own(clinic):
     theirs = [replace(e, owner=ben) for e in annas.list(anna)]  # same ids as Anna's rows
     assert clinic.person(ben).add_many(theirs) == 1
     assert clinic.person(anna).count(anna) == 1 and clinic.person(ben).count(ben) == 1
+
+
+def test_servers_opening_a_new_database_at_once_all_get_it(postgres_server_url):
+    """Several servers (threads here) open a fresh clinic database at the same moment:
+    each makes or finds the tables and the row-security policies; none is refused (a
+    refusal sends that server's visitors to their tab with a warning)."""
+    url = app_role_url(postgres_server_url)
+    start = threading.Barrier(6)
+    opened: list[SqlStore] = []
+    refused: list[str] = []
+
+    def open_clinic() -> None:
+        start.wait()
+        try:
+            sql = SqlStore(url)
+            Clinic(sql)
+            opened.append(sql)
+        except StorageError as exc:
+            refused.append(str(exc))
+
+    threads = [threading.Thread(target=open_clinic) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert refused == [] and len(opened) == 6
+        assert all(sql.row_security for sql in opened)
+        assert opened[0].schema_version() == storage.SCHEMA_VERSION
+    finally:
+        for sql in opened:
+            sql.engine.dispose()

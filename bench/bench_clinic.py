@@ -3,7 +3,7 @@
 Run from the project root (needs Chromium, like the browser tests, and PostgreSQL's
 server binaries, like the clinic tests):
 
-    python bench/bench_clinic.py                        # 20 sessions x 5 entries
+    python bench/bench_clinic.py                        # 20 sessions x 3 entries
     python bench/bench_clinic.py --sessions 20 --entries 10
 
 One after the other, with the same browser harness as bench/bench_load.py
@@ -29,7 +29,6 @@ import platform
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,7 +46,7 @@ from tests.support.server import start_server, storage_env  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--entries", type=int, default=5)
+    parser.add_argument("--entries", type=int, default=3)
     parser.add_argument("--step-timeout", type=float, default=180.0, help="seconds")
     parser.add_argument("--overall", type=float, default=3000.0, help="seconds")
     parser.add_argument(
@@ -67,7 +66,11 @@ def main() -> None:
             options=options,
         )
 
-    rows: list[tuple[str, LoadResult, str, float]] = []
+    print(
+        f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start"
+    )
+    print(HEADER, flush=True)
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         # Today's reference: one server, the SQLite file.
@@ -80,7 +83,8 @@ def main() -> None:
             server.stop()
         with sqlite3.connect(data / "diary.sqlite3") as db:
             stored = str(db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
-        rows.append(("sql (SQLite), 1 server", result, stored, os.getloadavg()[0]))
+        reference = summary(result)["p50_ms"]
+        _row(args, "sql (SQLite), 1 server", result, stored, reference)
 
         with temp_postgres() as pg, oidc_provider() as provider:
             for count in (1, 2):
@@ -90,36 +94,36 @@ def main() -> None:
                     result = load(clinic.urls, Options(cookies=clinic.cookies))
                     stored_rows, _orphans = clinic.stored()
                 label = f"accounts (PostgreSQL), {count} server{'s' if count > 1 else ''}"
-                rows.append((label, result, str(sum(stored_rows.values())), os.getloadavg()[0]))
-    _print(args, rows, lambda r: sum(1 for s in r.sessions if s.errors))
+                _row(args, label, result, str(sum(stored_rows.values())), reference)
 
 
-def _print(
+HEADER = (
+    "| Store, servers | Sessions x entries | Saves confirmed | Rows stored "
+    "| Sessions with an error | p50 (ms) | p95 (ms) | max (ms) | p50 vs SQLite | Wall (s) "
+    "| Load average after |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def _row(
     args: argparse.Namespace,
-    rows: list[tuple[str, LoadResult, str, float]],
-    failed: Callable[[LoadResult], int],
+    label: str,
+    result: LoadResult,
+    stored: str,
+    reference_p50: float,
 ) -> None:
+    """One table row, printed as soon as its run is over (an interrupted run keeps it)."""
+    n = summary(result)
+    failed = sum(1 for s in result.sessions if s.errors)
+    ratio = n["p50_ms"] / reference_p50 if reference_p50 else float("nan")
     print(
-        f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}"
+        f"| {label} | {args.sessions} x {args.entries} | {n['saves']} | {stored} "
+        f"| {failed} | {n['p50_ms']:,.0f} | {n['p95_ms']:,.0f} | {n['max_ms']:,.0f} "
+        f"| {ratio:.2f}x | {n['wall_s']:.0f} | {os.getloadavg()[0]:.1f} |",
+        flush=True,
     )
-    print(
-        "| Store, servers | Sessions x entries | Saves confirmed | Rows stored "
-        "| Sessions with an error | p50 (ms) | p95 (ms) | max (ms) | Wall (s) "
-        "| Load average after |"
-    )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for label, result, stored, load in rows:
-        n = summary(result)
-        print(
-            f"| {label} | {args.sessions} x {args.entries} | {n['saves']} | {stored} "
-            f"| {failed(result)} | {n['p50_ms']:,.0f} | {n['p95_ms']:,.0f} "
-            f"| {n['max_ms']:,.0f} | {n['wall_s']:.0f} | {load:.1f} |"
-        )
-    for label, result, _stored, _load in rows:
-        for session in result.sessions:
-            if session.errors:
-                print(f"{label}, session {session.index}: {session.errors[:2]}")
+    for session in result.sessions:
+        if session.errors:
+            print(f"{label}, session {session.index}: {session.errors[:2]}", flush=True)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tests.support.postgres import app_role_url
 from tests.support.server import (
     TEST_COOKIE_SECRET,
     Server,
@@ -99,8 +100,10 @@ def clinic_servers(
 ) -> Iterator[Clinic]:
     """``count`` clinic-mode servers (``BACKCARE_STORAGE=accounts``) on one fresh database
     of the PostgreSQL server at ``postgres_server_url``, signing in at ``provider``, each
-    with its own port and redirect_uri and the same cookie_secret; stopped at the end."""
-    url = fresh_database(postgres_server_url)
+    with its own port and redirect_uri and the same cookie_secret, connected as an ordinary
+    role (tests/support/postgres.py ``app_role_url``); stopped at the end."""
+    admin = fresh_database(postgres_server_url)
+    url = app_role_url(admin)  # the servers connect as an ordinary role: row security holds
     servers: list[Server] = []
     try:
         for n in range(count):
@@ -114,7 +117,7 @@ def clinic_servers(
             servers.append(
                 start_server(folder, env=env, port=port, secrets_text=auth_secrets(provider, port))
             )
-        yield Clinic(servers, url, provider.issuer)
+        yield Clinic(servers, admin, provider.issuer)  # read back as the admin: every row
     finally:
         for server in servers:
             server.stop()

@@ -111,7 +111,9 @@ def sign_in_panel(state: SignIn, place: str) -> None:
         return
     st.markdown(
         "Sign in to keep your diary, results and routine in your own account, on your "
-        "phone and your computer, and to share them with your clinician if you choose."
+        "phone and your computer, and to share them with your clinician if you choose. "
+        "Sign in first: what you enter before signing in stays in this tab and does not "
+        "move into your account (Export it, then Import it once you are signed in)."
     )
     if st.button(SIGN_IN, key=f"bc_sign_in_{place}", type="primary", icon=":material/login:"):
         if state.provider is None:

@@ -263,7 +263,7 @@ def render_patient(clinic: Clinic, clinician: Account, patient: Account) -> None
         st.subheader(f"{plain(patient.label)}: read-only")
         render_saved_screenings(view.screenings(patient.id))
         frames = chart_frames(shared)
-        render_diary_charts(*frames, session_days=session_days(saved))
+        render_diary_charts(*frames, session_days=session_days(saved), heading="Pain over time")
         render_clinician_summary(
             frames,
             view.screenings(patient.id),

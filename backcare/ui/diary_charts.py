@@ -164,11 +164,13 @@ def render_diary_charts(
     events: pd.DataFrame,
     screenings: pd.DataFrame,
     session_days: Collection[date] = (),
+    heading: str = "Your pain over time",
 ) -> None:
     """Draw the charts section of the diary page. Shows an error, never a traceback.
     ``session_days``: the days with a logged routine session (a second factor in "what
-    goes with better days", shown once any is logged)."""
-    st.header("Your pain over time")
+    goes with better days", shown once any is logged). ``heading``: the section's title
+    (a clinician reading a shared diary sees "Pain over time")."""
+    st.header(heading)
     try:
         digest = check_frames(entries, events, screenings)
         prepared = _prepare(digest, entries, events, screenings)

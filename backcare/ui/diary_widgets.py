@@ -508,11 +508,19 @@ def render_clinician_summary(
     during the script run, and handed to the pure functions that make them.
     """
     st.header("Clinician summary")
-    st.caption(
-        "A one- or two-page PDF to show your doctor or physiotherapist: your screening "
-        "scores and how they were worked out, your pain chart, before and after, and your "
-        "routine. Choose the dates and what to include. Your notes are never in it."
-    )
+    if shared is None:
+        st.caption(
+            "A one- or two-page PDF to show your doctor or physiotherapist: your screening "
+            "scores and how they were worked out, your pain chart, before and after, and "
+            "your routine. Choose the dates and what to include. Your notes are never in it."
+        )
+    else:  # a clinician reading a patient's shared diary
+        st.caption(
+            "A one- or two-page PDF of this patient's screening scores and how they were "
+            "worked out, their pain chart, before and after, and their routine. Choose the "
+            "dates and what to include. Their notes are never in it. Each download is "
+            "written to what the patient sees of who looked."
+        )
     # The first and last day of the diary and screenings; min and max are vectorised, so this
     # stays cheap with years of entries (a Python loop over them took a third of each rerun).
     stamps = [column for column in (frames[0]["timestamp"], frames[2]["date"]) if not column.empty]
@@ -628,11 +636,13 @@ def render_clinician_summary(
             disabled=span is None,
             key="diary_fhir_download",
         )
+    whose = "your" if shared is None else "the patient's"
     st.caption(
         "The health-record file is a FHIR R4 file that many clinic record systems can import: "
-        "your questionnaire scores (with LOINC codes where they exist), your diary's pain "
-        "scores and your logged exercise sessions per week in these dates. It has no notes, "
-        "medication, mood or sleep, and no name unless you give one above."
+        f"{whose} questionnaire scores (with LOINC codes where they exist), diary pain "
+        "scores and logged exercise sessions per week in these dates. It has no notes, "
+        "medication, mood or sleep, and "
+        + ("no name unless you give one above." if shared is None else "the patient's name.")
     )
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +30,7 @@ from pypdf import PdfReader
 from tests.reliability.helpers import quick_save
 from tests.reliability.test_accessibility import check_axe
 from tests.support.browser import save_with_note, screenshot, wait_for_app
+from tests.support.clinic_servers import fresh_database
 from tests.support.server import (
     TEST_COOKIE_SECRET,
     Server,
@@ -77,21 +77,17 @@ DESKTOP = {"viewport": {"width": 1366, "height": 768}}
 @pytest.fixture(scope="module")
 def database_url(postgres_server_url) -> Iterator[str]:
     """A new, empty database on the test PostgreSQL server, dropped afterwards."""
-    name = f"backcare_clinic_e2e_{os.getpid()}"
-    admin = sa.create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    url = fresh_database(postgres_server_url)
     try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        yield (
-            sa.engine.make_url(postgres_server_url)
-            .set(database=name)
-            .render_as_string(hide_password=False)
-        )
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        yield url
     finally:
-        admin.dispose()
+        admin = sa.create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                name = sa.make_url(url).database
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            admin.dispose()
 
 
 @pytest.fixture(scope="module")
